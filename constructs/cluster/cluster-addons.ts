@@ -1,0 +1,74 @@
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { Construct } from 'constructs';
+import type { ITerraformDependable } from '../core/cdktf';
+import { ADDON_VERSIONS, type AddonName } from './addon-catalog';
+import type { EksCluster } from './eks-cluster';
+import { PodIdentityRole } from './pod-identity-role';
+
+export interface ClusterAddonsProps {
+  readonly cluster: EksCluster;
+  /** Add-ons that run as Deployments wait for these (the node group). */
+  readonly nodes: ITerraformDependable;
+  /** Permissions boundary for the add-ons' roles. @default - none */
+  readonly permissionsBoundaryArn?: string;
+}
+
+/**
+ * The core EKS managed add-ons at versions pinned per Kubernetes version
+ * (see addon-catalog.ts): VPC CNI, kube-proxy, CoreDNS, the Pod Identity agent and the EBS CSI
+ * driver. The CNI and the CSI driver get their AWS permissions through Pod Identity, not the
+ * node role.
+ */
+export class ClusterAddons extends Construct {
+  /** The add-ons by name. */
+  readonly addons: Readonly<Record<AddonName, EksAddon>>;
+
+  constructor(scope: Construct, id: string, props: ClusterAddonsProps) {
+    super(scope, id);
+    const { cluster } = props;
+    const versions = ADDON_VERSIONS[cluster.kubernetesVersion];
+    const roleFor = (rid: string, serviceAccount: string, policy: string) =>
+      new PodIdentityRole(this, rid, {
+        clusterName: cluster.clusterName,
+        clusterArn: cluster.clusterArn,
+        namespace: 'kube-system',
+        serviceAccount,
+        managedPolicies: [policy],
+        permissionsBoundaryArn: props.permissionsBoundaryArn,
+        associate: false,
+      });
+
+    const podIdentityAgent = this.addon('eks-pod-identity-agent', versions, cluster);
+    const cniRole = roleFor('VpcCniRole', 'aws-node', 'AmazonEKS_CNI_Policy');
+    const ebsRole = roleFor('EbsCsiRole', 'ebs-csi-controller-sa', 'service-role/AmazonEBSCSIDriverPolicy');
+    this.addons = {
+      'eks-pod-identity-agent': podIdentityAgent,
+      'vpc-cni': this.addon('vpc-cni', versions, cluster, {
+        podIdentityAssociation: [{ roleArn: cniRole.roleArn, serviceAccount: 'aws-node' }],
+        dependsOn: [podIdentityAgent],
+      }),
+      'kube-proxy': this.addon('kube-proxy', versions, cluster),
+      coredns: this.addon('coredns', versions, cluster, { dependsOn: [props.nodes] }),
+      'aws-ebs-csi-driver': this.addon('aws-ebs-csi-driver', versions, cluster, {
+        podIdentityAssociation: [{ roleArn: ebsRole.roleArn, serviceAccount: 'ebs-csi-controller-sa' }],
+        dependsOn: [props.nodes, podIdentityAgent],
+      }),
+    };
+  }
+
+  private addon(
+    name: AddonName,
+    versions: Readonly<Record<AddonName, string>>,
+    cluster: EksCluster,
+    extra: Partial<ConstructorParameters<typeof EksAddon>[2]> = {},
+  ): EksAddon {
+    return new EksAddon(this, name, {
+      clusterName: cluster.clusterName,
+      addonName: name,
+      addonVersion: versions[name],
+      resolveConflictsOnCreate: 'OVERWRITE',
+      resolveConflictsOnUpdate: 'PRESERVE',
+      ...extra,
+    });
+  }
+}

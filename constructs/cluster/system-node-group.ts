@@ -1,0 +1,110 @@
+import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { Construct } from 'constructs';
+import { AwsContext } from '../core/aws-context';
+import { Token } from '../core/cdktf';
+import { BlueprintError } from '../core/errors';
+import type { EksCluster } from './eks-cluster';
+
+export interface SystemNodeGroupProps {
+  readonly cluster: EksCluster;
+  readonly subnetIds: string[];
+  readonly instanceTypes: readonly string[];
+  readonly minSize: number;
+  readonly desiredSize: number;
+  readonly maxSize: number;
+  /** @default 50 */
+  readonly diskSizeGiB?: number;
+  /** @default 'ON_DEMAND' */
+  readonly capacityType?: 'ON_DEMAND' | 'SPOT';
+}
+
+/** Label every system node carries; controllers select it, GPU pools never have it. */
+export const SYSTEM_POOL_LABEL = { key: 'gpb.io/pool', value: 'system' } as const;
+
+/**
+ * The managed node group that runs cluster controllers (CoreDNS, Karpenter, KEDA, collectors):
+ * never GPU, AL2023, IMDSv2 only with a hop limit of 1 (pods cannot reach node credentials),
+ * encrypted gp3 root volumes. The node role can join the cluster and pull images, nothing
+ * more: the VPC CNI gets its permissions through Pod Identity.
+ */
+export class SystemNodeGroup extends Construct {
+  readonly resource: EksNodeGroup;
+  readonly nodeRole: IamRole;
+
+  constructor(scope: Construct, id: string, props: SystemNodeGroupProps) {
+    super(scope, id);
+    const sizes = [props.minSize, props.desiredSize, props.maxSize];
+    if (!sizes.some((s) => Token.isUnresolved(s))) {
+      if (props.minSize < 1 || props.desiredSize < props.minSize || props.maxSize < props.desiredSize) {
+        throw new BlueprintError(
+          `SystemNodeGroup '${id}': sizes must satisfy 1 <= minSize (${props.minSize}) <= desiredSize (${props.desiredSize}) <= maxSize (${props.maxSize})`,
+        );
+      }
+    }
+    if (props.instanceTypes.length === 0) {
+      throw new BlueprintError(`SystemNodeGroup '${id}': 'instanceTypes' must list at least one instance type`);
+    }
+    const aws = AwsContext.of(this);
+    const clusterName = props.cluster.clusterName;
+
+    this.nodeRole = new IamRole(this, 'NodeRole', {
+      namePrefix: 'gpb-system-node-',
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    });
+    const attachments = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly'].map(
+      (name) =>
+        new IamRolePolicyAttachment(this, `NodeRole-${name}`, {
+          role: this.nodeRole.name,
+          policyArn: `arn:${aws.partition}:iam::aws:policy/${name}`,
+        }),
+    );
+
+    const launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
+      namePrefix: 'gpb-system-',
+      description: 'System node group: IMDSv2 only, encrypted gp3 root volume',
+      updateDefaultVersion: true,
+      metadataOptions: {
+        httpTokens: 'required',
+        httpPutResponseHopLimit: 1,
+        httpEndpoint: 'enabled',
+      },
+      blockDeviceMappings: [
+        {
+          deviceName: '/dev/xvda',
+          ebs: {
+            volumeSize: props.diskSizeGiB ?? 50,
+            volumeType: 'gp3',
+            encrypted: 'true',
+            deleteOnTermination: 'true',
+          },
+        },
+      ],
+      tagSpecifications: [
+        { resourceType: 'instance', tags: { Name: `${clusterName}-system` } },
+        { resourceType: 'volume', tags: { Name: `${clusterName}-system` } },
+      ],
+    });
+
+    this.resource = new EksNodeGroup(this, 'Resource', {
+      clusterName,
+      nodeGroupNamePrefix: 'system-',
+      nodeRoleArn: this.nodeRole.arn,
+      subnetIds: props.subnetIds,
+      amiType: 'AL2023_x86_64_STANDARD',
+      capacityType: props.capacityType ?? 'ON_DEMAND',
+      instanceTypes: [...props.instanceTypes],
+      scalingConfig: { minSize: props.minSize, desiredSize: props.desiredSize, maxSize: props.maxSize },
+      updateConfig: { maxUnavailable: 1 },
+      labels: { [SYSTEM_POOL_LABEL.key]: SYSTEM_POOL_LABEL.value },
+      launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.toString() },
+      dependsOn: attachments,
+      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'], createBeforeDestroy: true },
+    });
+  }
+}

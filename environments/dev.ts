@@ -1,0 +1,34 @@
+import { defineEnvironment } from './define';
+
+/**
+ * Development: two zones, one shared NAT gateway, a public API endpoint behind an allow list,
+ * a single small system node. Replace the account-specific values (state bucket, admin ARN,
+ * allow list) with your own; see docs/environments.md.
+ */
+export default defineEnvironment({
+  name: 'dev',
+  stage: 'dev',
+  region: 'us-west-2',
+  tags: { owner: 'platform-team', costCenter: 'ml-platform-dev' },
+  state: { bucket: 'gpb-terraform-state-111122223333' },
+  network: {
+    cidr: '10.10.0.0/16',
+    azCount: 2,
+    natStrategy: 'single',
+    interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'sts', 'eks-auth'],
+    flowLogs: { retentionDays: 14 },
+  },
+  cluster: {
+    kubernetesVersion: '1.33',
+    endpoint: { publicAccess: true, publicAccessCidrs: ['203.0.113.0/24'] },
+    admins: [{ principalArn: 'arn:aws:iam::111122223333:role/platform-admin' }],
+    logRetentionDays: 30,
+    kmsDeletionWindowDays: 7,
+    systemNodeGroup: {
+      instanceTypes: ['m7i.large', 'm6i.large'],
+      minSize: 1,
+      desiredSize: 2,
+      maxSize: 3,
+    },
+  },
+});

@@ -1,0 +1,31 @@
+import { defineEnvironment } from './define';
+
+/**
+ * Staging: three zones like prod, but one shared NAT gateway and a public API endpoint behind
+ * an allow list, to keep the bill down while exercising the prod topology.
+ */
+export default defineEnvironment({
+  name: 'staging',
+  stage: 'staging',
+  region: 'us-west-2',
+  tags: { owner: 'platform-team', costCenter: 'ml-platform-staging' },
+  state: { bucket: 'gpb-terraform-state-111122223333' },
+  network: {
+    cidr: '10.20.0.0/16',
+    azCount: 3,
+    natStrategy: 'single',
+    interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'sts', 'eks-auth', 'ec2', 'logs'],
+    flowLogs: { retentionDays: 30 },
+  },
+  cluster: {
+    kubernetesVersion: '1.33',
+    endpoint: { publicAccess: true, publicAccessCidrs: ['203.0.113.0/24'] },
+    admins: [{ principalArn: 'arn:aws:iam::111122223333:role/platform-admin' }],
+    systemNodeGroup: {
+      instanceTypes: ['m7i.large', 'm6i.large'],
+      minSize: 2,
+      desiredSize: 2,
+      maxSize: 4,
+    },
+  },
+});

@@ -1,0 +1,103 @@
+import type { z } from 'zod';
+import { BlueprintError, show } from '../constructs/core/errors';
+import { type EnvironmentConfig, environmentSchema } from './schema';
+
+/** One problem in one environment's configuration. */
+export interface ConfigProblem {
+  readonly environment: string;
+  /** Dotted field path, e.g. `network.subnets.private[1]`. */
+  readonly path: string;
+  /** The offending value, as given. */
+  readonly value: unknown;
+  /** What is allowed instead. */
+  readonly allowed: string;
+}
+
+/** Every problem found in the environments that were checked; nothing has been synthesized. */
+export class ConfigError extends BlueprintError {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(
+      `Invalid environment configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${formatProblem(p)}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export function formatProblem(p: ConfigProblem): string {
+  return `environment '${p.environment}': ${p.path || '(root)'}: ${show(p.value)} is not allowed: ${p.allowed}`;
+}
+
+/**
+ * Validates one environment and fills in defaults. `label` names it in messages when the
+ * input has no usable name (for example a registry key).
+ */
+export function checkEnvironment(input: unknown, label: string): EnvironmentConfig | ConfigProblem[] {
+  const result = environmentSchema.safeParse(input, { reportInput: true });
+  if (result.success) return result.data;
+  return result.error.issues.flatMap((i) => toProblems(i, label));
+}
+
+/** Validates every environment; throws one {@link ConfigError} listing all problems. */
+export function validateEnvironments(inputs: Readonly<Record<string, unknown>>): EnvironmentConfig[] {
+  const problems: ConfigProblem[] = [];
+  const configs: EnvironmentConfig[] = [];
+  for (const [key, input] of Object.entries(inputs)) {
+    const checked = checkEnvironment(input, key);
+    if (Array.isArray(checked)) {
+      problems.push(...checked);
+    } else if (checked.name !== key) {
+      problems.push({ environment: key, path: 'name', value: checked.name, allowed: `must equal the key it is registered under ('${key}')` });
+    } else {
+      configs.push(checked);
+    }
+  }
+  const names = new Map<string, string>();
+  for (const c of configs) {
+    const key = `${c.cluster.name}@${c.region}`;
+    const other = names.get(key);
+    if (other) {
+      problems.push({ environment: c.name, path: 'cluster.name', value: c.cluster.name, allowed: `must differ from environment '${other}' in the same region` });
+    }
+    names.set(key, c.name);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return configs;
+}
+
+function toProblems(i: z.core.$ZodIssue, environment: string): ConfigProblem[] {
+  const path = formatPath(i.path);
+  switch (i.code) {
+    case 'unrecognized_keys':
+      return i.keys.map((k) => ({
+        environment,
+        path: path ? `${path}.${k}` : k,
+        value: k,
+        allowed: 'unknown field (check the spelling against environments/schema.ts)',
+      }));
+    case 'invalid_type':
+      return [{
+        environment,
+        path,
+        value: i.input,
+        allowed: i.input === undefined ? `is required (${i.expected})` : `must be ${i.expected}`,
+      }];
+    case 'invalid_value':
+      return [{ environment, path, value: i.input, allowed: `must be one of ${i.values.map(show).join(', ')}` }];
+    case 'too_small':
+    case 'too_big':
+    case 'invalid_format':
+    case 'custom':
+    default:
+      return [{ environment, path, value: i.input, allowed: i.message }];
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}

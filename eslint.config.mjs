@@ -1,0 +1,39 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const providerRoots = ['@cdktf/provider-aws', '@cdktf/provider-kubernetes', '@cdktf/provider-helm'].map((name) => ({
+  name,
+  message: `Import resources by deep path (${name}/lib/<resource>): the package root costs about 6x synth time and 7x memory.`,
+}));
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'cdktf.out/**', '.gen/**', 'coverage/**', '**/*.tmp-*/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...providerRoots,
+            {
+              name: 'cdktf',
+              message: "Import cdktf symbols from constructs/core/cdktf.ts so a move to CDK Terrain stays a one-file change.",
+            },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      eqeqeq: ['error', 'always'],
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['constructs/core/cdktf.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+);

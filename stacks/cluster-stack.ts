@@ -1,0 +1,68 @@
+import type { Construct } from 'constructs';
+import { ClusterAddons } from '../constructs/cluster/cluster-addons';
+import { EksCluster } from '../constructs/cluster/eks-cluster';
+import { SystemNodeGroup } from '../constructs/cluster/system-node-group';
+import { TerraformOutput } from '../constructs/core/cdktf';
+import { LogsKmsKey } from '../constructs/core/logs-kms-key';
+import type { Network } from '../constructs/network/network';
+import { LayerStack, type LayerStackProps } from './layer-stack';
+
+export interface ClusterStackProps extends LayerStackProps {
+  /** The environment's network (another stack: read through its state). */
+  readonly network: Network;
+}
+
+/**
+ * Layer 2: EKS with encrypted Secrets and logs, access entries for the environment's admins,
+ * the system node group and the core add-ons.
+ */
+export class ClusterStack extends LayerStack {
+  readonly cluster: EksCluster;
+  readonly systemNodes: SystemNodeGroup;
+  readonly addons: ClusterAddons;
+
+  constructor(scope: Construct, props: ClusterStackProps) {
+    super(scope, 'cluster', props);
+    const { env } = this;
+    const c = env.cluster;
+
+    const logsKey = new LogsKmsKey(this, 'LogsKey', {
+      alias: `gpb/${env.name}/cluster-logs`,
+      region: env.region,
+      deletionWindowDays: c.kmsDeletionWindowDays,
+    });
+
+    this.cluster = new EksCluster(this, 'Cluster', {
+      clusterName: c.name,
+      kubernetesVersion: c.kubernetesVersion,
+      subnetIds: props.network.privateSubnetIds,
+      endpointPublicAccess: c.endpoint.publicAccess,
+      publicAccessCidrs: c.endpoint.publicAccessCidrs,
+      serviceIpv4Cidr: c.serviceIpv4Cidr,
+      controlPlaneLogTypes: c.controlPlaneLogTypes,
+      logRetentionDays: c.logRetentionDays,
+      logsKmsKeyArn: logsKey.keyArn,
+      kmsDeletionWindowDays: c.kmsDeletionWindowDays,
+    });
+    c.admins.forEach((admin, i) => {
+      this.cluster.grantAccess(`Admin${i}`, admin.principalArn, admin.accessPolicy);
+    });
+
+    this.systemNodes = new SystemNodeGroup(this, 'SystemNodes', {
+      cluster: this.cluster,
+      subnetIds: props.network.privateSubnetIds,
+      ...c.systemNodeGroup,
+    });
+
+    this.addons = new ClusterAddons(this, 'Addons', {
+      cluster: this.cluster,
+      nodes: this.systemNodes.resource,
+    });
+
+    new TerraformOutput(this, 'cluster_name', { value: this.cluster.clusterName });
+    new TerraformOutput(this, 'cluster_endpoint', { value: this.cluster.endpoint });
+    new TerraformOutput(this, 'cluster_certificate_authority_data', { value: this.cluster.certificateAuthorityData });
+    new TerraformOutput(this, 'oidc_provider_arn', { value: this.cluster.oidcProviderArn });
+    new TerraformOutput(this, 'system_node_role_arn', { value: this.systemNodes.nodeRole.arn });
+  }
+}

@@ -1,0 +1,22 @@
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../environments/schema';
+import { ClusterStack } from './cluster-stack';
+import type { BackendMode, LayerStack } from './layer-stack';
+import { NetworkStack } from './network-stack';
+
+export interface EnvironmentStacks {
+  readonly network: NetworkStack;
+  readonly cluster: ClusterStack;
+}
+
+/** Builds every layer stack of one (already validated) environment. */
+export function buildEnvironment(app: Construct, env: EnvironmentConfig, backend: BackendMode): EnvironmentStacks {
+  const network = new NetworkStack(app, { env, backend });
+  const cluster = new ClusterStack(app, { env, backend, network: network.network });
+  return { network, cluster };
+}
+
+/** The stacks of an environment in apply order. */
+export function stacksInOrder(stacks: EnvironmentStacks): LayerStack[] {
+  return [stacks.network, stacks.cluster];
+}

@@ -1,0 +1,77 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { Construct } from 'constructs';
+import { LocalBackend, S3Backend, TerraformStack } from '../constructs/core/cdktf';
+import type { EnvironmentConfig } from '../environments/schema';
+
+/** The layers of one environment, in the order they are applied (docs/architecture.md). */
+export const LAYERS = ['network', 'cluster'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/**
+ * Where Terraform keeps state: `s3` (the default; what `cdktf deploy` uses) or `local`
+ * (offline rehearsal: each stack's state next to its synthesized files).
+ */
+export type BackendMode = 's3' | 'local';
+
+export interface LayerStackProps {
+  readonly env: EnvironmentConfig;
+  readonly backend: BackendMode;
+}
+
+/** The id of an environment's layer stack: `<env>-<layer>`. */
+export function stackId(envName: string, layer: Layer): string {
+  return `${envName}-${layer}`;
+}
+
+/** The tags every taggable AWS resource of the environment carries (provider default_tags). */
+export function environmentTags(env: EnvironmentConfig, layer: Layer): Record<string, string> {
+  return {
+    ...env.tags.extra,
+    environment: env.name,
+    stage: env.stage,
+    owner: env.tags.owner,
+    'cost-center': env.tags.costCenter,
+    'managed-by': 'gpu-platform-blueprint',
+    'gpb.io/stack': stackId(env.name, layer),
+  };
+}
+
+/**
+ * One layer of one environment: its own state (S3 with native locking, or local), an AWS
+ * provider pinned to the environment's region (and account, when given) whose default tags
+ * carry environment, owner and cost center.
+ */
+export abstract class LayerStack extends TerraformStack {
+  readonly env: EnvironmentConfig;
+  readonly layer: Layer;
+
+  protected constructor(scope: Construct, layer: Layer, props: LayerStackProps) {
+    const id = stackId(props.env.name, layer);
+    super(scope, id);
+    this.env = props.env;
+    this.layer = layer;
+    const { env } = props;
+
+    if (props.backend === 'local') {
+      // Sibling stacks live side by side under cdktf.out/stacks/, so this path works both as
+      // this stack's own state and as the path other stacks read its outputs from.
+      new LocalBackend(this, { path: `../${id}/terraform.${id}.tfstate` });
+    } else {
+      const backend = new S3Backend(this, {
+        bucket: env.state.bucket,
+        key: `${env.name}/${id}.tfstate`,
+        region: env.state.region ?? env.region,
+        encrypt: true,
+        kmsKeyId: env.state.kmsKeyArn,
+      });
+      // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no prop for it.
+      backend.addOverride('use_lockfile', true);
+    }
+
+    new AwsProvider(this, 'aws', {
+      region: env.region,
+      allowedAccountIds: env.accountId ? [env.accountId] : undefined,
+      defaultTags: [{ tags: environmentTags(env, layer) }],
+    });
+  }
+}

@@ -1,0 +1,42 @@
+import { parseArgs } from 'node:util';
+import { BlueprintError } from '../constructs/core/errors';
+import { backendFromEnv, runCli, synthesize, type SynthResult } from './synthesize';
+
+/**
+ * `npm run synth [-- --env NAME ...] [--outdir DIR]`: synthesizes the environments into
+ * cdktf.out/ (the same output as `npx cdktf synth`) and prints what each stack holds.
+ */
+runCli(() => {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        env: { type: 'string', multiple: true },
+        outdir: { type: 'string', default: 'cdktf.out' },
+      },
+      strict: true,
+    });
+  } catch (e) {
+    throw new BlueprintError(`${(e as Error).message}\nUsage: npm run synth -- [--env NAME]... [--outdir DIR]`);
+  }
+  const started = process.hrtime.bigint();
+  const result = synthesize({
+    outdir: args.values.outdir,
+    envNames: args.values.env,
+    backend: backendFromEnv(),
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  console.log(formatSummary(result));
+  console.log(`Synthesized ${result.stacks.length} stacks into ${result.outdir} in ${(ms / 1000).toFixed(2)} s`);
+});
+
+export function formatSummary(result: SynthResult): string {
+  const lines: string[] = [];
+  for (const stack of result.stacks) {
+    lines.push('', `${stack.id}  (${stack.resourceCount} resources)`);
+    const rows = Object.entries(stack.resourcesByType).sort(([a], [b]) => a.localeCompare(b));
+    const width = Math.max(...rows.map(([t]) => t.length), 8);
+    for (const [type, count] of rows) lines.push(`  ${type.padEnd(width)}  ${String(count).padStart(3)}`);
+  }
+  return lines.join('\n');
+}

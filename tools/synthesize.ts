@@ -1,0 +1,117 @@
+import { readFileSync, renameSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { App } from '../constructs/core/cdktf';
+import { BlueprintError } from '../constructs/core/errors';
+import { ENVIRONMENTS } from '../environments';
+import type { EnvironmentInput } from '../environments/schema';
+import { validateEnvironments } from '../environments/validate';
+import { buildEnvironment, stacksInOrder } from '../stacks/environment';
+import type { BackendMode, Layer } from '../stacks/layer-stack';
+
+export interface SynthOptions {
+  /** Output directory (cdktf.out); replaced only when synthesis succeeds. */
+  readonly outdir: string;
+  /** Environments to build. @default - every registered environment */
+  readonly envNames?: readonly string[];
+  /** @default 's3' */
+  readonly backend?: BackendMode;
+  /** @default - the registry in environments/index.ts */
+  readonly registry?: Readonly<Record<string, EnvironmentInput>>;
+}
+
+export interface SynthesizedStack {
+  readonly id: string;
+  readonly environment: string;
+  readonly layer: Layer;
+  /** Directory holding cdk.tf.json. */
+  readonly dir: string;
+  /** Resource count by Terraform resource type. */
+  readonly resourcesByType: Readonly<Record<string, number>>;
+  readonly resourceCount: number;
+}
+
+export interface SynthResult {
+  readonly outdir: string;
+  readonly stacks: readonly SynthesizedStack[];
+}
+
+/**
+ * Validates the selected environments, builds their stacks and synthesizes them. The output
+ * directory is written only if everything succeeds: a configuration or construct error leaves
+ * it as it was.
+ */
+export function synthesize(options: SynthOptions): SynthResult {
+  const registry = options.registry ?? ENVIRONMENTS;
+  const selected = selectEnvironments(registry, options.envNames);
+  const configs = validateEnvironments(selected);
+  const backend = options.backend ?? 's3';
+
+  const outdir = path.resolve(options.outdir);
+  const staging = `${outdir}.tmp-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    const app = new App({ outdir: staging, stackTraces: false });
+    const built = configs.map((env) => ({ env, stacks: stacksInOrder(buildEnvironment(app, env, backend)) }));
+    app.synth();
+    rmSync(outdir, { recursive: true, force: true });
+    renameSync(staging, outdir);
+    const stacks = built.flatMap(({ env, stacks: layerStacks }) =>
+      layerStacks.map((s) => describeStack(outdir, s.node.id, env.name, s.layer)),
+    );
+    return { outdir, stacks };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function selectEnvironments(
+  registry: Readonly<Record<string, EnvironmentInput>>,
+  names: readonly string[] | undefined,
+): Record<string, EnvironmentInput> {
+  if (!names || names.length === 0) return { ...registry };
+  const unknown = names.filter((n) => !(n in registry));
+  if (unknown.length > 0) {
+    throw new BlueprintError(
+      `Unknown environment ${unknown.map((n) => `'${n}'`).join(', ')}; registered environments: ${Object.keys(registry).map((n) => `'${n}'`).join(', ')} (environments/index.ts)`,
+    );
+  }
+  return Object.fromEntries(names.map((n) => [n, registry[n]]));
+}
+
+function describeStack(outdir: string, id: string, environment: string, layer: Layer): SynthesizedStack {
+  const dir = path.join(outdir, 'stacks', id);
+  const json = JSON.parse(readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as {
+    resource?: Record<string, Record<string, unknown>>;
+  };
+  const resourcesByType: Record<string, number> = {};
+  let resourceCount = 0;
+  for (const [type, instances] of Object.entries(json.resource ?? {})) {
+    resourcesByType[type] = Object.keys(instances).length;
+    resourceCount += resourcesByType[type];
+  }
+  return { id, environment, layer, dir, resourcesByType, resourceCount };
+}
+
+/** Reads the backend switch: GPB_BACKEND=local for offline rehearsal, s3 (default) otherwise. */
+export function backendFromEnv(value = process.env.GPB_BACKEND): BackendMode {
+  if (value === undefined || value === '' || value === 's3') return 's3';
+  if (value === 'local') return 'local';
+  throw new BlueprintError(`GPB_BACKEND: '${value}' is not allowed: must be 's3' (default) or 'local'`);
+}
+
+/** Runs an entry point: user errors print their message alone and exit 1; bugs keep their stack. */
+export function runCli(main: () => void | Promise<void>): void {
+  Promise.resolve()
+    .then(main)
+    .catch((err: unknown) => {
+      if (err instanceof BlueprintError) {
+        console.error(`\n${err.message}\n`);
+      } else if (err instanceof Error && /^Validation failed/.test(err.message)) {
+        console.error(`\n${err.message}\n`);
+      } else {
+        console.error(err);
+      }
+      process.exitCode = 1;
+    });
+}
+
