@@ -4,6 +4,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
 import { AwsContext } from '../core/aws-context';
+import { Token } from '../core/cdktf';
 import { BlueprintError } from '../core/errors';
 
 /** A statement of an IAM policy document. */
@@ -68,7 +69,7 @@ export class PodIdentityRole extends Construct {
     this.namespace = props.namespace;
     this.serviceAccount = props.serviceAccount;
     this.resource = new IamRole(this, 'Resource', {
-      namePrefix: `${truncate(props.clusterName, 20)}-${truncate(props.serviceAccount, 8)}-`,
+      namePrefix: `${namePart(props.clusterName, 20)}-${namePart(props.serviceAccount, 8)}-`,
       description: `Pod Identity: ${props.namespace}/${props.serviceAccount} in ${props.clusterName}`,
       permissionsBoundary: props.permissionsBoundaryArn,
       assumeRolePolicy: JSON.stringify({
@@ -112,6 +113,8 @@ export class PodIdentityRole extends Construct {
   }
 }
 
-function truncate(s: string, n: number): string {
+/** A readable piece of a role name; a token (known only at apply) cannot be cut, so it is left out. */
+function namePart(s: string, n: number): string {
+  if (Token.isUnresolved(s)) return 'gpb';
   return s.length <= n ? s : s.slice(0, n);
 }

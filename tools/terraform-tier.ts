@@ -1,0 +1,142 @@
+/**
+ * The Terraform tier of `npm test`: real Terraform, offline.
+ *
+ * 1. Synthesizes every registered environment as users deploy it (S3 backend) and runs
+ *    `terraform init -backend=false` and `terraform validate` on every AWS-only stack.
+ * 2. Rehearses the dev network and cluster stacks against moto_server on 127.0.0.1: plan both
+ *    (every synthesized resource must be planned for creation), apply the network, and plan it
+ *    again to prove it converged.
+ *
+ * Where Terraform, the provider mirror or moto is missing it prints a loud SKIPPED line; with
+ * GPB_REQUIRE_TERRAFORM=1 (set in CI) a missing prerequisite fails instead.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { ENVIRONMENTS } from '../environments';
+import { runCli, synthesize, type SynthesizedStack } from './synthesize';
+import { motoAvailable, rehearsalOverride, startMoto } from './terraform/moto-server';
+import { missingPrerequisites, TerraformCli, type TerraformResult } from './terraform/terraform-cli';
+
+const REHEARSAL_ENV = process.env.GPB_REHEARSAL_ENV ?? 'dev';
+const required = process.env.GPB_REQUIRE_TERRAFORM === '1';
+
+interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly seconds: number;
+  readonly detail?: string;
+}
+
+runCli(async () => {
+  const binary = process.env.GPB_TERRAFORM ?? 'terraform';
+  const mirror = process.env.GPB_TF_PLUGIN_MIRROR ?? '/opt/tf-plugins';
+  const missing = missingPrerequisites(binary, mirror);
+  if (!motoAvailable()) missing.push('moto_server (pip install "moto[server]==5.2.1")');
+  if (missing.length > 0) {
+    const line = `SKIPPED: Terraform tier did not run. Missing: ${missing.join('; ')}`;
+    console.log(`\n${'!'.repeat(line.length)}\n${line}\n${'!'.repeat(line.length)}\n`);
+    if (required) {
+      console.error('GPB_REQUIRE_TERRAFORM=1: a missing prerequisite fails the tier.');
+      process.exitCode = 1;
+    }
+    return;
+  }
+
+  const work = mkdtempSync(path.join(tmpdir(), 'gpb-terraform-tier-'));
+  const checks: Check[] = [];
+  try {
+    const tf = new TerraformCli(binary, mirror, work);
+    validateAll(tf, path.join(work, 'validate'), checks);
+    await rehearse(tf, path.join(work, 'rehearsal'), checks);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  const failed = checks.filter((c) => !c.ok);
+  console.log('');
+  for (const c of checks) console.log(`${c.ok ? 'PASS' : 'FAIL'}  ${c.name}  (${c.seconds.toFixed(1)} s)`);
+  for (const c of failed) console.log(`\n--- ${c.name} ---\n${c.detail ?? ''}`);
+  console.log(`\nterraform tier: ${checks.length - failed.length} passed, ${failed.length} failed`);
+  if (failed.length > 0) process.exitCode = 1;
+});
+
+function validateAll(tf: TerraformCli, outdir: string, checks: Check[]): void {
+  const { stacks } = synthesize({ outdir, backend: 's3' });
+  const awsOnly = stacks.filter(isAwsOnly);
+  for (const stack of awsOnly) {
+    const init = tf.run(stack.dir, ['init', '-backend=false', '-no-color']);
+    if (!record(checks, `init ${stack.id}`, init)) continue;
+    const validate = tf.run(stack.dir, ['validate', '-no-color']);
+    record(checks, `validate ${stack.id}`, validate);
+    process.stdout.write('.');
+  }
+  const expected = Object.keys(ENVIRONMENTS).length * 2;
+  checks.push({
+    name: `every environment's AWS-only stacks validated (${awsOnly.length} of at least ${expected})`,
+    ok: awsOnly.length >= expected,
+    seconds: 0,
+    detail: `stacks: ${stacks.map((s) => s.id).join(', ')}`,
+  });
+}
+
+async function rehearse(tf: TerraformCli, outdir: string, checks: Check[]): Promise<void> {
+  const { stacks } = synthesize({ outdir, envNames: [REHEARSAL_ENV], backend: 'local' });
+  const moto = await startMoto();
+  try {
+    const override = JSON.stringify(rehearsalOverride(moto.endpoint), null, 2);
+    for (const stack of stacks) {
+      writeFileSync(path.join(stack.dir, 'zz_rehearsal_override.tf.json'), override);
+    }
+    const [network, ...rest] = stacks;
+    if (network.layer !== 'network') throw new Error(`expected the network stack first, got ${network.id}`);
+
+    if (!planStack(tf, network, checks)) return;
+    const apply = tf.run(network.dir, ['apply', '-auto-approve', '-no-color', 'plan.tfplan']);
+    if (!record(checks, `rehearsal: apply ${network.id} against moto`, apply)) return;
+    const again = tf.run(network.dir, ['plan', '-detailed-exitcode', '-no-color']);
+    record(checks, `rehearsal: ${network.id} converged (second plan shows no changes)`, again);
+
+    for (const stack of rest) planStack(tf, stack, checks);
+  } finally {
+    await moto.stop();
+  }
+}
+
+/** init + plan; then every resource in the synthesized JSON must be planned for creation. */
+function planStack(tf: TerraformCli, stack: SynthesizedStack, checks: Check[]): boolean {
+  const init = tf.run(stack.dir, ['init', '-no-color']);
+  if (!record(checks, `rehearsal: init ${stack.id}`, init)) return false;
+  const plan = tf.run(stack.dir, ['plan', '-no-color', '-out=plan.tfplan']);
+  if (!record(checks, `rehearsal: plan ${stack.id} against moto`, plan)) return false;
+  const show = tf.run(stack.dir, ['show', '-json', 'plan.tfplan']);
+  if (!record(checks, `rehearsal: read plan of ${stack.id}`, show)) return false;
+  const planned = JSON.parse(show.output) as { resource_changes?: { mode: string; change: { actions: string[] } }[] };
+  const creates = (planned.resource_changes ?? []).filter(
+    (r) => r.mode === 'managed' && r.change.actions.includes('create'),
+  ).length;
+  const ok = creates === stack.resourceCount;
+  checks.push({
+    name: `rehearsal: ${stack.id} plans all ${stack.resourceCount} synthesized resources (planned ${creates})`,
+    ok,
+    seconds: 0,
+  });
+  return ok;
+}
+
+function record(checks: Check[], name: string, result: TerraformResult): boolean {
+  checks.push({ name, ok: result.ok, seconds: result.seconds, detail: tail(result.output, 80) });
+  return result.ok;
+}
+
+function isAwsOnly(stack: SynthesizedStack): boolean {
+  const json = JSON.parse(readFileSync(path.join(stack.dir, 'cdk.tf.json'), 'utf8')) as {
+    terraform?: { required_providers?: Record<string, unknown> };
+  };
+  const providers = Object.keys(json.terraform?.required_providers ?? {});
+  return providers.length > 0 && providers.every((p) => p === 'aws');
+}
+
+function tail(text: string, lines: number): string {
+  return text.split('\n').slice(-lines).join('\n');
+}
