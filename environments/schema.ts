@@ -96,8 +96,8 @@ export const stateSchema = z.strictObject({
 export const networkSchema = z.strictObject({
   /** VPC CIDR, /16 to /24. */
   cidr: cidr.refine((s) => {
-    const p = mustParseCidr(s).prefix;
-    return p >= 16 && p <= 24;
+    const p = parseCidr(s)?.prefix;
+    return p === undefined || (p >= 16 && p <= 24); // unparsable: reported by `cidr` already
   }, 'must have a prefix between /16 and /24 (AWS VPC limits)'),
   /** How many availability zones to spread subnets across. */
   azCount: z.number().int('must be a whole number').min(2, 'must be at least 2 (EKS needs two zones)').max(6, 'must be at most 6'),
@@ -207,7 +207,8 @@ function issue(ctx: Ctx, path: (string | number)[], input: unknown, message: str
 
 function crossFieldRules(env: Unresolved, ctx: Ctx): void {
   const { network, cluster } = env;
-  const vpc = mustParseCidr(network.cidr);
+  const vpc = parseCidr(network.cidr);
+  if (!vpc) return; // reported by the field schema
 
   // Public endpoint: only with an allow list, never the whole internet in prod.
   const allow = cluster.endpoint.publicAccessCidrs;

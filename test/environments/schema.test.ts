@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { ENVIRONMENTS } from '../../environments';
+import { checkEnvironment, ConfigError, formatProblem, validateEnvironments } from '../../environments/validate';
+import { devWith } from '../helpers';
+
+describe('reference environments', () => {
+  it('all validate', () => {
+    const configs = validateEnvironments(ENVIRONMENTS);
+    expect(configs.map((c) => c.name)).toEqual(['dev', 'staging', 'prod']);
+  });
+
+  it('differ where it matters: NAT, zones, endpoint exposure, system pool size', () => {
+    const [dev, staging, prod] = validateEnvironments(ENVIRONMENTS);
+    expect(dev.network.natStrategy).toBe('single');
+    expect(prod.network.natStrategy).toBe('per-az');
+    expect(prod.network.azCount).toBeGreaterThan(dev.network.azCount);
+    expect(prod.cluster.endpoint.publicAccess).toBe(false);
+    expect(dev.cluster.endpoint.publicAccess).toBe(true);
+    expect(prod.cluster.systemNodeGroup.minSize).toBeGreaterThan(dev.cluster.systemNodeGroup.minSize);
+    expect(staging.network.azCount).toBe(prod.network.azCount);
+  });
+
+  it('fills defaults: cluster name, flow log retention, service CIDR', () => {
+    const [dev] = validateEnvironments({ dev: ENVIRONMENTS.dev });
+    expect(dev.cluster.name).toBe('gpb-dev');
+    expect(dev.cluster.serviceIpv4Cidr).toBe('172.20.0.0/16');
+    expect(dev.network.flowLogs.trafficType).toBe('ALL');
+    expect(dev.cluster.admins[0].accessPolicy).toBe('cluster-admin');
+  });
+});
+
+/** [description, patch onto dev, field path named in the message, bad value shown] */
+const BAD: [string, unknown, string, string][] = [
+  ['unknown top-level field', { clster: {} }, 'clster', "'clster'"],
+  ['misspelled nested field', { network: { natStrategie: 'single' } }, 'network.natStrategie', "'natStrategie'"],
+  ['region is not a region', { region: 'Oregon' }, 'region', "'Oregon'"],
+  ['stage outside the enum', { stage: 'qa' }, 'stage', "'qa'"],
+  ['account id too short', { accountId: '1234' }, 'accountId', "'1234'"],
+  ['empty owner tag', { tags: { owner: '' } }, 'tags.owner', "''"],
+  ['state bucket with capitals', { state: { bucket: 'My_Bucket' } }, 'state.bucket', "'My_Bucket'"],
+  ['VPC CIDR does not parse', { network: { cidr: '10.0.0.0/33' } }, 'network.cidr', "'10.0.0.0/33'"],
+  ['VPC CIDR with host bits', { network: { cidr: '10.0.0.1/16' } }, 'network.cidr', "'10.0.0.1/16'"],
+  ['VPC CIDR too large', { network: { cidr: '10.0.0.0/8' } }, 'network.cidr', "'10.0.0.0/8'"],
+  ['VPC too small for the zones', { network: { cidr: '10.0.0.0/24', azCount: 6 } }, 'network.cidr', "'10.0.0.0/24'"],
+  ['one zone', { network: { azCount: 1 } }, 'network.azCount', '1'],
+  ['NAT strategy unknown', { network: { natStrategy: 'double' } }, 'network.natStrategy', "'double'"],
+  ['unknown interface endpoint', { network: { interfaceEndpoints: ['sts', 'nope'] } }, 'network.interfaceEndpoints[1]', "'nope'"],
+  ['duplicate interface endpoint', { network: { interfaceEndpoints: ['sts', 'sts'] } }, 'network.interfaceEndpoints[1]', "'sts'"],
+  ['no NAT and no ECR endpoints', { network: { natStrategy: 'none', interfaceEndpoints: ['sts'] } }, 'network.interfaceEndpoints', '["sts"]'],
+  ['zone of another region', { network: { availabilityZones: ['us-west-2a', 'eu-west-1b'] } }, 'network.availabilityZones[1]', "'eu-west-1b'"],
+  ['zone count differs from azCount', { network: { availabilityZones: ['us-west-2a'] } }, 'network.availabilityZones', '["us-west-2a"]'],
+  ['flow log retention CloudWatch does not accept', { network: { flowLogs: { retentionDays: 10 } } }, 'network.flowLogs.retentionDays', '10'],
+  [
+    'explicit subnets overlap',
+    { network: { subnets: { private: ['10.10.0.0/18', '10.10.64.0/18'], public: ['10.10.128.0/24', '10.10.129.0/24'], data: ['10.10.130.0/24', '10.10.0.0/24'] } } },
+    'network.subnets.data[1]',
+    "'10.10.0.0/24'",
+  ],
+  [
+    'explicit subnet outside the VPC',
+    { network: { subnets: { private: ['10.10.0.0/18', '10.99.64.0/18'], public: ['10.10.128.0/24', '10.10.129.0/24'], data: ['10.10.130.0/24', '10.10.131.0/24'] } } },
+    'network.subnets.private[1]',
+    "'10.99.64.0/18'",
+  ],
+  [
+    'explicit subnet smaller than /28',
+    { network: { subnets: { private: ['10.10.0.0/18', '10.10.64.0/18'], public: ['10.10.128.0/24', '10.10.129.0/29'], data: ['10.10.130.0/24', '10.10.131.0/24'] } } },
+    'network.subnets.public[1]',
+    "'10.10.129.0/29'",
+  ],
+  [
+    'explicit tier with the wrong count',
+    { network: { subnets: { private: ['10.10.0.0/18'], public: ['10.10.128.0/24', '10.10.129.0/24'], data: ['10.10.130.0/24', '10.10.131.0/24'] } } },
+    'network.subnets.private',
+    '["10.10.0.0/18"]',
+  ],
+  ['Kubernetes version without pinned add-ons', { cluster: { kubernetesVersion: '1.20' } }, 'cluster.kubernetesVersion', "'1.20'"],
+  ['public endpoint without an allow list', { cluster: { endpoint: { publicAccess: true, publicAccessCidrs: [] } } }, 'cluster.endpoint.publicAccessCidrs', '[]'],
+  ['allow list on a private endpoint', { cluster: { endpoint: { publicAccess: false, publicAccessCidrs: ['203.0.113.0/24'] } } }, 'cluster.endpoint.publicAccessCidrs', '["203.0.113.0/24"]'],
+  ['allow list entry that does not parse', { cluster: { endpoint: { publicAccessCidrs: ['203.0.113.0'] } } }, 'cluster.endpoint.publicAccessCidrs[0]', "'203.0.113.0'"],
+  ['whole internet on the API in prod', { stage: 'prod', cluster: { endpoint: { publicAccessCidrs: ['0.0.0.0/0'] } } }, 'cluster.endpoint.publicAccessCidrs[0]', "'0.0.0.0/0'"],
+  ['no admins', { cluster: { admins: [] } }, 'cluster.admins', '[]'],
+  ['admin that is not an IAM ARN', { cluster: { admins: [{ principalArn: 'alice' }] } }, 'cluster.admins[0].principalArn', "'alice'"],
+  ['service CIDR inside the VPC', { cluster: { serviceIpv4Cidr: '10.10.0.0/16' } }, 'cluster.serviceIpv4Cidr', "'10.10.0.0/16'"],
+  ['service CIDR outside private ranges', { cluster: { serviceIpv4Cidr: '100.64.0.0/16' } }, 'cluster.serviceIpv4Cidr', "'100.64.0.0/16'"],
+  ['desired size outside min..max', { cluster: { systemNodeGroup: { minSize: 2, desiredSize: 1, maxSize: 3 } } }, 'cluster.systemNodeGroup.desiredSize', '1'],
+  ['system pool of zero', { cluster: { systemNodeGroup: { minSize: 0 } } }, 'cluster.systemNodeGroup.minSize', '0'],
+  ['instance type that is not one', { cluster: { systemNodeGroup: { instanceTypes: ['large'] } } }, 'cluster.systemNodeGroup.instanceTypes[0]', "'large'"],
+];
+
+describe('bad configuration', () => {
+  it.each(BAD)('fails when %s', (_desc, patch, path, shown) => {
+    // given a dev environment with one mistake
+    const input = devWith(patch);
+    // when it is checked
+    const result = checkEnvironment(input, 'dev');
+    // then the problem names the environment, the field path and the bad value
+    expect(Array.isArray(result)).toBe(true);
+    const problems = result as Exclude<typeof result, { name: string }>;
+    const messages = problems.map(formatProblem);
+    const match = messages.find((m) => m.startsWith(`environment 'dev': ${path}: ${shown} is not allowed: `));
+    expect(match, `no message for ${path} among:\n${messages.join('\n')}`).toBeDefined();
+    // and says what is allowed (not a bare "invalid")
+    expect(match!.split('is not allowed: ')[1].length).toBeGreaterThan(8);
+  });
+
+  it('reports every problem at once, each on its own line, without a stack trace', () => {
+    const bad = devWith({ region: 'nowhere', network: { azCount: 9 }, tags: { owner: '' } });
+    let error: unknown;
+    try {
+      validateEnvironments({ dev: bad });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { message, problems } = error as ConfigError;
+    expect(problems.map((p) => p.path).sort()).toEqual(['network.azCount', 'region', 'tags.owner']);
+    expect(message).toMatch(/^Invalid environment configuration \(3 problems\):/);
+    expect(message).not.toMatch(/\n\s+at /);
+  });
+
+  it('fails when an environment is registered under another name', () => {
+    expect(() => validateEnvironments({ qa: devWith({}) })).toThrow(
+      /environment 'qa': name: 'dev' is not allowed: must equal the key it is registered under \('qa'\)/,
+    );
+  });
+
+  it('fails when two environments would create the same cluster in one region', () => {
+    const a = devWith({ name: 'team-a', cluster: { name: 'shared' } });
+    const b = devWith({ name: 'team-b', cluster: { name: 'shared' } });
+    expect(() => validateEnvironments({ 'team-a': a, 'team-b': b })).toThrow(
+      /environment 'team-b': cluster.name: 'shared' is not allowed: must differ from environment 'team-a'/,
+    );
+  });
+
+  it('accepts explicit, non-overlapping subnets inside the VPC', () => {
+    const ok = devWith({
+      network: { subnets: { private: ['10.10.0.0/18', '10.10.64.0/18'], public: ['10.10.128.0/24', '10.10.129.0/24'], data: ['10.10.130.0/24', '10.10.131.0/24'] } },
+    });
+    expect(Array.isArray(checkEnvironment(ok, 'dev'))).toBe(false);
+  });
+
+  it('accepts no NAT when the endpoints nodes need are present', () => {
+    const ok = devWith({ network: { natStrategy: 'none', interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'sts', 'eks-auth', 'ec2'] } });
+    expect(Array.isArray(checkEnvironment(ok, 'dev'))).toBe(false);
+  });
+});

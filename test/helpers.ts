@@ -1,0 +1,78 @@
+import { Testing, TerraformStack } from '../constructs/core/cdktf';
+import type { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import devInput from '../environments/dev';
+import type { EnvironmentConfig, EnvironmentInput } from '../environments/schema';
+import { checkEnvironment } from '../environments/validate';
+
+/** Synthesized Terraform JSON of one stack. */
+export interface TfJson {
+  terraform?: Record<string, unknown> & { backend?: Record<string, Record<string, unknown>> };
+  provider?: Record<string, Record<string, unknown>[]>;
+  resource?: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+  output?: Record<string, { value: unknown; sensitive?: boolean }>;
+}
+
+export function synthJson(stack: TerraformStack): TfJson {
+  return JSON.parse(Testing.synth(stack)) as TfJson;
+}
+
+/** A stack with an AWS provider, for constructs under test. */
+export function testStack(): TerraformStack {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, 'test');
+  new AwsProvider(stack, 'aws', { region: 'us-west-2' });
+  return stack;
+}
+
+/** Builds constructs into a fresh stack and returns its synthesized JSON. */
+export function synthWith(build: (scope: Construct) => void): TfJson {
+  const stack = testStack();
+  build(stack);
+  return synthJson(stack);
+}
+
+/** All instances of a resource type, in synthesis order. */
+export function resourcesOf(json: TfJson, type: string): Record<string, unknown>[] {
+  return Object.values(json.resource?.[type] ?? {});
+}
+
+/** The single instance of a resource type; fails when there is not exactly one. */
+export function onlyResource(json: TfJson, type: string): Record<string, unknown> {
+  const all = resourcesOf(json, type);
+  if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
+  return all[0];
+}
+
+/** Parses a JSON policy document attribute. */
+export function policyOf(resource: Record<string, unknown>, attribute = 'policy'): {
+  Statement: Record<string, unknown>[];
+} {
+  return JSON.parse(resource[attribute] as string) as { Statement: Record<string, unknown>[] };
+}
+
+/** Deep-merges `patch` onto `base`; arrays and scalars in patch replace. */
+export function merge<T>(base: T, patch: unknown): T {
+  if (patch === undefined) return base;
+  if (typeof base !== 'object' || base === null || Array.isArray(base) || typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+    return patch as T;
+  }
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
+    out[k] = merge((base as Record<string, unknown>)[k], v);
+  }
+  return out as T;
+}
+
+/** The dev environment with a patch applied, as input (not yet validated). */
+export function devWith(patch: unknown): EnvironmentInput {
+  return merge(structuredClone(devInput), patch);
+}
+
+/** Validates an environment input; fails the test with the problems if it is invalid. */
+export function validEnv(input: EnvironmentInput = devInput): EnvironmentConfig {
+  const checked = checkEnvironment(input, input.name);
+  if (Array.isArray(checked)) throw new Error(`invalid test environment: ${JSON.stringify(checked)}`);
+  return checked;
+}
