@@ -7,6 +7,7 @@ import { checkEnvironment } from '../environments/validate';
 
 /** Synthesized Terraform JSON of one stack. */
 export interface TfJson {
+  '//'?: unknown;
   terraform?: Record<string, unknown> & { backend?: Record<string, Record<string, unknown>> };
   provider?: Record<string, Record<string, unknown>[]>;
   resource?: Record<string, Record<string, Record<string, unknown>>>;

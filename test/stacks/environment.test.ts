@@ -1,0 +1,117 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ENVIRONMENTS } from '../../environments';
+import { validateEnvironments } from '../../environments/validate';
+import type { BackendMode } from '../../stacks/layer-stack';
+import { synthesize } from '../../tools/synthesize';
+import { onlyResource, resourcesOf, type TfJson } from '../helpers';
+
+const CONFIGS = validateEnvironments(ENVIRONMENTS);
+const WORK = mkdtempSync(path.join(tmpdir(), 'gpb-stack-test-'));
+afterAll(() => rmSync(WORK, { recursive: true, force: true }));
+
+/** What `npm run synth` writes (a real app synth, cross-stack references resolved), per env and layer. */
+function synthAll(backend: BackendMode, envNames?: string[]): Record<string, Record<string, TfJson>> {
+  const { stacks } = synthesize({ outdir: path.join(WORK, backend), backend, envNames });
+  const out: Record<string, Record<string, TfJson>> = {};
+  for (const s of stacks) {
+    (out[s.environment] ??= {})[s.layer] = JSON.parse(readFileSync(path.join(s.dir, 'cdk.tf.json'), 'utf8')) as TfJson;
+  }
+  return out;
+}
+
+const SYNTHESIZED = synthAll('s3');
+
+describe.each(CONFIGS.map((c) => c.name))('environment %s', (name) => {
+  const stacks = SYNTHESIZED[name];
+  const env = CONFIGS.find((c) => c.name === name)!;
+
+  it.each(['network', 'cluster'])('matches the %s snapshot', (layer) => {
+    expect(stacks[layer]).toMatchSnapshot();
+  });
+
+  it.each(['network', 'cluster'])('keeps %s state in S3 under <env>/<stack>.tfstate, encrypted, with S3-native locking', (layer) => {
+    expect(stacks[layer].terraform?.backend?.s3).toEqual({
+      bucket: env.state.bucket,
+      key: `${name}/${name}-${layer}.tfstate`,
+      region: env.region,
+      encrypt: true,
+      use_lockfile: true,
+    });
+  });
+
+  it.each(['network', 'cluster'])('pins hashicorp/aws 5.100.0 and tags everything through %s provider default_tags', (layer) => {
+    expect(stacks[layer].terraform?.required_providers).toEqual({ aws: { source: 'aws', version: '5.100.0' } });
+    const [provider] = stacks[layer].provider!.aws;
+    expect(provider.region).toBe(env.region);
+    expect(provider.default_tags).toEqual([
+      {
+        tags: expect.objectContaining({
+          environment: name,
+          owner: env.tags.owner,
+          'cost-center': env.tags.costCenter,
+          'gpb.io/stack': `${name}-${layer}`,
+        }),
+      },
+    ]);
+    expect(provider.endpoints).toBeUndefined();
+    expect(provider.skip_credentials_validation).toBeUndefined();
+  });
+
+  it('builds subnets in every configured zone and NAT per the strategy', () => {
+    const net = stacks.network;
+    expect(resourcesOf(net, 'aws_subnet')).toHaveLength(env.network.azCount * 3);
+    const expectedNat = { none: 0, single: 1, 'per-az': env.network.azCount }[env.network.natStrategy];
+    expect(resourcesOf(net, 'aws_nat_gateway')).toHaveLength(expectedNat);
+    expect(resourcesOf(net, 'aws_vpc_endpoint')).toHaveLength(env.network.interfaceEndpoints.length + 1);
+    expect(onlyResource(net, 'aws_flow_log').traffic_type).toBe('ALL');
+  });
+
+  it('reads the network from its state, not from a copy', () => {
+    const remote = stacks.cluster.data?.terraform_remote_state ?? {};
+    expect(Object.values(remote)).toEqual([
+      expect.objectContaining({ backend: 's3', config: expect.objectContaining({ key: `${name}/${name}-network.tfstate` }) }),
+    ]);
+    const subnets = (onlyResource(stacks.cluster, 'aws_eks_cluster').vpc_config as { subnet_ids: string[] }).subnet_ids;
+    expect(subnets).toHaveLength(env.network.azCount);
+    for (const s of subnets) expect(s).toMatch(/^\$\{data\.terraform_remote_state\./);
+  });
+
+  it('configures the cluster as the environment says', () => {
+    const eks = onlyResource(stacks.cluster, 'aws_eks_cluster');
+    expect(eks.name).toBe(env.cluster.name);
+    expect(eks.version).toBe(env.cluster.kubernetesVersion);
+    expect((eks.vpc_config as Record<string, unknown>).endpoint_public_access).toBe(env.cluster.endpoint.publicAccess);
+    expect(resourcesOf(stacks.cluster, 'aws_eks_access_entry')).toHaveLength(env.cluster.admins.length);
+  });
+});
+
+describe('environment differences', () => {
+  it('prod has a private-only endpoint and a NAT gateway per zone; dev shares one', () => {
+    expect((onlyResource(SYNTHESIZED.prod.cluster, 'aws_eks_cluster').vpc_config as Record<string, unknown>).endpoint_public_access).toBe(false);
+    expect(resourcesOf(SYNTHESIZED.prod.network, 'aws_nat_gateway')).toHaveLength(3);
+    expect(resourcesOf(SYNTHESIZED.dev.network, 'aws_nat_gateway')).toHaveLength(1);
+  });
+
+  it('prod refuses to run against any account but its own', () => {
+    expect(SYNTHESIZED.prod.network.provider!.aws[0].allowed_account_ids).toEqual(['111122223333']);
+  });
+});
+
+describe('local backend (offline rehearsal)', () => {
+  const local = synthAll('local', ['dev']).dev;
+
+  it('keeps state beside the synthesized stack and reads sibling state by relative path', () => {
+    expect(local.network.terraform?.backend).toEqual({ local: { path: '../dev-network/terraform.dev-network.tfstate' } });
+    const [remote] = Object.values(local.cluster.data?.terraform_remote_state ?? {});
+    expect(remote).toMatchObject({ backend: 'local', config: { path: '../dev-network/terraform.dev-network.tfstate' } });
+  });
+
+  it('changes nothing but the backend', () => {
+    const strip = (j: TfJson) =>
+      JSON.stringify({ ...j, '//': undefined, terraform: { ...j.terraform, backend: undefined }, data: { ...j.data, terraform_remote_state: undefined } });
+    expect(strip(local.network)).toBe(strip(SYNTHESIZED.dev.network));
+  });
+});

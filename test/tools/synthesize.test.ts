@@ -1,0 +1,89 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ENVIRONMENTS } from '../../environments';
+import { ConfigError } from '../../environments/validate';
+import { backendFromEnv, synthesize } from '../../tools/synthesize';
+import { devWith } from '../helpers';
+
+const ROOT = path.resolve(__dirname, '../..');
+const WORK = mkdtempSync(path.join(tmpdir(), 'gpb-synth-test-'));
+afterAll(() => rmSync(WORK, { recursive: true, force: true }));
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('synthesize', () => {
+  it('writes one directory per <env>-<layer> stack and counts resources by type', () => {
+    const outdir = path.join(WORK, 'ok');
+    const result = synthesize({ outdir, envNames: ['dev'] });
+    expect(result.stacks.map((s) => s.id)).toEqual(['dev-network', 'dev-cluster']);
+    const network = result.stacks[0];
+    expect(network.resourcesByType.aws_vpc).toBe(1);
+    expect(network.resourceCount).toBe(Object.values(network.resourcesByType).reduce((a, b) => a + b, 0));
+    expect(existsSync(path.join(outdir, 'manifest.json'))).toBe(true);
+  });
+
+  it('fails on bad config before writing anything, leaving an earlier output untouched', () => {
+    // given an output directory from an earlier run
+    const outdir = path.join(WORK, 'kept');
+    mkdirSync(outdir, { recursive: true });
+    writeFileSync(path.join(outdir, 'marker'), 'earlier');
+    // when one of two environments is invalid
+    const registry = { dev: ENVIRONMENTS.dev, broken: devWith({ name: 'broken', network: { cidr: 'nope' } }) };
+    // then synthesis throws a ConfigError naming it, and the directory is as it was
+    expect(() => synthesize({ outdir, registry })).toThrow(ConfigError);
+    expect(() => synthesize({ outdir, registry })).toThrow(/environment 'broken': network\.cidr: 'nope' is not allowed/);
+    expect(readFileSync(path.join(outdir, 'marker'), 'utf8')).toBe('earlier');
+    expect(existsSync(path.join(outdir, 'stacks'))).toBe(false);
+    expect(existsSync(`${outdir}.tmp-${process.pid}`)).toBe(false);
+  });
+
+  it('throws when asked for an environment that is not registered', () => {
+    expect(() => synthesize({ outdir: path.join(WORK, 'x'), envNames: ['qa'] })).toThrow(
+      /Unknown environment 'qa'; registered environments: 'dev', 'staging', 'prod'/,
+    );
+  });
+
+  it('reads the backend switch strictly', () => {
+    expect(backendFromEnv(undefined)).toBe('s3');
+    expect(backendFromEnv('local')).toBe('local');
+    expect(() => backendFromEnv('s4')).toThrow(/GPB_BACKEND: 's4' is not allowed: must be 's3' \(default\) or 'local'/);
+  });
+});
+
+describe('command line', () => {
+  it('npm run synth prints a resource table per stack', () => {
+    const outdir = path.join(WORK, 'cli');
+    const r = run(['tools/synth.ts', '--env', 'dev', '--outdir', outdir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^dev-network {2}\(\d+ resources\)$/m);
+    expect(r.stdout).toMatch(/^ {2}aws_nat_gateway +1$/m);
+    expect(r.stdout).toMatch(/Synthesized 2 stacks/);
+  });
+
+  it('the cdktf app exits 1 with a one-line reason and no stack trace, writing nothing', () => {
+    const outdir = path.join(WORK, 'app-error');
+    const r = run(['main.ts'], { GPB_ENV: 'nope', CDKTF_OUTDIR: outdir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Unknown environment 'nope'/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  it('the cdktf app honours CDKTF_OUTDIR and GPB_BACKEND', () => {
+    const outdir = path.join(WORK, 'app-ok');
+    const r = run(['main.ts'], { GPB_ENV: 'dev', CDKTF_OUTDIR: outdir, GPB_BACKEND: 'local' });
+    expect(r.code).toBe(0);
+    const json = JSON.parse(readFileSync(path.join(outdir, 'stacks/dev-network/cdk.tf.json'), 'utf8'));
+    expect(json.terraform.backend).toHaveProperty('local');
+  });
+});
