@@ -1,0 +1,40 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+async function lintText(code: string, file: string) {
+  const eslint = new ESLint({ cwd: ROOT });
+  const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, file) });
+  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('import rules', () => {
+  it.each(['@cdktf/provider-aws', '@cdktf/provider-kubernetes', '@cdktf/provider-helm'])(
+    'fails when code imports the %s package root',
+    async (pkg) => {
+      const messages = await lintText(`import { Vpc } from '${pkg}';\nexport const x = Vpc;\n`, 'constructs/network/example.ts');
+      expect(messages).toEqual([expect.stringContaining('Import resources by deep path')]);
+    },
+  );
+
+  it('accepts a deep import', async () => {
+    const messages = await lintText(`import { Vpc } from '@cdktf/provider-aws/lib/vpc';\nexport const x = Vpc;\n`, 'constructs/network/example.ts');
+    expect(messages).toEqual([]);
+  });
+
+  it('fails when code outside constructs/core imports cdktf directly', async () => {
+    const messages = await lintText(`import { App } from 'cdktf';\nexport const x = App;\n`, 'stacks/example.ts');
+    expect(messages).toEqual([expect.stringContaining('constructs/core/cdktf.ts')]);
+  });
+
+  it('no tracked source file imports a provider package root', () => {
+    const files = execFileSync('git', ['ls-files', '*.ts'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(files.length).toBeGreaterThan(10);
+    const offenders = files.filter((f) => /from ['"]@cdktf\/provider-[a-z-]+['"]/.test(readFileSync(path.join(ROOT, f), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+});
