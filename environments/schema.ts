@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { KUBERNETES_VERSIONS } from '../constructs/cluster/addon-catalog';
+import { RULE_IDS } from '../policies';
+import { LAYERS } from './layers';
 import {
   cidrContains,
   cidrsOverlap,
@@ -171,6 +173,34 @@ export const clusterSchema = z.strictObject({
   }),
 });
 
+export const guardrailsSchema = z.strictObject({
+  /** Permissions boundary for every IAM role the environment creates. @default - none */
+  permissionsBoundaryArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[\w+=,.@/-]+$/, 'must be an IAM policy ARN')
+    .optional(),
+  /** Accepted policy findings, each with its reason (docs/policies.md). @default [] */
+  suppressions: z
+    .array(
+      z.strictObject({
+        rule: z.string().refine((id) => RULE_IDS.has(id), { message: 'must be a rule id listed in docs/policies.md' }),
+        /** `<layer>` or `<layer>/<construct path inside the stack>`, e.g. `network/Endpoints`. */
+        path: z
+          .string()
+          .refine((p) => (LAYERS as readonly string[]).includes(p.split('/')[0]) && !p.split('/').includes(''), {
+            message: `must be a layer (${LAYERS.join(', ')}) optionally followed by /<construct path>`,
+          }),
+        reason: z.string().refine((r) => r.trim().length >= 10, { message: 'must say why in at least 10 characters' }),
+      }),
+    )
+    .default([]),
+});
+
+export const budgetSchema = z.strictObject({
+  /** Monthly GPU spend the environment may reach at full capacity, in USD. */
+  monthlyGpuUsd: z.number().positive('must be a positive amount in USD'),
+});
+
 const baseEnvironmentSchema = z.strictObject({
     /** Environment name: lowercase, used in stack ids and resource names. */
     name: z.string().regex(/^[a-z][a-z0-9-]{1,18}[a-z0-9]$/, 'must be 3-20 lowercase letters, digits or hyphens, starting with a letter'),
@@ -183,6 +213,9 @@ const baseEnvironmentSchema = z.strictObject({
     state: stateSchema,
     network: networkSchema,
     cluster: clusterSchema,
+    guardrails: guardrailsSchema.prefault({}),
+    /** GPU budget; required by policy GPB-AI-002 in staging and prod once GPU capacity exists. */
+    budget: budgetSchema.optional(),
 });
 
 export const environmentSchema = baseEnvironmentSchema

@@ -43,6 +43,8 @@ export class ClusterStack extends LayerStack {
       logRetentionDays: c.logRetentionDays,
       logsKmsKeyArn: logsKey.keyArn,
       kmsDeletionWindowDays: c.kmsDeletionWindowDays,
+      // Staging and prod clusters hold workloads and data other teams depend on (GPB-AWS-060).
+      preventDestroy: env.stage !== 'dev',
     });
     c.admins.forEach((admin, i) => {
       this.cluster.grantAccess(`Admin${i}`, admin.principalArn, admin.accessPolicy);

@@ -1,11 +1,13 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { Construct } from 'constructs';
-import { LocalBackend, S3Backend, TerraformStack } from '../constructs/core/cdktf';
+import { Aspects, LocalBackend, S3Backend, TerraformStack } from '../constructs/core/cdktf';
+import { PermissionsBoundary } from '../constructs/core/permissions-boundary';
+import type { Layer } from '../environments/layers';
 import type { EnvironmentConfig } from '../environments/schema';
+import { PolicyGate } from '../policies/engine/gate';
+import type { Suppression } from '../policies/engine/suppressions';
 
-/** The layers of one environment, in the order they are applied (docs/architecture.md). */
-export const LAYERS = ['network', 'cluster'] as const;
-export type Layer = (typeof LAYERS)[number];
+export { LAYERS, type Layer } from '../environments/layers';
 
 /**
  * Where Terraform keeps state: `s3` (the default; what `cdktf deploy` uses) or `local`
@@ -73,5 +75,27 @@ export abstract class LayerStack extends TerraformStack {
       allowedAccountIds: env.accountId ? [env.accountId] : undefined,
       defaultTags: [{ tags: environmentTags(env, layer) }],
     });
+
+    if (env.guardrails.permissionsBoundaryArn) {
+      Aspects.of(this).add(new PermissionsBoundary(env.guardrails.permissionsBoundaryArn));
+    }
+
+    PolicyGate.of(this).attach(
+      this,
+      { environment: env.name, stage: env.stage, monthlyGpuBudgetUsd: env.budget?.monthlyGpuUsd },
+      configSuppressions(env, layer),
+    );
   }
+}
+
+/** The environment's suppressions that apply to one of its layers, as construct path prefixes. */
+export function configSuppressions(env: EnvironmentConfig, layer: Layer): Suppression[] {
+  return env.guardrails.suppressions
+    .filter((s) => s.path.split('/')[0] === layer)
+    .map((s) => ({
+      ruleId: s.rule,
+      reason: s.reason,
+      pathPrefix: [stackId(env.name, layer), ...s.path.split('/').slice(1)].join('/'),
+      source: `environment ${env.name}`,
+    }));
 }

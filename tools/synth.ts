@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { BlueprintError } from '../constructs/core/errors';
-import { backendFromEnv, runCli, synthesize, type SynthResult } from './synthesize';
+import { backendFromEnv, PolicyError, policySummaryLine, runCli, synthesize, type SynthResult } from './synthesize';
 
 /**
  * `npm run synth [-- --env NAME ...] [--outdir DIR]`: synthesizes the environments into
@@ -20,14 +20,18 @@ runCli(() => {
     throw new BlueprintError(`${(e as Error).message}\nUsage: npm run synth -- [--env NAME]... [--outdir DIR]`);
   }
   const started = process.hrtime.bigint();
-  const result = synthesize({
-    outdir: args.values.outdir,
-    envNames: args.values.env,
-    backend: backendFromEnv(),
-  });
+  let result: SynthResult;
+  try {
+    result = synthesize({ outdir: args.values.outdir, envNames: args.values.env, backend: backendFromEnv() });
+  } catch (e) {
+    // The output was written; show what it holds before the policy failure.
+    if (e instanceof PolicyError) console.log(`${formatSummary(e.result)}\n${policySummaryLine(e.result)}`);
+    throw e;
+  }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   console.log(formatSummary(result));
   console.log(`Synthesized ${result.stacks.length} stacks into ${result.outdir} in ${(ms / 1000).toFixed(2)} s`);
+  console.log(policySummaryLine(result));
 });
 
 export function formatSummary(result: SynthResult): string {

@@ -5,6 +5,10 @@ import { BlueprintError } from '../constructs/core/errors';
 import { ENVIRONMENTS } from '../environments';
 import type { EnvironmentInput } from '../environments/schema';
 import { validateEnvironments } from '../environments/validate';
+import { blocking, formatFinding } from '../policies/engine/evaluate';
+import { PolicyGate, type PolicyReport } from '../policies/engine/gate';
+import { summarize } from '../policies/reports/json-report';
+import { REPORT_FILES, writeReports } from '../policies/reports/write-reports';
 import { buildEnvironment, stacksInOrder } from '../stacks/environment';
 import type { BackendMode, Layer } from '../stacks/layer-stack';
 
@@ -33,12 +37,27 @@ export interface SynthesizedStack {
 export interface SynthResult {
   readonly outdir: string;
   readonly stacks: readonly SynthesizedStack[];
+  readonly policy: PolicyReport;
+}
+
+/** Synthesis finished and was written, but policy rules found unsuppressed errors. */
+export class PolicyError extends BlueprintError {
+  constructor(readonly result: SynthResult) {
+    const errors = blocking(result.policy.findings);
+    super(
+      `Policy check failed: ${errors.length} error finding(s) (reports in ${path.join(result.outdir, 'policy')}):\n` +
+        errors.map((f) => `  - ${formatFinding(f)}`).join('\n') +
+        '\nFix them, or suppress one with a reason (docs/policies.md).',
+    );
+    this.name = 'PolicyError';
+  }
 }
 
 /**
- * Validates the selected environments, builds their stacks and synthesizes them. The output
- * directory is written only if everything succeeds: a configuration or construct error leaves
- * it as it was.
+ * Validates the selected environments, builds their stacks, synthesizes them and evaluates the
+ * policy rules on every stack's final JSON. A configuration or construct error leaves the output
+ * directory as it was. Policy errors fail too (PolicyError), but only after the complete output
+ * and the reports (`policy/report.{json,sarif,md}`) are written, so a pull request can show them.
  */
 export function synthesize(options: SynthOptions): SynthResult {
   const registry = options.registry ?? ENVIRONMENTS;
@@ -51,14 +70,20 @@ export function synthesize(options: SynthOptions): SynthResult {
   rmSync(staging, { recursive: true, force: true });
   try {
     const app = new App({ outdir: staging, stackTraces: false });
+    const gate = PolicyGate.of(app);
+    gate.mode = 'collect';
     const built = configs.map((env) => ({ env, stacks: stacksInOrder(buildEnvironment(app, env, backend)) }));
     app.synth();
+    const policy = gate.report();
+    writeReports(policy, staging, path.relative(process.cwd(), outdir) || '.');
     rmSync(outdir, { recursive: true, force: true });
     renameSync(staging, outdir);
     const stacks = built.flatMap(({ env, stacks: layerStacks }) =>
       layerStacks.map((s) => describeStack(outdir, s.node.id, env.name, s.layer)),
     );
-    return { outdir, stacks };
+    const result = { outdir, stacks, policy };
+    if (blocking(policy.findings).length > 0) throw new PolicyError(result);
+    return result;
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
@@ -90,6 +115,12 @@ function describeStack(outdir: string, id: string, environment: string, layer: L
     resourceCount += resourcesByType[type];
   }
   return { id, environment, layer, dir, resourcesByType, resourceCount };
+}
+
+/** One line on the policy outcome, for the command line. */
+export function policySummaryLine(result: SynthResult): string {
+  const s = summarize(result.policy);
+  return `Policy: ${s.errors} error(s), ${s.warnings} warning(s), ${s.suppressed} suppressed, ${s.unusedSuppressions} unused suppression(s) -> ${path.join(result.outdir, REPORT_FILES.markdown)}`;
 }
 
 /** Reads the backend switch: GPB_BACKEND=local for offline rehearsal, s3 (default) otherwise. */

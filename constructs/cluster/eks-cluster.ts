@@ -41,6 +41,12 @@ export interface EksClusterProps {
   readonly logsKmsKeyArn: string;
   /** @default 30 */
   readonly kmsDeletionWindowDays?: number;
+  /**
+   * Refuse to destroy the cluster (Terraform `prevent_destroy`): a plan that would delete or
+   * replace it fails instead.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -141,6 +147,7 @@ export class EksCluster extends Construct {
       // Extended support costs six times as much; upgrade instead (docs/architecture.md).
       upgradePolicy: { supportType: 'STANDARD' },
       dependsOn: [clusterPolicy, logGroup],
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
 
     this.clusterName = this.resource.name;

@@ -86,6 +86,11 @@ describe.each(CONFIGS.map((c) => c.name))('environment %s', (name) => {
     expect((eks.vpc_config as Record<string, unknown>).endpoint_public_access).toBe(env.cluster.endpoint.publicAccess);
     expect(resourcesOf(stacks.cluster, 'aws_eks_access_entry')).toHaveLength(env.cluster.admins.length);
   });
+
+  it('protects the cluster from destruction outside dev', () => {
+    const lifecycle = onlyResource(stacks.cluster, 'aws_eks_cluster').lifecycle as { prevent_destroy?: boolean } | undefined;
+    expect(lifecycle?.prevent_destroy === true).toBe(env.stage !== 'dev');
+  });
 });
 
 describe('environment differences', () => {

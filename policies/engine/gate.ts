@@ -1,0 +1,69 @@
+import { Construct, type IConstruct } from 'constructs';
+import type { TerraformStack } from '../../constructs/core/cdktf';
+import { ALL_RULES } from '../index';
+import { blocking, evaluateStack, formatFinding, unusedSuppressions } from './evaluate';
+import type { Finding, Rule, RuleContext } from './rule';
+import { type JsonObject, StackView } from './stack-view';
+import { constructSuppressions, type Suppression } from './suppressions';
+
+/**
+ * `enforce`: a stack with an unsuppressed error finding fails its validation, so a plain
+ * `app.synth()` throws. `collect`: findings are only recorded; the caller (tools/synthesize.ts)
+ * writes the reports first and then fails.
+ */
+export type GateMode = 'enforce' | 'collect';
+
+export interface PolicyReport {
+  /** Environments whose stacks were evaluated. */
+  readonly environments: readonly string[];
+  readonly rules: readonly Rule[];
+  readonly findings: readonly Finding[];
+  readonly unusedSuppressions: readonly Suppression[];
+}
+
+/**
+ * Evaluates the policy rules on every attached stack's final Terraform JSON during synthesis
+ * (as a construct validation, after aspects and escape hatches). One gate per app.
+ */
+export class PolicyGate extends Construct {
+  static of(scope: IConstruct): PolicyGate {
+    const root = scope.node.root;
+    const existing = root.node.tryFindChild(PolicyGate.ID);
+    return existing instanceof PolicyGate ? existing : new PolicyGate(root as Construct, PolicyGate.ID);
+  }
+
+  private static readonly ID = 'PolicyGate';
+
+  mode: GateMode = 'enforce';
+  readonly rules: readonly Rule[] = ALL_RULES;
+  private readonly results = new Map<string, { environment: string; findings: Finding[]; suppressions: Suppression[] }>();
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+  }
+
+  /** Checks `stack` at synthesis, in the context of its environment. */
+  attach(stack: TerraformStack, ctx: RuleContext, configSuppressions: readonly Suppression[] = []): void {
+    stack.node.addValidation({
+      validate: () => {
+        const view = new StackView(stack.node.id, stack.toTerraform() as JsonObject);
+        const suppressions = [...constructSuppressions(stack), ...configSuppressions];
+        const findings = evaluateStack(view, this.rules, ctx, suppressions);
+        this.results.set(stack.node.id, { environment: ctx.environment, findings, suppressions });
+        return this.mode === 'enforce' ? blocking(findings).map(formatFinding) : [];
+      },
+    });
+  }
+
+  /** What the last synthesis found, across all attached stacks. */
+  report(): PolicyReport {
+    const all = [...this.results.values()];
+    const findings = all.flatMap((r) => r.findings);
+    return {
+      environments: [...new Set(all.map((r) => r.environment))],
+      rules: this.rules,
+      findings,
+      unusedSuppressions: unusedSuppressions(findings, all.flatMap((r) => r.suppressions)),
+    };
+  }
+}

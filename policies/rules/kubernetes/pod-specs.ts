@@ -1,0 +1,163 @@
+import { block, blocks, type Json, type JsonObject, type ResourceView, strings } from '../../engine/stack-view';
+
+/**
+ * Pod templates found in a stack, normalised across the two ways cdktf emits Kubernetes
+ * objects: `kubernetes_manifest` (the object as YAML would have it: camelCase, lists) and the
+ * typed resources (`kubernetes_deployment_v1` and friends: snake_case, nested blocks).
+ */
+export interface PodTemplate {
+  readonly resource: ResourceView;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly containers: readonly ContainerSpec[];
+  readonly tolerations: readonly { key?: string; operator?: string; effect?: string }[];
+  readonly hostPathVolumes: readonly string[];
+  readonly podRunAsNonRoot?: boolean;
+}
+
+export interface ContainerSpec {
+  readonly name: string;
+  readonly init: boolean;
+  readonly image: string;
+  readonly requests: Readonly<Record<string, string>>;
+  readonly limits: Readonly<Record<string, string>>;
+  readonly privileged?: boolean;
+  readonly allowPrivilegeEscalation?: boolean;
+  readonly runAsNonRoot?: boolean;
+  readonly env: readonly { name: string; value?: string }[];
+}
+
+const TYPED_WORKLOADS: Record<string, string> = {
+  kubernetes_deployment: 'Deployment',
+  kubernetes_deployment_v1: 'Deployment',
+  kubernetes_daemonset: 'DaemonSet',
+  kubernetes_daemon_set_v1: 'DaemonSet',
+  kubernetes_stateful_set: 'StatefulSet',
+  kubernetes_stateful_set_v1: 'StatefulSet',
+  kubernetes_job: 'Job',
+  kubernetes_job_v1: 'Job',
+  kubernetes_cron_job_v1: 'CronJob',
+  kubernetes_pod: 'Pod',
+  kubernetes_pod_v1: 'Pod',
+};
+
+/** Resource types that can hold a pod template (for rule `types`). */
+export const POD_TEMPLATE_TYPES = ['kubernetes_manifest', ...Object.keys(TYPED_WORKLOADS)];
+
+/** The pod template a resource holds, or undefined. */
+export function podTemplateOf(resource: ResourceView): PodTemplate | undefined {
+  if (resource.type === 'kubernetes_manifest') return fromManifest(resource);
+  if (resource.type in TYPED_WORKLOADS) return fromTyped(resource, TYPED_WORKLOADS[resource.type]);
+  return undefined;
+}
+
+function fromManifest(resource: ResourceView): PodTemplate | undefined {
+  const m = block(resource.config.manifest);
+  if (!m) return undefined;
+  const kind = String(m.kind ?? '');
+  const meta = block(m.metadata) ?? {};
+  const spec = block(m.spec) ?? {};
+  let podSpec: JsonObject | undefined;
+  if (kind === 'Pod') podSpec = spec;
+  else if (kind === 'CronJob') podSpec = block(block(block(block(spec.jobTemplate)?.spec)?.template)?.spec);
+  else if (kind === 'LeaderWorkerSet') podSpec = block(block(block(spec.leaderWorkerTemplate)?.workerTemplate)?.spec);
+  else podSpec = block(block(spec.template)?.spec);
+  if (!podSpec) return undefined;
+  const podSc = block(podSpec.securityContext);
+  const containers = [
+    ...blocks(podSpec.initContainers).map((c) => manifestContainer(c, true)),
+    ...blocks(podSpec.containers).map((c) => manifestContainer(c, false)),
+  ];
+  return {
+    resource,
+    kind,
+    namespace: String(meta.namespace ?? 'default'),
+    name: String(meta.name ?? resource.name),
+    containers,
+    tolerations: blocks(podSpec.tolerations).map((t) => ({ key: str(t.key), operator: str(t.operator), effect: str(t.effect) })),
+    hostPathVolumes: blocks(podSpec.volumes).filter((v) => v.hostPath).map((v) => String(v.name)),
+    podRunAsNonRoot: bool(podSc?.runAsNonRoot),
+  };
+}
+
+function manifestContainer(c: JsonObject, init: boolean): ContainerSpec {
+  const res = block(c.resources) ?? {};
+  const sc = block(c.securityContext);
+  return {
+    name: String(c.name ?? ''),
+    init,
+    image: String(c.image ?? ''),
+    requests: quantities(res.requests),
+    limits: quantities(res.limits),
+    privileged: bool(sc?.privileged),
+    allowPrivilegeEscalation: bool(sc?.allowPrivilegeEscalation),
+    runAsNonRoot: bool(sc?.runAsNonRoot),
+    env: blocks(c.env).map((e) => ({ name: String(e.name), value: str(e.value) })),
+  };
+}
+
+function fromTyped(resource: ResourceView, kind: string): PodTemplate | undefined {
+  const meta = block(resource.config.metadata) ?? {};
+  const spec = block(resource.config.spec) ?? {};
+  const podSpec =
+    kind === 'Pod' ? spec : kind === 'CronJob' ? block(block(block(block(spec.job_template)?.spec)?.template)?.spec) : block(block(spec.template)?.spec);
+  if (!podSpec) return undefined;
+  const podSc = block(podSpec.security_context);
+  const containers = [
+    ...blocks(podSpec.init_container).map((c) => typedContainer(c, true)),
+    ...blocks(podSpec.container).map((c) => typedContainer(c, false)),
+  ];
+  return {
+    resource,
+    kind,
+    namespace: String(meta.namespace ?? 'default'),
+    name: String(meta.name ?? resource.name),
+    containers,
+    tolerations: blocks(podSpec.toleration).map((t) => ({ key: str(t.key), operator: str(t.operator), effect: str(t.effect) })),
+    hostPathVolumes: blocks(podSpec.volume).filter((v) => blocks(v.host_path).length > 0).map((v) => String(v.name)),
+    podRunAsNonRoot: bool(podSc?.run_as_non_root),
+  };
+}
+
+function typedContainer(c: JsonObject, init: boolean): ContainerSpec {
+  const res = block(c.resources) ?? {};
+  const sc = block(c.security_context);
+  return {
+    name: String(c.name ?? ''),
+    init,
+    image: String(c.image ?? ''),
+    requests: quantities(res.requests),
+    limits: quantities(res.limits),
+    privileged: bool(sc?.privileged),
+    allowPrivilegeEscalation: bool(sc?.allow_privilege_escalation),
+    runAsNonRoot: bool(sc?.run_as_non_root),
+    env: blocks(c.env).map((e) => ({ name: String(e.name), value: str(e.value) })),
+  };
+}
+
+function quantities(value: Json | undefined): Record<string, string> {
+  const obj = block(value);
+  if (!obj) return {};
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, String(v)]));
+}
+
+function str(v: Json | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function bool(v: Json | undefined): boolean | undefined {
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  return undefined;
+}
+
+/** Namespaces where NVIDIA's own components run; they need host access by design. */
+export const NVIDIA_NAMESPACES = ['gpu-operator', 'nvidia-device-plugin', 'nvidia-dcgm-exporter'];
+
+/** Extended resource names that mean "a GPU" (full GPUs and MIG slices). */
+export function isGpuResource(name: string): boolean {
+  return name === 'nvidia.com/gpu' || name.startsWith('nvidia.com/mig-') || name === 'aws.amazon.com/neuron' || name === 'aws.amazon.com/neuroncore';
+}
+
+export { strings };
