@@ -1,0 +1,355 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateStack } from '../../policies/engine/evaluate';
+import type { RuleContext } from '../../policies/engine/rule';
+import { ALL_RULES, findRule } from '../../policies';
+import { isPinnedImage } from '../../policies/rules/kubernetes/workloads';
+import { ctx, deployment, type FixtureResource, nodePool, policyJson, stackOf, typedDeployment } from './fixtures';
+
+interface Case {
+  /** Resources for which the rule must report a finding matching `message`. */
+  readonly fires: FixtureResource[];
+  readonly message: RegExp;
+  /** Resources for which the rule must stay silent. */
+  readonly passes: FixtureResource[];
+  readonly ctx?: RuleContext;
+}
+
+const eks = (extra: Record<string, unknown> = {}) =>
+  ({
+    name: 'c',
+    encryption_config: { resources: ['secrets'], provider: { key_arn: 'k' } },
+    enabled_cluster_log_types: ['api', 'audit', 'authenticator'],
+    vpc_config: { endpoint_private_access: true, endpoint_public_access: false, subnet_ids: [] },
+    upgrade_policy: { support_type: 'STANDARD' },
+    ...extra,
+  }) as Record<string, unknown>;
+const sgRule = (cidr: string, from: number, to: number): Record<string, unknown> => ({ security_group_id: 'sg', ip_protocol: 'tcp', from_port: from, to_port: to, cidr_ipv4: cidr });
+const lt = (meta: Record<string, unknown>, ebs: Record<string, unknown> = { encrypted: 'true', volume_type: 'gp3' }) => ({
+  metadata_options: meta,
+  block_device_mappings: [{ device_name: '/dev/xvda', ebs }],
+});
+const gpuNodeGroup = (min: number): Record<string, unknown> => ({ instance_types: ['g6.xlarge'], scaling_config: { min_size: min, max_size: 2, desired_size: min } });
+
+const CASES: Record<string, Case> = {
+  'GPB-AWS-001': {
+    fires: [['aws_eks_cluster', 'C', eks({ encryption_config: undefined })]],
+    message: /does not cover secrets/,
+    passes: [['aws_eks_cluster', 'C', eks()]],
+  },
+  'GPB-AWS-002': {
+    fires: [['aws_kms_key', 'K', { enable_key_rotation: false }]],
+    message: /enable_key_rotation is not true/,
+    passes: [['aws_kms_key', 'K', { enable_key_rotation: true }]],
+  },
+  'GPB-AWS-003': {
+    fires: [['aws_cloudwatch_log_group', 'L', { retention_in_days: 30 }]],
+    message: /kms_key_id is not set/,
+    passes: [['aws_cloudwatch_log_group', 'L', { retention_in_days: 30, kms_key_id: '${aws_kms_key.K.arn}' }]],
+  },
+  'GPB-AWS-004': {
+    fires: [['aws_launch_template', 'T', lt({ http_tokens: 'required', http_put_response_hop_limit: 1 }, { volume_type: 'gp3' })]],
+    message: /block device \/dev\/xvda is not encrypted/,
+    passes: [['aws_launch_template', 'T', lt({ http_tokens: 'required', http_put_response_hop_limit: 1 })]],
+  },
+  'GPB-AWS-005': {
+    fires: [['aws_ebs_volume', 'V', { size: 10, type: 'gp3' }]],
+    message: /encrypted is not true/,
+    passes: [['aws_ebs_volume', 'V', { size: 10, type: 'gp3', encrypted: true }]],
+  },
+  'GPB-AWS-006': {
+    fires: [['aws_rds_cluster', 'D', { engine: 'aurora-postgresql' }]],
+    message: /storage_encrypted is not true/,
+    passes: [['aws_rds_cluster', 'D', { engine: 'aurora-postgresql', storage_encrypted: true }]],
+  },
+  'GPB-AWS-007': {
+    fires: [['aws_elasticache_replication_group', 'R', { at_rest_encryption_enabled: true }]],
+    message: /transit_encryption_enabled is not true/,
+    passes: [['aws_elasticache_replication_group', 'R', { at_rest_encryption_enabled: 'true', transit_encryption_enabled: true }]],
+  },
+  'GPB-AWS-008': {
+    fires: [['aws_sqs_queue', 'Q', { name: 'q' }]],
+    message: /neither sqs_managed_sse_enabled nor kms_master_key_id/,
+    passes: [['aws_sqs_queue', 'Q', { name: 'q', sqs_managed_sse_enabled: true }]],
+  },
+  'GPB-AWS-010': {
+    fires: [['aws_vpc_security_group_ingress_rule', 'I', sgRule('0.0.0.0/0', 0, 1024)]],
+    message: /ingress from 0\.0\.0\.0\/0 reaches port 22 \(SSH\)/,
+    passes: [
+      ['aws_vpc_security_group_ingress_rule', 'I', sgRule('10.0.0.0/16', 22, 22)],
+      ['aws_security_group', 'S', { ingress: [{ from_port: 443, to_port: 443, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] }] }],
+    ],
+  },
+  'GPB-AWS-011': {
+    ctx: ctx('prod'),
+    fires: [['aws_security_group', 'S', { ingress: [{ from_port: 443, to_port: 443, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] }] }]],
+    message: /ingress from 0\.0\.0\.0\/0 in prod/,
+    passes: [['aws_security_group_rule', 'R', { type: 'ingress', from_port: 443, to_port: 443, protocol: 'tcp', cidr_blocks: ['10.0.0.0/8'] }]],
+  },
+  'GPB-AWS-012': {
+    fires: [['aws_eks_cluster', 'C', eks({ vpc_config: { endpoint_public_access: true } })]],
+    message: /no public_access_cidrs \(defaults to 0\.0\.0\.0\/0\)/,
+    passes: [['aws_eks_cluster', 'C', eks({ vpc_config: { endpoint_public_access: true, public_access_cidrs: ['203.0.113.0/24'] } })]],
+  },
+  'GPB-AWS-013': {
+    ctx: ctx('prod'),
+    fires: [['aws_eks_cluster', 'C', eks({ vpc_config: { endpoint_public_access: true, public_access_cidrs: ['203.0.113.0/24'] } })]],
+    message: /endpoint_public_access is not false in a prod-stage environment/,
+    passes: [['aws_eks_cluster', 'C', eks()]],
+  },
+  'GPB-AWS-014': {
+    fires: [['aws_vpc', 'V', { cidr_block: '10.0.0.0/16' }]],
+    message: /no aws_flow_log references this VPC/,
+    passes: [
+      ['aws_vpc', 'V', { cidr_block: '10.0.0.0/16' }],
+      ['aws_flow_log', 'F', { vpc_id: '${aws_vpc.V.id}' }],
+    ],
+  },
+  'GPB-AWS-015': {
+    fires: [
+      ['aws_vpc', 'V', {}],
+      ['aws_default_security_group', 'D', { vpc_id: '${aws_vpc.V.id}', ingress: [{ protocol: '-1', self: true }] }],
+    ],
+    message: /the default security group has rules/,
+    passes: [
+      ['aws_vpc', 'V', {}],
+      ['aws_default_security_group', 'D', { vpc_id: '${aws_vpc.V.id}' }],
+    ],
+  },
+  'GPB-AWS-020': {
+    fires: [['aws_iam_role_policy', 'P', { policy: policyJson([{ Effect: 'Allow', Action: '*', Resource: '*' }]) }]],
+    message: /allows action '\*' on '\*'/,
+    passes: [['aws_iam_role_policy', 'P', { policy: policyJson([{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::b/*' }, { Effect: 'Deny', Action: '*', Resource: '*' }]) }]],
+  },
+  'GPB-AWS-021': {
+    fires: [
+      ['data.aws_iam_policy_document', 'Doc', { statement: [{ effect: 'Allow', actions: ['s3:*'], resources: ['*'] }] }],
+      ['aws_iam_policy', 'P', { policy: '${data.aws_iam_policy_document.Doc.json}' }],
+    ],
+    message: /allows 's3:\*' on '\*'/,
+    passes: [['aws_iam_policy', 'P', { policy: policyJson([{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::bucket/*' }]) }]],
+  },
+  'GPB-AWS-022': {
+    fires: [['aws_iam_role', 'R', { inline_policy: [{ name: 'x', policy: policyJson([{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }]) }] }]],
+    message: /allows NotAction \[iam:\*\]/,
+    passes: [['aws_iam_role', 'R', { inline_policy: [{ name: 'x', policy: policyJson([{ Effect: 'Deny', NotAction: 's3:GetObject', Resource: '*' }]) }] }]],
+  },
+  'GPB-AWS-030': {
+    fires: [['aws_eks_cluster', 'C', eks({ enabled_cluster_log_types: ['api'] })]],
+    message: /lacks audit, authenticator/,
+    passes: [['aws_eks_cluster', 'C', eks()]],
+  },
+  'GPB-AWS-031': {
+    fires: [['aws_cloudwatch_log_group', 'L', { kms_key_id: 'k' }]],
+    message: /retention_in_days is not set/,
+    passes: [['aws_cloudwatch_log_group', 'L', { kms_key_id: 'k', retention_in_days: 7 }]],
+  },
+  'GPB-AWS-032': {
+    ctx: ctx('prod'),
+    fires: [['aws_cloudwatch_log_group', 'L', { retention_in_days: 30 }]],
+    message: /retention_in_days is 30/,
+    passes: [['aws_cloudwatch_log_group', 'L', { retention_in_days: 365 }]],
+  },
+  'GPB-AWS-040': {
+    fires: [['aws_launch_template', 'T', lt({ http_tokens: 'optional', http_put_response_hop_limit: 1 })]],
+    message: /http_tokens is not 'required'/,
+    passes: [['aws_launch_template', 'T', lt({ http_tokens: 'required', http_put_response_hop_limit: 1 })]],
+  },
+  'GPB-AWS-041': {
+    fires: [['aws_launch_template', 'T', lt({ http_tokens: 'required', http_put_response_hop_limit: 2 })]],
+    message: /http_put_response_hop_limit is 2/,
+    passes: [['aws_launch_template', 'T', lt({ http_tokens: 'required', http_put_response_hop_limit: 1 })]],
+  },
+  'GPB-AWS-050': {
+    fires: [
+      ['aws_s3_bucket', 'B', { bucket: 'models' }],
+      ['aws_s3_bucket_public_access_block', 'P', { bucket: '${aws_s3_bucket.B.id}', block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: false }],
+    ],
+    message: /restrict_public_buckets is not true/,
+    passes: [
+      ['aws_s3_bucket', 'B', { bucket: 'models' }],
+      ['aws_s3_bucket_public_access_block', 'P', { bucket: '${aws_s3_bucket.B.id}', block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true }],
+    ],
+  },
+  'GPB-AWS-051': {
+    fires: [['aws_s3_bucket', 'B', { bucket: 'models' }]],
+    message: /no SSE-KMS encryption configuration/,
+    passes: [
+      ['aws_s3_bucket', 'B', { bucket: 'models' }],
+      ['aws_s3_bucket_server_side_encryption_configuration', 'E', { bucket: '${aws_s3_bucket.B.id}', rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' } }] }],
+    ],
+  },
+  'GPB-AWS-060': {
+    ctx: ctx('staging'),
+    fires: [['aws_rds_cluster', 'D', { storage_encrypted: true, lifecycle: { prevent_destroy: true } }]],
+    message: /deletion_protection is not true/,
+    passes: [['aws_rds_cluster', 'D', { storage_encrypted: true, deletion_protection: true, lifecycle: { prevent_destroy: true } }]],
+  },
+  'GPB-K8S-001': {
+    fires: [deployment({ image: 'vllm/vllm-openai:latest' })],
+    message: /image 'vllm\/vllm-openai:latest' is not pinned/,
+    passes: [deployment({ image: 'nvcr.io/nvidia/tritonserver@sha256:' + 'a'.repeat(64) })],
+  },
+  'GPB-K8S-002': {
+    fires: [deployment({ resources: { requests: { cpu: '1', memory: '1Gi', 'nvidia.com/gpu': '1' }, limits: { memory: '1Gi' } } })],
+    message: /requests nvidia\.com\/gpu without a limit/,
+    passes: [deployment({ resources: { requests: { cpu: '1', memory: '1Gi', 'nvidia.com/gpu': '1' }, limits: { memory: '1Gi', 'nvidia.com/gpu': '1' } } })],
+  },
+  'GPB-K8S-003': {
+    fires: [deployment({ resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '1Gi', 'nvidia.com/mig-1g.10gb': '1' } } })],
+    message: /uses GPUs but does not tolerate nvidia\.com\/gpu:NoSchedule/,
+    passes: [
+      deployment(
+        { resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '1Gi', 'nvidia.com/gpu': '1' } } },
+        { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] },
+      ),
+    ],
+  },
+  'GPB-K8S-004': {
+    fires: [typedDeployment({ resources: { requests: { cpu: '1' } } })],
+    message: /no requests\.memory, limits\.memory/,
+    passes: [typedDeployment()],
+  },
+  'GPB-K8S-005': {
+    fires: [typedDeployment({ security_context: {} }, { security_context: {} })],
+    message: /allowPrivilegeEscalation is not false; runAsNonRoot is not true/,
+    passes: [typedDeployment(), deployment({ securityContext: {} }, { securityContext: {} }, 'gpu-operator')],
+  },
+  'GPB-K8S-006': {
+    fires: [deployment({ securityContext: { privileged: true, allowPrivilegeEscalation: false } })],
+    message: /privileged is true/,
+    passes: [deployment({ securityContext: { privileged: true } }, {}, 'gpu-operator')],
+  },
+  'GPB-K8S-007': {
+    fires: [deployment({}, { volumes: [{ name: 'host', hostPath: { path: '/var/run' } }] })],
+    message: /mounts hostPath volume\(s\) host/,
+    passes: [deployment({}, { volumes: [{ name: 'shm', emptyDir: { medium: 'Memory' } }] })],
+  },
+  'GPB-K8S-010': {
+    fires: [['kubernetes_namespace_v1', 'N', { metadata: { name: 'serving', labels: { team: 'ml' } } }]],
+    message: /namespace 'serving' has no valid pod-security\.kubernetes\.io\/enforce label/,
+    passes: [['kubernetes_manifest', 'N', { manifest: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'serving', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } } }]],
+  },
+  'GPB-K8S-011': {
+    fires: [['helm_release', 'H', { chart: 'karpenter', version: '1.x' }]],
+    message: /chart 'karpenter' version '1\.x' is not exact/,
+    passes: [['helm_release', 'H', { chart: 'karpenter', version: '1.3.3' }]],
+  },
+  'GPB-AI-001': {
+    fires: [nodePool({ taints: [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }] }, { cpu: '100' })],
+    message: /NodePool 'gpu' can launch GPU nodes but has no limits\['nvidia\.com\/gpu'\]/,
+    passes: [
+      nodePool({ requirements: [{ key: 'karpenter.k8s.aws/instance-family', operator: 'In', values: ['g6'] }] }, { 'nvidia.com/gpu': 8 }),
+      nodePool({ requirements: [{ key: 'karpenter.k8s.aws/instance-family', operator: 'In', values: ['m7i'] }] }),
+    ],
+  },
+  'GPB-AI-002': {
+    ctx: ctx('prod'),
+    fires: [['aws_eks_node_group', 'G', gpuNodeGroup(0)]],
+    message: /environment 'test' \(prod\) has GPU capacity and no budget\.monthlyGpuUsd/,
+    passes: [['aws_eks_node_group', 'G', { instance_types: ['m7i.large'], scaling_config: { min_size: 1, max_size: 2, desired_size: 1 } }]],
+  },
+  'GPB-AI-003': {
+    fires: [['aws_rds_cluster', 'D', { engine: 'aurora-postgresql', master_password: '${random_password.p.result}' }]],
+    message: /iam_database_authentication_enabled is not true/,
+    passes: [
+      ['aws_rds_cluster', 'D', { engine: 'aurora-postgresql', iam_database_authentication_enabled: true, manage_master_user_password: true }],
+      ['aws_elasticache_replication_group', 'R', { user_group_ids: ['${aws_elasticache_user_group.g.id}'] }],
+    ],
+  },
+  'GPB-AI-005': {
+    fires: [
+      ['aws_iam_role', 'R', { tags: { 'gpb.io/workload-kind': 'model-server' } }],
+      ['aws_iam_role_policy', 'P', { role: '${aws_iam_role.R.id}', policy: policyJson([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::models/*' }]) }],
+    ],
+    message: /model-server role allows 's3:PutObject'/,
+    passes: [
+      ['aws_iam_role', 'R', { tags: { 'gpb.io/workload-kind': 'model-server' } }],
+      ['aws_iam_role_policy', 'P', { role: '${aws_iam_role.R.id}', policy: policyJson([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: 'arn:aws:s3:::models/*' }]) }],
+      ['aws_iam_role', 'Other', {}],
+      ['aws_iam_role_policy', 'Writer', { role: '${aws_iam_role.Other.id}', policy: policyJson([{ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::models/*' }]) }],
+    ],
+  },
+  'GPB-AI-006': {
+    fires: [deployment({ env: [{ name: 'HF_TOKEN', value: 'hf_abcdefghijklmnop' }] })],
+    message: /env\[0\] sets HF_TOKEN to a literal value/,
+    passes: [
+      deployment({ env: [{ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } }, { name: 'LOG_LEVEL', value: 'info' }] }),
+      ['aws_rds_cluster', 'D', { manage_master_user_password: true }],
+      ['aws_launch_template', 'T', lt({ http_tokens: 'required' })],
+    ],
+  },
+  'GPB-COST-001': {
+    fires: [['aws_nat_gateway', 'N0', {}], ['aws_nat_gateway', 'N1', {}]],
+    message: /2 NAT gateways in a dev-stage environment/,
+    passes: [['aws_nat_gateway', 'N0', {}]],
+  },
+  'GPB-COST-002': {
+    fires: [['aws_eks_cluster', 'C', eks({ upgrade_policy: undefined })]],
+    message: /default is EXTENDED/,
+    passes: [['aws_eks_cluster', 'C', eks()]],
+  },
+  'GPB-COST-003': {
+    fires: [['aws_launch_template', 'T', lt({ http_tokens: 'required' }, { encrypted: 'true', volume_type: 'gp2' })]],
+    message: /uses gp2/,
+    passes: [['aws_launch_template', 'T', lt({ http_tokens: 'required' })]],
+  },
+  'GPB-COST-004': {
+    fires: [['aws_eks_node_group', 'G', gpuNodeGroup(1)]],
+    message: /min_size is 1/,
+    passes: [['aws_eks_node_group', 'G', gpuNodeGroup(0)]],
+  },
+};
+
+function findingsOf(ruleId: string, resources: FixtureResource[], context: RuleContext) {
+  const rule = findRule(ruleId)!;
+  return evaluateStack(stackOf(resources), [rule], context, []);
+}
+
+describe('policy rules', () => {
+  it('every rule has a firing and a passing case, and every case names a real rule', () => {
+    expect(Object.keys(CASES).sort()).toEqual(ALL_RULES.map((r) => r.id).sort());
+  });
+
+  it('rule ids are unique and every rule explains itself', () => {
+    expect(new Set(ALL_RULES.map((r) => r.id)).size).toBe(ALL_RULES.length);
+    for (const r of ALL_RULES) {
+      expect(r.id).toMatch(/^GPB-(AWS|K8S|AI|COST)-\d{3}$/);
+      expect(r.title.length).toBeGreaterThan(10);
+      expect(r.rationale.length).toBeGreaterThan(20);
+      expect(r.remediation.length).toBeGreaterThan(10);
+      if (r.checkov) expect(r.checkov).toMatch(/^CKV2?_(AWS|K8S|SECRET)_\d+$/);
+    }
+  });
+
+  describe.each(Object.entries(CASES))('%s', (id, c) => {
+    it('fires on the bad configuration', () => {
+      const findings = findingsOf(id, c.fires, c.ctx ?? ctx());
+      expect(findings.map((f) => f.message)).toContainEqual(expect.stringMatching(c.message));
+      for (const f of findings) expect(f.ruleId).toBe(id);
+    });
+
+    it('stays silent on the good configuration', () => {
+      expect(findingsOf(id, c.passes, c.ctx ?? ctx())).toEqual([]);
+    });
+  });
+});
+
+describe('stage-dependent rules', () => {
+  it('GPB-AWS-060 ignores dev and GPB-AI-002 is satisfied by a budget', () => {
+    expect(findingsOf('GPB-AWS-060', CASES['GPB-AWS-060'].fires, ctx('dev'))).toEqual([]);
+    expect(findingsOf('GPB-AI-002', CASES['GPB-AI-002'].fires, ctx('prod', { monthlyGpuBudgetUsd: 5000 }))).toEqual([]);
+    expect(findingsOf('GPB-AWS-011', CASES['GPB-AWS-011'].fires, ctx('staging'))).toEqual([]);
+  });
+});
+
+describe('isPinnedImage', () => {
+  it.each([
+    ['vllm/vllm-openai:v0.6.3', true],
+    ['registry:5000/team/img:1.2', true],
+    ['registry:5000/team/img', false],
+    ['nginx', false],
+    ['nginx:latest', false],
+    ['nginx:main', false],
+    ['${var.image}', true],
+  ])('%s -> %s', (image, pinned) => expect(isPinnedImage(image)).toBe(pinned));
+});
