@@ -179,6 +179,8 @@ export const guardrailsSchema = z.strictObject({
     .string()
     .regex(/^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[\w+=,.@/-]+$/, 'must be an IAM policy ARN')
     .optional(),
+  /** What the in-cluster admission policy does with a violating pod. @default 'Deny' */
+  admissionAction: z.enum(['Deny', 'Warn']).default('Deny'),
   /** Accepted policy findings, each with its reason (docs/policies.md). @default [] */
   suppressions: z
     .array(

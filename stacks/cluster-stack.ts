@@ -5,7 +5,7 @@ import { SystemNodeGroup } from '../constructs/cluster/system-node-group';
 import { TerraformOutput } from '../constructs/core/cdktf';
 import { LogsKmsKey } from '../constructs/core/logs-kms-key';
 import type { Network } from '../constructs/network/network';
-import { LayerStack, type LayerStackProps } from './layer-stack';
+import { AwsLayerStack, type LayerStackProps } from './layer-stack';
 
 export interface ClusterStackProps extends LayerStackProps {
   /** The environment's network (another stack: read through its state). */
@@ -16,7 +16,7 @@ export interface ClusterStackProps extends LayerStackProps {
  * Layer 2: EKS with encrypted Secrets and logs, access entries for the environment's admins,
  * the system node group and the core add-ons.
  */
-export class ClusterStack extends LayerStack {
+export class ClusterStack extends AwsLayerStack {
   readonly cluster: EksCluster;
   readonly systemNodes: SystemNodeGroup;
   readonly addons: ClusterAddons;

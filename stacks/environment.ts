@@ -3,20 +3,23 @@ import type { EnvironmentConfig } from '../environments/schema';
 import { ClusterStack } from './cluster-stack';
 import type { BackendMode, LayerStack } from './layer-stack';
 import { NetworkStack } from './network-stack';
+import { PlatformStack } from './platform-stack';
 
 export interface EnvironmentStacks {
   readonly network: NetworkStack;
   readonly cluster: ClusterStack;
+  readonly platform: PlatformStack;
 }
 
 /** Builds every layer stack of one (already validated) environment. */
 export function buildEnvironment(app: Construct, env: EnvironmentConfig, backend: BackendMode): EnvironmentStacks {
   const network = new NetworkStack(app, { env, backend });
   const cluster = new ClusterStack(app, { env, backend, network: network.network });
-  return { network, cluster };
+  const platform = new PlatformStack(app, { env, backend, cluster: cluster.cluster, network: network.network });
+  return { network, cluster, platform };
 }
 
 /** The stacks of an environment in apply order. */
 export function stacksInOrder(stacks: EnvironmentStacks): LayerStack[] {
-  return [stacks.network, stacks.cluster];
+  return [stacks.network, stacks.cluster, stacks.platform];
 }

@@ -39,9 +39,8 @@ export function environmentTags(env: EnvironmentConfig, layer: Layer): Record<st
 }
 
 /**
- * One layer of one environment: its own state (S3 with native locking, or local), an AWS
- * provider pinned to the environment's region (and account, when given) whose default tags
- * carry environment, owner and cost center.
+ * One layer of one environment: its own state (S3 with native locking, or local) and the
+ * policy gate over its synthesized JSON. Subclasses add the providers of their kind of layer.
  */
 export abstract class LayerStack extends TerraformStack {
   readonly env: EnvironmentConfig;
@@ -70,21 +69,31 @@ export abstract class LayerStack extends TerraformStack {
       backend.addOverride('use_lockfile', true);
     }
 
-    new AwsProvider(this, 'aws', {
-      region: env.region,
-      allowedAccountIds: env.accountId ? [env.accountId] : undefined,
-      defaultTags: [{ tags: environmentTags(env, layer) }],
-    });
-
-    if (env.guardrails.permissionsBoundaryArn) {
-      Aspects.of(this).add(new PermissionsBoundary(env.guardrails.permissionsBoundaryArn));
-    }
-
     PolicyGate.of(this).attach(
       this,
       { environment: env.name, stage: env.stage, monthlyGpuBudgetUsd: env.budget?.monthlyGpuUsd },
       configSuppressions(env, layer),
     );
+  }
+}
+
+/**
+ * A layer that talks to AWS only (terraform-validated offline): an AWS provider pinned to the
+ * environment's region (and account, when given) whose default tags carry environment, owner
+ * and cost center, and the environment's permissions boundary on every IAM role.
+ */
+export abstract class AwsLayerStack extends LayerStack {
+  protected constructor(scope: Construct, layer: Layer, props: LayerStackProps) {
+    super(scope, layer, props);
+    const { env } = props;
+    new AwsProvider(this, 'aws', {
+      region: env.region,
+      allowedAccountIds: env.accountId ? [env.accountId] : undefined,
+      defaultTags: [{ tags: environmentTags(env, layer) }],
+    });
+    if (env.guardrails.permissionsBoundaryArn) {
+      Aspects.of(this).add(new PermissionsBoundary(env.guardrails.permissionsBoundaryArn));
+    }
   }
 }
 

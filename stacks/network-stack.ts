@@ -4,10 +4,10 @@ import { FlowLogs } from '../constructs/network/flow-logs';
 import { Network } from '../constructs/network/network';
 import { defaultSubnetLayout } from '../constructs/network/subnet-layout';
 import { VpcEndpoints } from '../constructs/network/vpc-endpoints';
-import { LayerStack, type LayerStackProps } from './layer-stack';
+import { AwsLayerStack, type LayerStackProps } from './layer-stack';
 
 /** Layer 1: the VPC, its subnets, NAT, VPC endpoints and flow logs. */
-export class NetworkStack extends LayerStack {
+export class NetworkStack extends AwsLayerStack {
   readonly network: Network;
   readonly endpoints: VpcEndpoints;
 

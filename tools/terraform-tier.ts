@@ -64,6 +64,10 @@ runCli(async () => {
 function validateAll(tf: TerraformCli, outdir: string, checks: Check[]): void {
   const { stacks } = synthesize({ outdir, backend: 's3' });
   const awsOnly = stacks.filter(isAwsOnly);
+  const others = stacks.filter((s) => !isAwsOnly(s));
+  if (others.length > 0) {
+    console.log(`not validated here (their providers are not in the offline mirror): ${others.map((s) => s.id).join(', ')}`);
+  }
   for (const stack of awsOnly) {
     const init = tf.run(stack.dir, ['init', '-backend=false', '-no-color']);
     if (!record(checks, `init ${stack.id}`, init)) continue;
@@ -81,7 +85,7 @@ function validateAll(tf: TerraformCli, outdir: string, checks: Check[]): void {
 }
 
 async function rehearse(tf: TerraformCli, outdir: string, checks: Check[]): Promise<void> {
-  const { stacks } = synthesize({ outdir, envNames: [REHEARSAL_ENV], backend: 'local' });
+  const stacks = synthesize({ outdir, envNames: [REHEARSAL_ENV], backend: 'local' }).stacks.filter(isAwsOnly);
   const moto = await startMoto();
   try {
     const override = JSON.stringify(rehearsalOverride(moto.endpoint), null, 2);

@@ -48,6 +48,8 @@ export class Network extends Construct {
   readonly dataSubnetIds: string[];
   /** Route tables of the private subnets (gateway endpoints attach here). */
   readonly privateRouteTableIds: string[];
+  /** CIDRs of the data subnets (known at synth). */
+  readonly dataSubnetCidrs: readonly string[];
   /** Route table of the data subnets (gateway endpoints attach here too). */
   readonly dataRouteTableId: string;
   readonly natGatewayCount: number;
@@ -78,6 +80,7 @@ export class Network extends Construct {
     });
     this.vpcId = this.resource.id;
     this.cidr = props.cidr;
+    this.dataSubnetCidrs = [...props.layout.data];
 
     // Nothing may use the default security group by accident (CIS 5.4).
     new DefaultSecurityGroup(this, 'DefaultSecurityGroup', {

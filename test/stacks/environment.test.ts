@@ -28,11 +28,11 @@ describe.each(CONFIGS.map((c) => c.name))('environment %s', (name) => {
   const stacks = SYNTHESIZED[name];
   const env = CONFIGS.find((c) => c.name === name)!;
 
-  it.each(['network', 'cluster'])('matches the %s snapshot', (layer) => {
+  it.each(['network', 'cluster', 'platform'])('matches the %s snapshot', (layer) => {
     expect(stacks[layer]).toMatchSnapshot();
   });
 
-  it.each(['network', 'cluster'])('keeps %s state in S3 under <env>/<stack>.tfstate, encrypted, with S3-native locking', (layer) => {
+  it.each(['network', 'cluster', 'platform'])('keeps %s state in S3 under <env>/<stack>.tfstate, encrypted, with S3-native locking', (layer) => {
     expect(stacks[layer].terraform?.backend?.s3).toEqual({
       bucket: env.state.bucket,
       key: `${name}/${name}-${layer}.tfstate`,
@@ -77,6 +77,29 @@ describe.each(CONFIGS.map((c) => c.name))('environment %s', (name) => {
     const subnets = (onlyResource(stacks.cluster, 'aws_eks_cluster').vpc_config as { subnet_ids: string[] }).subnet_ids;
     expect(subnets).toHaveLength(env.network.azCount);
     for (const s of subnets) expect(s).toMatch(/^\$\{data\.terraform_remote_state\./);
+  });
+
+  it('points the platform layer at the cluster through its state, with no AWS provider', () => {
+    const platform = stacks.platform;
+    expect(Object.keys(platform.provider ?? {})).toEqual(['kubernetes']);
+    const [k8s] = platform.provider!.kubernetes;
+    expect(k8s.host).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-[a-z]+-cluster\.outputs\./);
+    expect(k8s.exec).toEqual([expect.objectContaining({ command: 'aws', args: expect.arrayContaining(['get-token', env.cluster.name, env.region]) })]);
+  });
+
+  it('puts workloads in PSA-labelled namespaces behind default deny, with the admission policy bound', () => {
+    const platform = stacks.platform;
+    const namespaces = resourcesOf(platform, 'kubernetes_namespace_v1') as { metadata: { name: string; labels: Record<string, string> } }[];
+    expect(namespaces.map((n) => n.metadata.name)).toEqual(['gpb-gateway', 'gpb-serving', 'gpb-vector']);
+    for (const n of namespaces) expect(n.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    const policies = resourcesOf(platform, 'kubernetes_network_policy_v1') as { metadata: { name: string; namespace: string }; spec: unknown }[];
+    for (const n of namespaces) {
+      expect(policies.some((p) => p.metadata.namespace === n.metadata.name && p.metadata.name === 'default-deny')).toBe(true);
+    }
+    const gatewayIngress = policies.find((p) => p.metadata.name === 'allow-ingress-vpc')!;
+    expect(JSON.stringify(gatewayIngress.spec)).toContain(`"cidr":"${env.network.cidr}"`);
+    const kinds = resourcesOf(platform, 'kubernetes_manifest').map((m) => (m.manifest as { kind: string }).kind);
+    expect(kinds.sort()).toEqual(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
   });
 
   it('configures the cluster as the environment says', () => {

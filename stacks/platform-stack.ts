@@ -1,0 +1,54 @@
+import type { Construct } from 'constructs';
+import type { Network } from '../constructs/network/network';
+import { PORTS, tcp } from '../constructs/guardrails/ports';
+import { WorkloadAdmission } from '../constructs/guardrails/workload-admission';
+import { WorkloadNamespace } from '../constructs/guardrails/workload-namespace';
+import { KubernetesLayerStack, type KubernetesLayerStackProps } from './kubernetes-layer-stack';
+
+export interface PlatformStackProps extends KubernetesLayerStackProps {
+  /** The environment's network: data subnet CIDRs bound the data-layer egress. */
+  readonly network: Network;
+}
+
+/**
+ * Layer 3 (in-cluster): the runtime guardrails the workload layers rely on. Namespaces for the
+ * gateway, model servers and the in-cluster vector store, each under Pod Security Admission
+ * and default-deny network policies, with only these paths open:
+ *
+ *   VPC clients -> gateway:4000 -> model servers:8000/8001
+ *   gateway, model servers -> vector store:6333/6334, data subnets:6379/5432
+ *   model servers, vector store, gateway -> HTTPS (S3 weights and snapshots, AWS APIs)
+ *
+ * and a ValidatingAdmissionPolicy enforcing the GPU workload rules at admission.
+ */
+export class PlatformStack extends KubernetesLayerStack {
+  readonly gateway: WorkloadNamespace;
+  readonly serving: WorkloadNamespace;
+  readonly vectorStore: WorkloadNamespace;
+  readonly admission: WorkloadAdmission;
+
+  constructor(scope: Construct, props: PlatformStackProps) {
+    super(scope, 'platform', props);
+    const { env, network } = props;
+    const version = env.cluster.kubernetesVersion;
+    const ns = (id: string, name: string) => new WorkloadNamespace(this, id, { name, kubernetesVersion: version });
+
+    this.gateway = ns('GatewayNamespace', 'gpb-gateway');
+    this.serving = ns('ServingNamespace', 'gpb-serving');
+    this.vectorStore = ns('VectorStoreNamespace', 'gpb-vector');
+
+    this.gateway.allowIngressFromCidrs('Vpc', [network.cidr], tcp(PORTS.gateway));
+    this.serving.allowFrom(this.gateway, tcp(PORTS.modelHttp, PORTS.modelGrpc));
+    this.vectorStore.allowFrom(this.gateway, tcp(PORTS.qdrantHttp, PORTS.qdrantGrpc));
+    this.vectorStore.allowFrom(this.serving, tcp(PORTS.qdrantHttp, PORTS.qdrantGrpc));
+    for (const client of [this.gateway, this.serving]) {
+      client.allowEgressTo('DataSubnets', network.dataSubnetCidrs, tcp(PORTS.valkey, PORTS.postgres));
+    }
+    // S3 (weights, snapshots) and AWS APIs answer on public addresses or interface endpoints.
+    for (const client of [this.gateway, this.serving, this.vectorStore]) {
+      client.allowEgressTo('Https', ['0.0.0.0/0'], tcp(PORTS.https));
+    }
+
+    this.admission = new WorkloadAdmission(this, 'WorkloadAdmission', { action: env.guardrails.admissionAction });
+  }
+}
