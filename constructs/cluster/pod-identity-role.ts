@@ -27,6 +27,12 @@ export interface PodIdentityRoleProps {
   readonly statements?: readonly PolicyStatement[];
   /** AWS managed policies by name, e.g. `AmazonEBSCSIDriverPolicy`. @default - none */
   readonly managedPolicies?: readonly string[];
+  /**
+   * What kind of workload assumes the role, as tag `gpb.io/workload-kind` (policy rules read it:
+   * `model-server` roles may only read model weights, GPB-AI-005).
+   * @default - no tag
+   */
+  readonly workloadKind?: 'model-server' | 'gateway' | 'collector' | 'controller' | 'vector-store';
   /** Permissions boundary for the role. @default - none */
   readonly permissionsBoundaryArn?: string;
   /**
@@ -86,7 +92,10 @@ export class PodIdentityRole extends Construct {
           },
         ],
       }),
-      tags: { 'gpb.io/service-account': `${props.namespace}.${props.serviceAccount}` },
+      tags: {
+        'gpb.io/service-account': `${props.namespace}.${props.serviceAccount}`,
+        ...(props.workloadKind ? { 'gpb.io/workload-kind': props.workloadKind } : {}),
+      },
     });
     this.roleArn = this.resource.arn;
     if (statements.length > 0) {

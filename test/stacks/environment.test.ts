@@ -116,6 +116,15 @@ describe.each(CONFIGS.map((c) => c.name))('environment %s', (name) => {
   });
 });
 
+describe('policy pack on the reference environments', () => {
+  it('finds no unsuppressed error and evaluates every environment', () => {
+    const { policy } = synthesize({ outdir: path.join(WORK, 'policy'), backend: 's3' });
+    expect(policy.environments).toEqual(CONFIGS.map((c) => c.name));
+    expect(policy.findings.filter((f) => f.severity === 'error' && !f.suppressed)).toEqual([]);
+    expect(policy.unusedSuppressions).toEqual([]);
+  });
+});
+
 describe('environment differences', () => {
   it('prod has a private-only endpoint and a NAT gateway per zone; dev shares one', () => {
     expect((onlyResource(SYNTHESIZED.prod.cluster, 'aws_eks_cluster').vpc_config as Record<string, unknown>).endpoint_public_access).toBe(false);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PodIdentityRole, type PodIdentityRoleProps } from '../../../constructs/cluster/pod-identity-role';
+import { findRule } from '../../../policies';
+import { evaluateStack } from '../../../policies/engine/evaluate';
+import { type JsonObject, StackView } from '../../../policies/engine/stack-view';
 import { onlyResource, policyOf, resourcesOf, synthWith } from '../../helpers';
 
 const base: PodIdentityRoleProps = {
@@ -38,6 +41,18 @@ describe('PodIdentityRole', () => {
   it('carries the permissions boundary', () => {
     const b = 'arn:aws:iam::111122223333:policy/boundary';
     expect(onlyResource(role({ permissionsBoundaryArn: b }), 'aws_iam_role').permissions_boundary).toBe(b);
+  });
+
+  it('tags the workload kind that policy rules key on', () => {
+    expect((onlyResource(role({ workloadKind: 'model-server' }), 'aws_iam_role').tags as Record<string, string>)['gpb.io/workload-kind']).toBe('model-server');
+    expect((onlyResource(role(), 'aws_iam_role').tags as Record<string, string>)['gpb.io/workload-kind']).toBeUndefined();
+  });
+
+  it('a model-server role with write access fails policy GPB-AI-005', () => {
+    const json = role({ workloadKind: 'model-server', statements: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::models/*' }] });
+    const stack = new StackView('test', json as unknown as JsonObject);
+    const findings = evaluateStack(stack, [findRule('GPB-AI-005')!], { environment: 'test', stage: 'dev' }, []);
+    expect(findings.map((f) => f.message)).toEqual(["model-server role allows 's3:PutObject'"]);
   });
 
   it('throws when a statement allows * on *', () => {
