@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { KUBERNETES_VERSIONS } from '../constructs/cluster/addon-catalog';
 import { RULE_IDS } from '../policies';
+import { gpuRules, gpuSchema } from './gpu-schema';
 import { LAYERS } from './layers';
 import {
   cidrContains,
@@ -216,6 +217,8 @@ const baseEnvironmentSchema = z.strictObject({
     network: networkSchema,
     cluster: clusterSchema,
     guardrails: guardrailsSchema.prefault({}),
+    /** GPU pools and node groups (docs/gpu.md). */
+    gpu: gpuSchema.prefault({}),
     /** GPU budget; required by policy GPB-AI-002 in staging and prod once GPU capacity exists. */
     budget: budgetSchema.optional(),
 });
@@ -306,6 +309,8 @@ function crossFieldRules(env: Unresolved, ctx: Ctx): void {
         `must not overlap the VPC CIDR ${network.cidr}`);
     }
   }
+
+  gpuRules(env.gpu, env.budget?.monthlyGpuUsd, (path, input, message) => issue(ctx, path, input, message));
 
   // System node group sizes.
   const ng = cluster.systemNodeGroup;

@@ -1,12 +1,10 @@
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Construct } from 'constructs';
-import { AwsContext } from '../core/aws-context';
 import { Token } from '../core/cdktf';
 import { BlueprintError } from '../core/errors';
 import type { EksCluster } from './eks-cluster';
+import { createNodeLaunchTemplate, createNodeRole } from './node-resources';
 
 export interface SystemNodeGroupProps {
   readonly cluster: EksCluster;
@@ -47,48 +45,14 @@ export class SystemNodeGroup extends Construct {
     if (props.instanceTypes.length === 0) {
       throw new BlueprintError(`SystemNodeGroup '${id}': 'instanceTypes' must list at least one instance type`);
     }
-    const aws = AwsContext.of(this);
     const clusterName = props.cluster.clusterName;
-
-    this.nodeRole = new IamRole(this, 'NodeRole', {
-      namePrefix: 'gpb-system-node-',
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-      }),
-    });
-    const attachments = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly'].map(
-      (name) =>
-        new IamRolePolicyAttachment(this, `NodeRole-${name}`, {
-          role: this.nodeRole.name,
-          policyArn: `arn:${aws.partition}:iam::aws:policy/${name}`,
-        }),
-    );
-
-    const launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
+    const { role, attachments } = createNodeRole(this, 'gpb-system-node-');
+    this.nodeRole = role;
+    const launchTemplate = createNodeLaunchTemplate(this, {
       namePrefix: 'gpb-system-',
       description: 'System node group: IMDSv2 only, encrypted gp3 root volume',
-      updateDefaultVersion: true,
-      metadataOptions: {
-        httpTokens: 'required',
-        httpPutResponseHopLimit: 1,
-        httpEndpoint: 'enabled',
-      },
-      blockDeviceMappings: [
-        {
-          deviceName: '/dev/xvda',
-          ebs: {
-            volumeSize: props.diskSizeGiB ?? 50,
-            volumeType: 'gp3',
-            encrypted: 'true',
-            deleteOnTermination: 'true',
-          },
-        },
-      ],
-      tagSpecifications: [
-        { resourceType: 'instance', tags: { Name: `${clusterName}-system` } },
-        { resourceType: 'volume', tags: { Name: `${clusterName}-system` } },
-      ],
+      nameTag: `${clusterName}-system`,
+      rootVolumeGiB: props.diskSizeGiB ?? 50,
     });
 
     this.resource = new EksNodeGroup(this, 'Resource', {

@@ -1,0 +1,220 @@
+import { z } from 'zod';
+import { capacityCost, capacityTypesOf, type EnvironmentGpuCost, totalCost, usd } from '../constructs/gpu/gpu-cost';
+import { GpuInstanceType, GpuModel } from '../constructs/gpu/gpu-instance-type';
+
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/, 'must be a lowercase DNS label of at most 32 characters');
+const instanceTypeName = z.string().regex(/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as g6.xlarge');
+
+/** How the GPUs of a node are shared between pods. */
+export const sharingSchema = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('none') }),
+  z.strictObject({
+    mode: z.literal('time-slicing'),
+    /** Pods per physical GPU (no memory isolation between them). */
+    replicas: z.number().int().min(2, 'must be 2-16').max(16, 'must be 2-16'),
+  }),
+  z.strictObject({
+    mode: z.literal('mig'),
+    /** A MIG configuration of the GPU operator's mig-parted, e.g. `all-1g.10gb`, `all-balanced`. */
+    profile: z.string().regex(/^all-(balanced|disabled|enabled|\d+g\.\d+gb)$/, "must be a mig-parted configuration such as 'all-1g.10gb' or 'all-balanced'"),
+  }),
+]);
+
+export const gpuPoolSchema = z.strictObject({
+  /** NodePool name; workloads select it (karpenter.sh/nodepool). */
+  name: dnsLabel,
+  /** Instance types Karpenter may launch (catalog or gpu.customInstanceTypes). */
+  instanceTypes: z.array(instanceTypeName).min(1, 'must list at least one instance type'),
+  /** In order of preference is not implied: Karpenter picks the cheapest available. */
+  capacityTypes: z.array(z.enum(['spot', 'on-demand', 'reserved'])).min(1, 'must list at least one capacity type'),
+  /** Hard cap on GPUs the pool may hold (NodePool limits). Required: no uncapped GPU pools. */
+  gpuLimit: z.number().int('must be a whole number of GPUs').positive('must be a positive number of GPUs'),
+  /** Serves workloads that must not be interrupted: spot-only is refused. @default false */
+  critical: z.boolean().default(false),
+  /** Karpenter preference between pools (higher first), e.g. on-demand baseline over spot burst. @default - none */
+  weight: z.number().int().min(1).max(100).optional(),
+  consolidation: z
+    .strictObject({
+      /** @default 'WhenEmptyOrUnderutilized' */
+      policy: z.enum(['WhenEmpty', 'WhenEmptyOrUnderutilized']).default('WhenEmptyOrUnderutilized'),
+      /** @default 300 */
+      afterSeconds: z.number().int().min(0).max(86_400).default(300),
+    })
+    .prefault({}),
+  /** Nodes that may be disrupted at once, as a count or a percentage. @default '10%' */
+  disruptionBudget: z.string().regex(/^(\d+|\d{1,3}%)$/, "must be a count such as '1' or a percentage such as '10%'").default('10%'),
+  /** Replace nodes after this many hours (fresh AMIs, no drift); 0 = never. @default 720 */
+  expireAfterHours: z.number().int().min(0).max(8760).default(720),
+  /** @default 'al2023' */
+  amiFamily: z.enum(['al2023', 'bottlerocket']).default('al2023'),
+  /** @default 50 */
+  rootVolumeGiB: z.number().int().min(20).max(1000).default(50),
+  /** Container images and model cache. @default 200 */
+  dataVolumeGiB: z.number().int().min(50).max(16_000).default(200),
+  /** Elastic Fabric Adapter interfaces for multi-node models. @default false */
+  efa: z.boolean().default(false),
+  /** Capacity reservations (ODCRs, capacity blocks) the pool may use; required with 'reserved'. @default [] */
+  capacityReservationIds: z.array(z.string().regex(/^cr-[0-9a-f]{8,17}$/, 'must be a capacity reservation id such as cr-0123456789abcdef0')).default([]),
+  sharing: sharingSchema.default({ mode: 'none' }),
+  /** Extra node labels. @default {} */
+  labels: z.record(z.string(), z.string()).default({}),
+});
+
+export const gpuNodeGroupSchema = z.strictObject({
+  /** Managed node group name. */
+  name: dnsLabel,
+  instanceType: instanceTypeName,
+  /** @default 'ON_DEMAND' */
+  capacityType: z.enum(['ON_DEMAND', 'SPOT', 'CAPACITY_BLOCK']).default('ON_DEMAND'),
+  minSize: z.number().int().min(0),
+  maxSize: z.number().int().positive('must be at least 1'),
+  /** @default - minSize */
+  desiredSize: z.number().int().min(0).optional(),
+  /** @default false */
+  critical: z.boolean().default(false),
+  /** @default 200 */
+  diskSizeGiB: z.number().int().min(50).max(16_000).default(200),
+  /** Required for CAPACITY_BLOCK. */
+  capacityReservationId: z.string().regex(/^cr-[0-9a-f]{8,17}$/, 'must be a capacity reservation id').optional(),
+});
+
+export const gpuSchema = z.strictObject({
+  /** Karpenter-managed GPU pools (scale with demand, up to their cap). @default [] */
+  pools: z.array(gpuPoolSchema).default([]),
+  /** Managed node groups with GPUs: static or reserved capacity. @default [] */
+  nodeGroups: z.array(gpuNodeGroupSchema).default([]),
+  /** Instance types the catalog lacks. @default [] */
+  customInstanceTypes: z
+    .array(
+      z.strictObject({
+        name: instanceTypeName,
+        gpuModel: z.string().min(1),
+        gpus: z.number().int().positive(),
+        gpuMemoryGiB: z.number().positive(),
+        vcpus: z.number().int().positive(),
+        memoryGiB: z.number().positive(),
+        efa: z.boolean().default(false),
+        onDemandUsdPerHour: z.number().positive(),
+      }),
+    )
+    .default([]),
+  /** Price adjustments for cost estimates (docs/gpu.md). */
+  pricing: z
+    .strictObject({
+      discountPercent: z.number().min(0).max(90).default(0),
+      regionFactor: z.number().min(0.5).max(3).default(1),
+      hourlyUsd: z.record(instanceTypeName, z.number().positive()).default({}),
+    })
+    .prefault({}),
+});
+
+export type GpuConfig = z.output<typeof gpuSchema>;
+export type GpuPoolConfig = GpuConfig['pools'][number];
+export type GpuNodeGroupConfig = GpuConfig['nodeGroups'][number];
+
+/** Catalog plus the environment's custom instance types. */
+export function instanceTypeResolver(gpu: GpuConfig): (name: string) => GpuInstanceType | undefined {
+  const custom = new Map(
+    gpu.customInstanceTypes.map((c) => [c.name, GpuInstanceType.custom({ ...c, gpuModel: GpuModel.custom(c.gpuModel) })]),
+  );
+  return (name) => custom.get(name) ?? GpuInstanceType.find(name);
+}
+
+/** Idle and capped monthly GPU cost of the environment's pools and node groups. */
+export function environmentGpuCost(gpu: GpuConfig): EnvironmentGpuCost {
+  const resolve = instanceTypeResolver(gpu);
+  return totalCost(
+    capacityTypesOf(gpu, resolve).map((c) => capacityCost(c, gpu.pricing)),
+  );
+}
+
+type Issue = (path: (string | number)[], input: unknown, message: string) => void;
+
+/** Cross-field rules of the gpu section (and the budget that bounds it). */
+export function gpuRules(gpu: GpuConfig, budgetUsd: number | undefined, issue: Issue): void {
+  const resolve = instanceTypeResolver(gpu);
+  const names = new Set<string>();
+  let typesOk = true;
+
+  gpu.pools.forEach((pool, i) => {
+    const at = (...rest: (string | number)[]) => ['gpu', 'pools', i, ...rest];
+    if (names.has(pool.name)) issue(at('name'), pool.name, 'is used by another pool or node group; names must be unique');
+    names.add(pool.name);
+    pool.instanceTypes.forEach((t, j) => {
+      const type = resolve(t);
+      if (!type) {
+        typesOk = false;
+        issue(at('instanceTypes', j), t, unknownTypeMessage(t));
+      } else if (pool.efa && !type.efa) {
+        issue(at('instanceTypes', j), t, `does not support EFA, which pool '${pool.name}' asks for; use an EFA type (for example ${efaTypes(type.family)}) or set efa: false`);
+      }
+    });
+    if (pool.critical && pool.capacityTypes.every((c) => c === 'spot')) {
+      issue(at('capacityTypes'), pool.capacityTypes, `must include 'on-demand' or 'reserved': pool '${pool.name}' is critical and spot capacity can be reclaimed with two minutes' notice`);
+    }
+    if (pool.capacityTypes.includes('reserved') && pool.capacityReservationIds.length === 0) {
+      issue(at('capacityReservationIds'), pool.capacityReservationIds, "must list the reservations when capacityTypes includes 'reserved'");
+    }
+    if (pool.capacityReservationIds.length > 0 && !pool.capacityTypes.includes('reserved')) {
+      issue(at('capacityReservationIds'), pool.capacityReservationIds, "has no effect unless capacityTypes includes 'reserved'");
+    }
+    if (pool.sharing.mode === 'mig' && pool.amiFamily !== 'al2023') {
+      issue(at('sharing'), pool.sharing, "MIG needs amiFamily 'al2023' (the GPU operator's MIG manager partitions the GPUs)");
+    }
+    if (pool.sharing.mode === 'mig') {
+      pool.instanceTypes.forEach((t, j) => {
+        const type = resolve(t);
+        if (type && ![ 'NVIDIA A100', 'NVIDIA H100', 'NVIDIA H200'].includes(type.gpuModel.name)) {
+          issue(at('instanceTypes', j), t, `has ${type.gpuModel.name} GPUs, which do not support MIG (A100, H100 and H200 do)`);
+        }
+      });
+    }
+    const smallest = Math.min(...pool.instanceTypes.map((t) => resolve(t)?.gpus ?? Infinity));
+    if (Number.isFinite(smallest) && pool.gpuLimit < smallest) {
+      issue(at('gpuLimit'), pool.gpuLimit, `is below the ${smallest} GPUs of the smallest instance type; the pool could never launch a node`);
+    }
+  });
+
+  gpu.nodeGroups.forEach((ng, i) => {
+    const at = (...rest: (string | number)[]) => ['gpu', 'nodeGroups', i, ...rest];
+    if (names.has(ng.name)) issue(at('name'), ng.name, 'is used by another pool or node group; names must be unique');
+    names.add(ng.name);
+    if (!resolve(ng.instanceType)) {
+      typesOk = false;
+      issue(at('instanceType'), ng.instanceType, unknownTypeMessage(ng.instanceType));
+    }
+    if (ng.maxSize < ng.minSize) issue(at('maxSize'), ng.maxSize, `must be >= minSize (${ng.minSize})`);
+    if (ng.desiredSize !== undefined && (ng.desiredSize < ng.minSize || ng.desiredSize > ng.maxSize)) {
+      issue(at('desiredSize'), ng.desiredSize, `must be between minSize (${ng.minSize}) and maxSize (${ng.maxSize})`);
+    }
+    if (ng.critical && ng.capacityType === 'SPOT') {
+      issue(at('capacityType'), ng.capacityType, `must not be 'SPOT': node group '${ng.name}' is critical`);
+    }
+    if (ng.capacityType === 'CAPACITY_BLOCK' && !ng.capacityReservationId) {
+      issue(at('capacityReservationId'), ng.capacityReservationId, "is required when capacityType is 'CAPACITY_BLOCK'");
+    }
+  });
+
+  if (typesOk && budgetUsd !== undefined) {
+    const cost = environmentGpuCost(gpu);
+    if (cost.cappedMonthlyUsd > budgetUsd) {
+      const parts = cost.capacities.map((c) => `${c.name} ${c.maxGpus} GPUs ${usd(c.cappedMonthlyUsd)}`).join(', ');
+      issue(['budget', 'monthlyGpuUsd'], budgetUsd, `is below the capped GPU cost of ${usd(cost.cappedMonthlyUsd)}/month (${parts}); raise the budget or lower gpuLimit / maxSize`);
+    }
+  }
+}
+
+function unknownTypeMessage(name: string): string {
+  const family = name.split('.')[0];
+  const sizes = GpuInstanceType.all().filter((t) => t.family === family).map((t) => t.name);
+  return sizes.length > 0
+    ? `is not in the GPU catalog; ${family} sizes are ${sizes.join(', ')}`
+    : `is not in the GPU catalog (families: ${[...new Set(GpuInstanceType.all().map((t) => t.family))].join(', ')}); declare it in gpu.customInstanceTypes`;
+}
+
+function efaTypes(family: string): string {
+  const same = GpuInstanceType.all().filter((t) => t.efa && t.family === family).map((t) => t.name);
+  return (same.length > 0 ? same : GpuInstanceType.all().filter((t) => t.efa).map((t) => t.name)).slice(0, 3).join(', ');
+}
