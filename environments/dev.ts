@@ -31,4 +31,19 @@ export default defineEnvironment({
       maxSize: 3,
     },
   },
+  gpu: {
+    // Spot first, scales to zero, small cap; GPUs time-sliced so several dev pods share one.
+    pools: [
+      {
+        name: 'dev-l4',
+        instanceTypes: ['g6.xlarge', 'g6.2xlarge'],
+        capacityTypes: ['spot', 'on-demand'],
+        gpuLimit: 4,
+        consolidation: { policy: 'WhenEmptyOrUnderutilized', afterSeconds: 60 },
+        expireAfterHours: 168,
+        sharing: { mode: 'time-slicing', replicas: 4 },
+      },
+    ],
+  },
+  budget: { monthlyGpuUsd: 3000 },
 });

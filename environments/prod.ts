@@ -36,4 +36,31 @@ export default defineEnvironment({
       maxSize: 6,
     },
   },
+  gpu: {
+    // An always-on on-demand baseline, spot burst on top, and a multi-GPU pool for large models.
+    nodeGroups: [
+      { name: 'prod-baseline', instanceType: 'g6e.2xlarge', capacityType: 'ON_DEMAND', minSize: 2, maxSize: 4, critical: true },
+    ],
+    pools: [
+      {
+        name: 'prod-burst',
+        instanceTypes: ['g6e.xlarge', 'g6e.2xlarge', 'g6e.4xlarge'],
+        capacityTypes: ['spot', 'on-demand'],
+        gpuLimit: 16,
+        weight: 10,
+      },
+      {
+        name: 'prod-multi-gpu',
+        instanceTypes: ['g6e.12xlarge', 'g6e.24xlarge', 'p4de.24xlarge'],
+        capacityTypes: ['on-demand'],
+        gpuLimit: 16,
+        critical: true,
+        consolidation: { policy: 'WhenEmpty', afterSeconds: 600 },
+        disruptionBudget: '1',
+        efa: true,
+        dataVolumeGiB: 1000,
+      },
+    ],
+  },
+  budget: { monthlyGpuUsd: 65000 },
 });

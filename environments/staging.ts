@@ -28,4 +28,16 @@ export default defineEnvironment({
       maxSize: 4,
     },
   },
+  gpu: {
+    // Mixed: spot and on-demand L40S, same instance shapes as prod's burst pool.
+    pools: [
+      {
+        name: 'staging-l40s',
+        instanceTypes: ['g6e.xlarge', 'g6e.2xlarge', 'g6e.4xlarge'],
+        capacityTypes: ['spot', 'on-demand'],
+        gpuLimit: 8,
+      },
+    ],
+  },
+  budget: { monthlyGpuUsd: 12000 },
 });

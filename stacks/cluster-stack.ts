@@ -4,6 +4,9 @@ import { EksCluster } from '../constructs/cluster/eks-cluster';
 import { SystemNodeGroup } from '../constructs/cluster/system-node-group';
 import { TerraformOutput } from '../constructs/core/cdktf';
 import { LogsKmsKey } from '../constructs/core/logs-kms-key';
+import { GpuNodeGroup } from '../constructs/gpu/gpu-node-group';
+import { KarpenterAws } from '../constructs/gpu/karpenter-aws';
+import { instanceTypeResolver } from '../environments/gpu-schema';
 import type { Network } from '../constructs/network/network';
 import { AwsLayerStack, type LayerStackProps } from './layer-stack';
 
@@ -20,6 +23,10 @@ export class ClusterStack extends AwsLayerStack {
   readonly cluster: EksCluster;
   readonly systemNodes: SystemNodeGroup;
   readonly addons: ClusterAddons;
+  /** Karpenter's AWS side; present when the environment has GPU pools. */
+  readonly karpenter?: KarpenterAws;
+  /** Managed GPU node groups (static or reserved capacity), by name. */
+  readonly gpuNodeGroups: ReadonlyMap<string, GpuNodeGroup>;
 
   constructor(scope: Construct, props: ClusterStackProps) {
     super(scope, 'cluster', props);
@@ -60,6 +67,28 @@ export class ClusterStack extends AwsLayerStack {
       cluster: this.cluster,
       nodes: this.systemNodes.resource,
     });
+
+    if (env.gpu.pools.length > 0) {
+      this.karpenter = new KarpenterAws(this, 'Karpenter', { cluster: this.cluster, clusterName: c.name, region: env.region });
+    }
+    const resolve = instanceTypeResolver(env.gpu);
+    this.gpuNodeGroups = new Map(
+      env.gpu.nodeGroups.map((ng) => [
+        ng.name,
+        new GpuNodeGroup(this, `GpuNodeGroup-${ng.name}`, {
+          cluster: this.cluster,
+          subnetIds: props.network.privateSubnetIds,
+          name: ng.name,
+          instanceType: resolve(ng.instanceType)!,
+          minSize: ng.minSize,
+          maxSize: ng.maxSize,
+          desiredSize: ng.desiredSize,
+          capacityType: ng.capacityType,
+          capacityReservationId: ng.capacityReservationId,
+          diskSizeGiB: ng.diskSizeGiB,
+        }),
+      ]),
+    );
 
     new TerraformOutput(this, 'cluster_name', { value: this.cluster.clusterName });
     new TerraformOutput(this, 'cluster_endpoint', { value: this.cluster.endpoint });

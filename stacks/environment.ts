@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/schema';
 import { ClusterStack } from './cluster-stack';
+import { GpuStack } from './gpu-stack';
 import type { BackendMode, LayerStack } from './layer-stack';
 import { NetworkStack } from './network-stack';
 import { PlatformStack } from './platform-stack';
@@ -9,17 +10,22 @@ export interface EnvironmentStacks {
   readonly network: NetworkStack;
   readonly cluster: ClusterStack;
   readonly platform: PlatformStack;
+  /** Present when the environment declares GPU pools. */
+  readonly gpu?: GpuStack;
 }
 
 /** Builds every layer stack of one (already validated) environment. */
 export function buildEnvironment(app: Construct, env: EnvironmentConfig, backend: BackendMode): EnvironmentStacks {
   const network = new NetworkStack(app, { env, backend });
   const cluster = new ClusterStack(app, { env, backend, network: network.network });
-  const platform = new PlatformStack(app, { env, backend, cluster: cluster.cluster, network: network.network });
-  return { network, cluster, platform };
+  const platform = new PlatformStack(app, { env, backend, cluster: cluster.cluster, network: network.network, karpenter: cluster.karpenter });
+  const gpu = cluster.karpenter
+    ? new GpuStack(app, { env, backend, cluster: cluster.cluster, karpenter: cluster.karpenter, platform })
+    : undefined;
+  return { network, cluster, platform, gpu };
 }
 
 /** The stacks of an environment in apply order. */
 export function stacksInOrder(stacks: EnvironmentStacks): LayerStack[] {
-  return [stacks.network, stacks.cluster, stacks.platform];
+  return [stacks.network, stacks.cluster, stacks.platform, ...(stacks.gpu ? [stacks.gpu] : [])];
 }

@@ -1,4 +1,8 @@
 import type { Construct } from 'constructs';
+import type { KarpenterAws } from '../constructs/gpu/karpenter-aws';
+import { EfaDevicePlugin } from '../constructs/gpu/efa-device-plugin';
+import { KarpenterController } from '../constructs/gpu/karpenter-controller';
+import { NvidiaGpuOperator } from '../constructs/gpu/nvidia-gpu-operator';
 import type { Network } from '../constructs/network/network';
 import { PORTS, tcp } from '../constructs/guardrails/ports';
 import { WorkloadAdmission } from '../constructs/guardrails/workload-admission';
@@ -8,6 +12,8 @@ import { KubernetesLayerStack, type KubernetesLayerStackProps } from './kubernet
 export interface PlatformStackProps extends KubernetesLayerStackProps {
   /** The environment's network: data subnet CIDRs bound the data-layer egress. */
   readonly network: Network;
+  /** Karpenter's AWS side, when the environment has GPU pools. */
+  readonly karpenter?: KarpenterAws;
 }
 
 /**
@@ -26,9 +32,11 @@ export class PlatformStack extends KubernetesLayerStack {
   readonly serving: WorkloadNamespace;
   readonly vectorStore: WorkloadNamespace;
   readonly admission: WorkloadAdmission;
+  readonly karpenter?: KarpenterController;
+  readonly gpuOperator?: NvidiaGpuOperator;
 
   constructor(scope: Construct, props: PlatformStackProps) {
-    super(scope, 'platform', props);
+    super(scope, 'platform', { ...props, helm: props.env.gpu.pools.length + props.env.gpu.nodeGroups.length > 0 });
     const { env, network } = props;
     const version = env.cluster.kubernetesVersion;
     const ns = (id: string, name: string) => new WorkloadNamespace(this, id, { name, kubernetesVersion: version });
@@ -50,5 +58,23 @@ export class PlatformStack extends KubernetesLayerStack {
     }
 
     this.admission = new WorkloadAdmission(this, 'WorkloadAdmission', { action: env.guardrails.admissionAction });
+
+    const { pools, nodeGroups } = env.gpu;
+    if (props.karpenter) {
+      this.karpenter = new KarpenterController(this, 'Karpenter', {
+        clusterName: env.cluster.name,
+        interruptionQueueName: props.karpenter.queueName,
+        namespace: props.karpenter.namespace,
+      });
+    }
+    if (pools.length + nodeGroups.length > 0) {
+      this.gpuOperator = new NvidiaGpuOperator(this, 'NvidiaGpuOperator', {
+        timeSlicing: pools.flatMap((p) =>
+          p.amiFamily === 'al2023' && p.sharing.mode === 'time-slicing' ? [{ pool: p.name, timeSlicingReplicas: p.sharing.replicas }] : [],
+        ),
+        mig: pools.some((p) => p.sharing.mode === 'mig'),
+      });
+    }
+    if (pools.some((p) => p.efa)) new EfaDevicePlugin(this, 'EfaDevicePlugin');
   }
 }

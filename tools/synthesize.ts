@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { App } from '../constructs/core/cdktf';
 import { BlueprintError } from '../constructs/core/errors';
 import { ENVIRONMENTS } from '../environments';
+import type { EnvironmentGpuCost } from '../constructs/gpu/gpu-cost';
+import { environmentGpuCost } from '../environments/gpu-schema';
 import type { EnvironmentInput } from '../environments/schema';
 import { validateEnvironments } from '../environments/validate';
 import { blocking, formatFinding } from '../policies/engine/evaluate';
@@ -38,6 +40,13 @@ export interface SynthResult {
   readonly outdir: string;
   readonly stacks: readonly SynthesizedStack[];
   readonly policy: PolicyReport;
+  /** GPU capacity and estimated monthly cost per environment. */
+  readonly gpu: readonly EnvironmentGpuSummary[];
+}
+
+export interface EnvironmentGpuSummary extends EnvironmentGpuCost {
+  readonly environment: string;
+  readonly budgetUsd?: number;
 }
 
 /** Synthesis finished and was written, but policy rules found unsuppressed errors. */
@@ -81,7 +90,8 @@ export function synthesize(options: SynthOptions): SynthResult {
     const stacks = built.flatMap(({ env, stacks: layerStacks }) =>
       layerStacks.map((s) => describeStack(outdir, s.node.id, env.name, s.layer)),
     );
-    const result = { outdir, stacks, policy };
+    const gpu = configs.map((env) => ({ environment: env.name, budgetUsd: env.budget?.monthlyGpuUsd, ...environmentGpuCost(env.gpu) }));
+    const result = { outdir, stacks, policy, gpu };
     if (blocking(policy.findings).length > 0) throw new PolicyError(result);
     return result;
   } finally {

@@ -1,0 +1,31 @@
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { Construct } from 'constructs';
+import { GPU_TAINT } from './gpu-capacity';
+
+export const EFA_DEVICE_PLUGIN_VERSION = 'v0.5.7';
+
+/**
+ * The AWS EFA device plugin (advertises `vpc.amazonaws.com/efa`, which multi-node pods request
+ * and Karpenter then attaches EFA interfaces for), on nodes of EFA pools only.
+ */
+export class EfaDevicePlugin extends Construct {
+  readonly resource: Release;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.resource = new Release(this, 'Resource', {
+      name: 'aws-efa-k8s-device-plugin',
+      repository: 'https://aws.github.io/eks-charts',
+      chart: 'aws-efa-k8s-device-plugin',
+      version: EFA_DEVICE_PLUGIN_VERSION,
+      namespace: 'kube-system',
+      atomic: true,
+      values: [
+        JSON.stringify({
+          nodeSelector: { 'gpb.io/efa': 'true' },
+          tolerations: [{ key: GPU_TAINT.key, operator: 'Exists', effect: GPU_TAINT.effect }],
+        }),
+      ],
+    });
+  }
+}

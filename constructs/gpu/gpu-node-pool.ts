@@ -1,0 +1,210 @@
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { Construct } from 'constructs';
+import { Token } from '../core/cdktf';
+import { BlueprintError, show } from '../core/errors';
+import { GPU_TAINT, gpuTolerations, type IGpuCapacity, POOL_LABEL, type Toleration } from './gpu-capacity';
+import type { GpuInstanceType } from './gpu-instance-type';
+
+export type CapacityType = 'spot' | 'on-demand' | 'reserved';
+export type GpuSharing = { mode: 'none' } | { mode: 'time-slicing'; replicas: number } | { mode: 'mig'; profile: string };
+
+/** Pinned AMI releases per family (Karpenter aliases). Bump in a reviewed change. */
+export const AMI_ALIASES = { al2023: 'al2023@v20250715', bottlerocket: 'bottlerocket@v1.43.0' } as const;
+
+/** Label the GPU operator reads to pick a pool's device plugin configuration. */
+export const DEVICE_PLUGIN_CONFIG_LABEL = 'nvidia.com/device-plugin.config';
+/** Label the GPU operator's MIG manager reads to partition a node's GPUs. */
+export const MIG_CONFIG_LABEL = 'nvidia.com/mig.config';
+
+export interface GpuNodePoolProps {
+  /** NodePool and EC2NodeClass name. */
+  readonly name: string;
+  readonly instanceTypes: readonly GpuInstanceType[];
+  readonly capacityTypes: readonly CapacityType[];
+  /** Required cap on GPUs (NodePool `limits`). */
+  readonly gpuLimit: number;
+  /** Node role Karpenter passes to instances (name, not ARN). */
+  readonly nodeRoleName: string;
+  /** Cluster name for subnet discovery (`karpenter.sh/discovery`). */
+  readonly clusterName: string;
+  /** Security group of the nodes (the EKS cluster security group). */
+  readonly securityGroupId: string;
+  /** @default 'WhenEmptyOrUnderutilized' */
+  readonly consolidationPolicy?: 'WhenEmpty' | 'WhenEmptyOrUnderutilized';
+  /** @default 300 */
+  readonly consolidateAfterSeconds?: number;
+  /** @default '10%' */
+  readonly disruptionBudget?: string;
+  /** 0 = never. @default 720 */
+  readonly expireAfterHours?: number;
+  /** @default 'al2023' */
+  readonly amiFamily?: 'al2023' | 'bottlerocket';
+  /** @default 50 */
+  readonly rootVolumeGiB?: number;
+  /** @default 200 */
+  readonly dataVolumeGiB?: number;
+  /** @default false */
+  readonly efa?: boolean;
+  /** @default [] */
+  readonly capacityReservationIds?: readonly string[];
+  /** @default { mode: 'none' } */
+  readonly sharing?: GpuSharing;
+  /** @default - none */
+  readonly weight?: number;
+  /** @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * GPU capacity that follows demand: a Karpenter NodePool (instance types, capacity types, a
+ * required GPU limit, consolidation, disruption budget, expiry, the `nvidia.com/gpu` taint) and
+ * its EC2NodeClass (pinned AMI, IMDSv2 with hop limit 1, encrypted gp3 volumes, local NVMe as
+ * RAID0 for the image and model cache, optional capacity reservations). Custom resources: the
+ * stack holding this must come after the one that installs Karpenter's CRDs.
+ */
+export class GpuNodePool extends Construct implements IGpuCapacity {
+  /** The NodePool. */
+  readonly resource: Manifest;
+  readonly nodeClass: Manifest;
+  readonly name: string;
+  readonly instanceTypes: readonly GpuInstanceType[];
+  readonly maxGpus: number;
+  readonly gpuResourceName: string;
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly tolerations: readonly Toleration[];
+  readonly interruptible: boolean;
+  readonly sharing: GpuSharing;
+
+  constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
+    super(scope, id);
+    validate(props);
+    const sharing = props.sharing ?? { mode: 'none' };
+    const amiFamily = props.amiFamily ?? 'al2023';
+    this.name = props.name;
+    this.instanceTypes = props.instanceTypes;
+    this.maxGpus = props.gpuLimit;
+    this.sharing = sharing;
+    this.gpuResourceName = sharing.mode === 'mig' ? migResourceName(sharing.profile) : props.instanceTypes[0].gpuModel.resourceName;
+    this.nodeSelector = { 'karpenter.sh/nodepool': props.name };
+    this.tolerations = gpuTolerations();
+    this.interruptible = props.capacityTypes.every((c) => c === 'spot');
+
+    const rootGiB = props.rootVolumeGiB ?? 50;
+    const dataGiB = props.dataVolumeGiB ?? 200;
+    const ebs = (sizeGiB: number) => ({ volumeSize: `${sizeGiB}Gi`, volumeType: 'gp3', encrypted: true, deleteOnTermination: true });
+    this.nodeClass = new Manifest(this, 'NodeClass', {
+      manifest: {
+        apiVersion: 'karpenter.k8s.aws/v1',
+        kind: 'EC2NodeClass',
+        metadata: { name: props.name, labels: { 'app.kubernetes.io/managed-by': 'gpu-platform-blueprint' } },
+        spec: {
+          role: props.nodeRoleName,
+          amiSelectorTerms: [{ alias: AMI_ALIASES[amiFamily] }],
+          subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': props.clusterName } }],
+          securityGroupSelectorTerms: [{ id: props.securityGroupId }],
+          metadataOptions: { httpEndpoint: 'enabled', httpProtocolIPv6: 'disabled', httpPutResponseHopLimit: 1, httpTokens: 'required' },
+          // AL2023 keeps images on the root volume; Bottlerocket has a separate data volume.
+          blockDeviceMappings:
+            amiFamily === 'al2023'
+              ? [{ deviceName: '/dev/xvda', ebs: ebs(rootGiB + dataGiB) }]
+              : [
+                  { deviceName: '/dev/xvda', ebs: ebs(Math.min(rootGiB, 20)) },
+                  { deviceName: '/dev/xvdb', ebs: ebs(dataGiB) },
+                ],
+          instanceStorePolicy: 'RAID0',
+          ...(props.capacityReservationIds?.length
+            ? { capacityReservationSelectorTerms: props.capacityReservationIds.map((id) => ({ id })) }
+            : {}),
+          ...(amiFamily === 'bottlerocket' && sharing.mode === 'time-slicing' ? { userData: bottlerocketTimeSlicing(sharing.replicas) } : {}),
+          tags: { [POOL_LABEL]: props.name },
+        },
+      },
+    });
+
+    const labels: Record<string, string> = {
+      ...props.labels,
+      [POOL_LABEL]: props.name,
+      'gpb.io/gpu': 'true',
+      ...(props.efa ? { 'gpb.io/efa': 'true' } : {}),
+      ...(amiFamily === 'al2023' ? { [DEVICE_PLUGIN_CONFIG_LABEL]: sharing.mode === 'time-slicing' ? props.name : 'default' } : {}),
+      ...(sharing.mode === 'mig' ? { [MIG_CONFIG_LABEL]: sharing.profile } : {}),
+      // Bottlerocket ships its own NVIDIA device plugin; the GPU operator must not add another.
+      ...(amiFamily === 'bottlerocket'
+        ? { 'nvidia.com/gpu.deploy.device-plugin': 'false', 'nvidia.com/gpu.deploy.driver': 'false', 'nvidia.com/gpu.deploy.container-toolkit': 'false' }
+        : {}),
+    };
+    const expire = props.expireAfterHours ?? 720;
+    this.resource = new Manifest(this, 'Resource', {
+      manifest: {
+        apiVersion: 'karpenter.sh/v1',
+        kind: 'NodePool',
+        metadata: { name: props.name, labels: { 'app.kubernetes.io/managed-by': 'gpu-platform-blueprint' } },
+        spec: {
+          ...(props.weight !== undefined ? { weight: props.weight } : {}),
+          template: {
+            metadata: { labels },
+            spec: {
+              nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: props.name },
+              requirements: [
+                { key: 'node.kubernetes.io/instance-type', operator: 'In', values: props.instanceTypes.map((t) => t.name) },
+                { key: 'karpenter.sh/capacity-type', operator: 'In', values: [...props.capacityTypes] },
+                { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
+              ],
+              taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: GPU_TAINT.effect }],
+              expireAfter: expire === 0 ? 'Never' : `${expire}h`,
+            },
+          },
+          limits: { 'nvidia.com/gpu': String(props.gpuLimit) },
+          disruption: {
+            consolidationPolicy: props.consolidationPolicy ?? 'WhenEmptyOrUnderutilized',
+            consolidateAfter: `${props.consolidateAfterSeconds ?? 300}s`,
+            budgets: [{ nodes: props.disruptionBudget ?? '10%' }],
+          },
+        },
+      },
+      dependsOn: [this.nodeClass],
+    });
+  }
+
+  schedulableGpusPerNode(type: GpuInstanceType): number {
+    return this.sharing.mode === 'time-slicing' ? type.gpus * this.sharing.replicas : type.gpus;
+  }
+}
+
+function validate(p: GpuNodePoolProps): void {
+  const where = `GpuNodePool '${p.name}'`;
+  if (!Token.isUnresolved(p.gpuLimit) && (!Number.isInteger(p.gpuLimit) || p.gpuLimit < 1)) {
+    throw new BlueprintError(`${where}: 'gpuLimit' ${show(p.gpuLimit)} must be a positive whole number of GPUs`);
+  }
+  if (p.instanceTypes.length === 0) throw new BlueprintError(`${where}: 'instanceTypes' must list at least one instance type`);
+  if (p.capacityTypes.length === 0) throw new BlueprintError(`${where}: 'capacityTypes' must list at least one capacity type`);
+  if (p.efa) {
+    const noEfa = p.instanceTypes.filter((t) => !t.efa).map((t) => t.name);
+    if (noEfa.length > 0) throw new BlueprintError(`${where}: 'efa' is true but ${noEfa.join(', ')} do not support EFA`);
+  }
+  if (p.capacityTypes.includes('reserved') && !p.capacityReservationIds?.length) {
+    throw new BlueprintError(`${where}: 'capacityTypes' includes 'reserved' but 'capacityReservationIds' is empty`);
+  }
+  if (p.sharing?.mode === 'mig' && (p.amiFamily ?? 'al2023') !== 'al2023') {
+    throw new BlueprintError(`${where}: MIG needs amiFamily 'al2023'`);
+  }
+  const models = new Set(p.instanceTypes.map((t) => t.gpuModel.resourceName));
+  if (models.size > 1) throw new BlueprintError(`${where}: mixes accelerator kinds (${[...models].join(', ')}); use one pool per kind`);
+}
+
+/** `all-1g.10gb` -> `nvidia.com/mig-1g.10gb` (single strategy keeps `nvidia.com/gpu` for mixed profiles). */
+function migResourceName(profile: string): string {
+  const m = /^all-(\d+g\.\d+gb)$/.exec(profile);
+  return m ? `nvidia.com/mig-${m[1]}` : 'nvidia.com/gpu';
+}
+
+function bottlerocketTimeSlicing(replicas: number): string {
+  return [
+    '[settings.kubelet-device-plugins.nvidia]',
+    'device-sharing-strategy = "time-slicing"',
+    '[settings.kubelet-device-plugins.nvidia.time-slicing]',
+    `replicas = ${replicas}`,
+    'rename-by-default = false',
+    '',
+  ].join('\n');
+}

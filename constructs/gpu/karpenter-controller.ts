@@ -1,0 +1,61 @@
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { Construct } from 'constructs';
+import { SYSTEM_POOL_LABEL } from '../cluster/system-node-group';
+import { KarpenterAws } from './karpenter-aws';
+
+/** Pinned Karpenter release (chart and controller share the version). */
+export const KARPENTER_VERSION = '1.8.1';
+
+export interface KarpenterControllerProps {
+  readonly clusterName: string;
+  /** The interruption queue's name (KarpenterAws.queueName). */
+  readonly interruptionQueueName: string;
+  /** @default 'kube-system' */
+  readonly namespace?: string;
+  /** @default 2 */
+  readonly replicas?: number;
+}
+
+/**
+ * The Karpenter controller from its OCI Helm charts: CRDs as their own release (Helm does not
+ * upgrade CRDs inside a chart), then the controller on the system nodes, two replicas, with the
+ * service account whose Pod Identity role KarpenterAws created.
+ */
+export class KarpenterController extends Construct {
+  /** The controller release. */
+  readonly resource: Release;
+  readonly crds: Release;
+
+  constructor(scope: Construct, id: string, props: KarpenterControllerProps) {
+    super(scope, id);
+    const namespace = props.namespace ?? 'kube-system';
+    this.crds = new Release(this, 'Crds', {
+      name: 'karpenter-crd',
+      repository: 'oci://public.ecr.aws/karpenter',
+      chart: 'karpenter-crd',
+      version: KARPENTER_VERSION,
+      namespace,
+      atomic: true,
+    });
+    this.resource = new Release(this, 'Resource', {
+      name: 'karpenter',
+      repository: 'oci://public.ecr.aws/karpenter',
+      chart: 'karpenter',
+      version: KARPENTER_VERSION,
+      namespace,
+      skipCrds: true,
+      atomic: true,
+      timeout: 600,
+      values: [
+        JSON.stringify({
+          settings: { clusterName: props.clusterName, interruptionQueue: props.interruptionQueueName },
+          serviceAccount: { create: true, name: KarpenterAws.SERVICE_ACCOUNT },
+          replicas: props.replicas ?? 2,
+          nodeSelector: { [SYSTEM_POOL_LABEL.key]: SYSTEM_POOL_LABEL.value },
+          controller: { resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '1Gi' } } },
+        }),
+      ],
+      dependsOn: [this.crds],
+    });
+  }
+}
