@@ -80,7 +80,12 @@ function toProblems(i: z.core.$ZodIssue, environment: string): ConfigProblem[] {
         environment,
         path,
         value: i.input,
-        allowed: i.input === undefined ? `is required (${i.expected})` : `must be ${i.expected}`,
+        allowed:
+          i.input === undefined
+            ? `is required (${i.expected})`
+            : i.message.startsWith('Invalid input')
+              ? `must be ${i.expected}`
+              : i.message,
       }];
     case 'invalid_value':
       return [{ environment, path, value: i.input, allowed: `must be one of ${i.values.map(show).join(', ')}` }];

@@ -121,6 +121,37 @@ describe.each(CONFIGS.map((c) => c.name))('environment %s', (name) => {
   });
 });
 
+describe('GPU layer', () => {
+  const pools = (name: string) =>
+    resourcesOf(SYNTHESIZED[name].gpu, 'kubernetes_manifest')
+      .map((m) => m.manifest as { kind: string; metadata: { name: string }; spec: Record<string, unknown> })
+      .filter((m) => m.kind === 'NodePool');
+
+  it('dev has one spot-first, time-sliced pool with a small cap', () => {
+    const [pool] = pools('dev');
+    expect(pool.metadata.name).toBe('dev-l4');
+    expect(pool.spec.limits).toEqual({ 'nvidia.com/gpu': '4' });
+    expect(JSON.stringify(pool.spec)).toContain('"values":["spot","on-demand"]');
+  });
+
+  it('prod has an on-demand baseline node group, a spot burst pool and a multi-GPU EFA pool', () => {
+    expect(pools('prod').map((p) => p.metadata.name)).toEqual(['prod-burst', 'prod-multi-gpu']);
+    const baseline = resourcesOf(SYNTHESIZED.prod.cluster, 'aws_eks_node_group').find((n) => n.ami_type === 'AL2023_x86_64_NVIDIA')!;
+    expect(baseline).toMatchObject({ capacity_type: 'ON_DEMAND', scaling_config: { min_size: 2, max_size: 4, desired_size: 2 } });
+    const multi = pools('prod').find((p) => p.metadata.name === 'prod-multi-gpu')!;
+    expect(JSON.stringify(multi.spec)).toContain('"gpb.io/efa":"true"');
+    expect(resourcesOf(SYNTHESIZED.prod.platform, 'helm_release').map((r) => r.chart).sort()).toEqual(['aws-efa-k8s-device-plugin', 'gpu-operator', 'karpenter', 'karpenter-crd']);
+  });
+
+  it('reads the node role and security group from the cluster stack and deploys after the platform layer', () => {
+    const nodeClass = resourcesOf(SYNTHESIZED.dev.gpu, 'kubernetes_manifest').map((m) => m.manifest as { kind: string; spec: { role: string } }).find((m) => m.kind === 'EC2NodeClass')!;
+    expect(nodeClass.spec.role).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-dev-cluster\.outputs\./);
+    const manifest = JSON.parse(readFileSync(path.join(WORK, 's3', 'manifest.json'), 'utf8')) as { stacks: Record<string, { dependencies: string[] }> };
+    expect(manifest.stacks['dev-gpu'].dependencies.sort()).toEqual(['dev-cluster', 'dev-platform']);
+    expect(manifest.stacks['dev-platform'].dependencies).toContain('dev-cluster');
+  });
+});
+
 describe('policy pack on the reference environments', () => {
   it('finds no unsuppressed error and evaluates every environment', () => {
     const { policy } = synthesize({ outdir: path.join(WORK, 'policy'), backend: 's3' });

@@ -68,7 +68,7 @@ describe('command line', () => {
     expect(r.stdout).toMatch(/^dev-network {2}\(\d+ resources\)$/m);
     expect(r.stdout).toMatch(/^ {2}aws_nat_gateway +1$/m);
     expect(r.stdout).toMatch(/Synthesized 4 stacks/);
-    expect(r.stdout).toMatch(/^  dev +\(total\) +4 +\$0 +\$2,350 +\$3,000$/m);
+    expect(r.stdout).toMatch(/^ {2}dev +\(total\) +4 +\$0 +\$2,350 +\$3,000$/m);
     expect(r.stdout).toMatch(/^Policy: 0 error\(s\)/m);
   });
 
