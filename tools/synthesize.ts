@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from '../constructs/core/cdktf';
 import { BlueprintError } from '../constructs/core/errors';
@@ -13,6 +13,9 @@ import { summarize } from '../policies/reports/json-report';
 import { REPORT_FILES, writeReports } from '../policies/reports/write-reports';
 import { buildEnvironment, stacksInOrder } from '../stacks/environment';
 import type { BackendMode, Layer } from '../stacks/layer-stack';
+
+/** GPU capacity and cost per environment, beside the stacks (read by `npm run review`). */
+export const GPU_SUMMARY_FILE = 'gpu/summary.json';
 
 export interface SynthOptions {
   /** Output directory (cdktf.out); replaced only when synthesis succeeds. */
@@ -85,12 +88,14 @@ export function synthesize(options: SynthOptions): SynthResult {
     app.synth();
     const policy = gate.report();
     writeReports(policy, staging, path.relative(process.cwd(), outdir) || '.');
+    const gpu = configs.map((env) => ({ environment: env.name, budgetUsd: env.budget?.monthlyGpuUsd, ...environmentGpuCost(env.gpu) }));
+    mkdirSync(path.join(staging, 'gpu'), { recursive: true });
+    writeFileSync(path.join(staging, GPU_SUMMARY_FILE), `${JSON.stringify(gpu, null, 2)}\n`);
     rmSync(outdir, { recursive: true, force: true });
     renameSync(staging, outdir);
     const stacks = built.flatMap(({ env, stacks: layerStacks }) =>
       layerStacks.map((s) => describeStack(outdir, s.node.id, env.name, s.layer)),
     );
-    const gpu = configs.map((env) => ({ environment: env.name, budgetUsd: env.budget?.monthlyGpuUsd, ...environmentGpuCost(env.gpu) }));
     const result = { outdir, stacks, policy, gpu };
     if (blocking(policy.findings).length > 0) throw new PolicyError(result);
     return result;

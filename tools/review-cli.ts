@@ -1,0 +1,103 @@
+/**
+ * `npm run review -- --base <git-ref>`: synthesizes the base ref (in a temporary git worktree)
+ * and the working tree, and prints what changes per environment, stack and resource, GPU
+ * capacity and cost, and policy findings, as Markdown for a pull request (or JSON with --json).
+ * `--base-dir A --head-dir B` compares two existing synth outputs without git. Offline: no
+ * credentials, no state, no network.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { BlueprintError } from '../constructs/core/errors';
+import { toMarkdown } from './review/markdown';
+import { buildReview, type Review } from './review/review';
+import { loadSynthOutput } from './review/synth-output';
+import { PolicyError, runCli, synthesize } from './synthesize';
+
+const ROOT = path.resolve(__dirname, '..');
+
+const progress = (message: string) => process.stderr.write(`review: ${message}\n`);
+
+runCli(() => {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        base: { type: 'string' },
+        'base-dir': { type: 'string' },
+        'head-dir': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        out: { type: 'string' },
+      },
+      strict: true,
+    });
+  } catch (e) {
+    throw new BlueprintError(`${(e as Error).message}\nUsage: npm run review -- (--base <git-ref> | --base-dir <dir>) [--head-dir <dir>] [--json] [--out <file>]`);
+  }
+  const v = args.values;
+  if (!v.base === !v['base-dir']) throw new BlueprintError('review: give exactly one of --base <git-ref> or --base-dir <dir>');
+
+  const work = mkdtempSync(path.join(tmpdir(), 'gpb-review-'));
+  try {
+    const started = Date.now();
+    const baseDir = v['base-dir'] ?? synthesizeRef(v.base!, work);
+    const headDir = v['head-dir'] ?? synthesizeWorkingTree(path.join(work, 'head'));
+    progress('comparing');
+    const review: Review = buildReview(loadSynthOutput(baseDir), loadSynthOutput(headDir), {
+      base: v.base ?? path.basename(path.resolve(baseDir)),
+      head: v['head-dir'] ? path.basename(path.resolve(headDir)) : 'working tree',
+    });
+    const text = v.json ? `${JSON.stringify(review, null, 2)}\n` : toMarkdown(review);
+    if (v.out) writeFileSync(v.out, text);
+    else process.stdout.write(text);
+    progress(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    git(['worktree', 'prune'], ROOT, true);
+  }
+});
+
+function synthesizeWorkingTree(outdir: string): string {
+  progress('synthesizing the working tree');
+  try {
+    synthesize({ outdir });
+  } catch (e) {
+    if (!(e instanceof PolicyError)) throw e; // policy errors still produce output worth reviewing
+  }
+  return outdir;
+}
+
+function synthesizeRef(ref: string, work: string): string {
+  const sha = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], ROOT).trim();
+  if (!sha) throw new BlueprintError(`review: '${ref}' is not a commit in this repository`);
+  const tree = path.join(work, 'base');
+  progress(`checking out ${ref} (${sha.slice(0, 12)}) in a temporary worktree`);
+  git(['worktree', 'add', '--detach', '--quiet', tree, sha], ROOT);
+  try {
+    // The base is synthesized with this checkout's installed dependencies.
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(tree, 'node_modules'), 'dir');
+    const outdir = path.join(work, 'base-out');
+    progress(`synthesizing ${ref}`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'tools/synth.ts', '--outdir', outdir], {
+      cwd: tree,
+      encoding: 'utf8',
+      env: { ...process.env, GPB_BACKEND: '' },
+    });
+    if (!existsSync(path.join(outdir, 'manifest.json'))) {
+      throw new BlueprintError(`review: synthesizing ${ref} failed (exit ${r.status}):\n${(r.stderr || r.stdout).trim().split('\n').slice(-15).join('\n')}`);
+    }
+    return outdir;
+  } finally {
+    git(['worktree', 'remove', '--force', tree], ROOT, true);
+  }
+}
+
+function git(args: string[], cwd: string, allowFailure = false): string {
+  const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
+  if (r.status !== 0 && !allowFailure) {
+    throw new BlueprintError(`review: git ${args.join(' ')} failed: ${(r.stderr || '').trim()}`);
+  }
+  return r.stdout ?? '';
+}

@@ -1,0 +1,100 @@
+import { DISRUPTIVE_TYPES, replacementReasons } from './replacement';
+import type { StackOutput, SynthOutput, TfResource } from './synth-output';
+
+export interface AttributeChange {
+  /** Dot path, e.g. `vpc_config.public_access_cidrs[0]`. */
+  readonly path: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+export interface ResourceChange {
+  readonly address: string;
+  readonly type: string;
+  readonly kind: 'added' | 'removed' | 'changed';
+  readonly attributes: readonly AttributeChange[];
+  /** Force-new attributes that changed: Terraform will destroy and re-create. */
+  readonly replacedBecause: readonly string[];
+  /** Set when the resource is stateful or disruptive and is removed or replaced. */
+  readonly disruption?: string;
+}
+
+export interface StackDiff {
+  readonly id: string;
+  readonly environment: string;
+  readonly layer: string;
+  readonly status: 'added' | 'removed' | 'changed' | 'unchanged';
+  readonly changes: readonly ResourceChange[];
+  /** Removed + added addresses of one type: probably a construct id rename (needs a moved block). */
+  readonly possibleRenames: readonly { from: string; to: string }[];
+}
+
+/** Compares every stack of two synth outputs, resource by resource. */
+export function diffOutputs(base: SynthOutput, head: SynthOutput): StackDiff[] {
+  const ids = [...new Set([...base.stacks.keys(), ...head.stacks.keys()])].sort(stackOrder(head, base));
+  return ids.map((id) => diffStack(id, base.stacks.get(id), head.stacks.get(id)));
+}
+
+function stackOrder(head: SynthOutput, base: SynthOutput) {
+  const order = [...head.stacks.keys(), ...base.stacks.keys()];
+  return (a: string, b: string) => order.indexOf(a) - order.indexOf(b);
+}
+
+export function diffStack(id: string, base: StackOutput | undefined, head: StackOutput | undefined): StackDiff {
+  const ref = (head ?? base)!;
+  const before = base?.resources ?? new Map<string, TfResource>();
+  const after = head?.resources ?? new Map<string, TfResource>();
+  const changes: ResourceChange[] = [];
+  for (const address of new Set([...before.keys(), ...after.keys()])) {
+    if (address.startsWith('data.')) continue; // reads, not changes
+    const type = address.split('.')[0];
+    const b = before.get(address);
+    const a = after.get(address);
+    if (b && !a) {
+      changes.push({ address, type, kind: 'removed', attributes: [], replacedBecause: [], disruption: DISRUPTIVE_TYPES[type] });
+    } else if (!b && a) {
+      changes.push({ address, type, kind: 'added', attributes: [], replacedBecause: [] });
+    } else if (a && b) {
+      const attributes = diffValues(b, a, '');
+      if (attributes.length === 0) continue;
+      const replacedBecause = replacementReasons(type, attributes.map((c) => c.path));
+      changes.push({
+        address,
+        type,
+        kind: 'changed',
+        attributes,
+        replacedBecause,
+        disruption: replacedBecause.length > 0 ? DISRUPTIVE_TYPES[type] : undefined,
+      });
+    }
+  }
+  const removed = changes.filter((c) => c.kind === 'removed');
+  const added = changes.filter((c) => c.kind === 'added');
+  const possibleRenames = removed.flatMap((r) => {
+    const match = added.find((x) => x.type === r.type && similar(before.get(r.address)!, after.get(x.address)!));
+    return match ? [{ from: r.address, to: match.address }] : [];
+  });
+  const status = !base ? 'added' : !head ? 'removed' : changes.length > 0 ? 'changed' : 'unchanged';
+  return { id, environment: ref.environment, layer: ref.layer, status, changes, possibleRenames };
+}
+
+/** Leaf-level differences between two JSON values. */
+export function diffValues(before: unknown, after: unknown, path: string): AttributeChange[] {
+  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  const isObj = (v: unknown) => v !== null && typeof v === 'object';
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const n = Math.max(before.length, after.length);
+    return [...Array(n).keys()].flatMap((i) => diffValues(before[i], after[i], `${path}[${i}]`));
+  }
+  if (isObj(before) && isObj(after) && !Array.isArray(before) && !Array.isArray(after)) {
+    const b = before as Record<string, unknown>;
+    const a = after as Record<string, unknown>;
+    return [...new Set([...Object.keys(b), ...Object.keys(a)])].sort().flatMap((k) => diffValues(b[k], a[k], path ? `${path}.${k}` : k));
+  }
+  return [{ path: path || '(value)', before, after }];
+}
+
+/** Same resource under a new name: at most a few attributes differ. */
+function similar(a: TfResource, b: TfResource): boolean {
+  return diffValues(a, b, '').length <= 2;
+}
