@@ -70,14 +70,14 @@ function synthesizeWorkingTree(outdir: string): string {
 }
 
 function synthesizeRef(ref: string, work: string): string {
-  const sha = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], ROOT).trim();
+  const sha = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], ROOT, true).trim();
   if (!sha) throw new BlueprintError(`review: '${ref}' is not a commit in this repository`);
   const tree = path.join(work, 'base');
   progress(`checking out ${ref} (${sha.slice(0, 12)}) in a temporary worktree`);
   git(['worktree', 'add', '--detach', '--quiet', tree, sha], ROOT);
   try {
     // The base is synthesized with this checkout's installed dependencies.
-    symlinkSync(path.join(ROOT, 'node_modules'), path.join(tree, 'node_modules'), 'dir');
+    if (!existsSync(path.join(tree, 'node_modules'))) symlinkSync(path.join(ROOT, 'node_modules'), path.join(tree, 'node_modules'), 'dir');
     const outdir = path.join(work, 'base-out');
     progress(`synthesizing ${ref}`);
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'tools/synth.ts', '--outdir', outdir], {

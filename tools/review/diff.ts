@@ -1,3 +1,4 @@
+import { LAYERS } from '../../environments/layers';
 import { DISRUPTIVE_TYPES, replacementReasons } from './replacement';
 import type { StackOutput, SynthOutput, TfResource } from './synth-output';
 
@@ -35,9 +36,16 @@ export function diffOutputs(base: SynthOutput, head: SynthOutput): StackDiff[] {
   return ids.map((id) => diffStack(id, base.stacks.get(id), head.stacks.get(id)));
 }
 
+/** Environments in the order they appear, layers in apply order within each. */
 function stackOrder(head: SynthOutput, base: SynthOutput) {
-  const order = [...head.stacks.keys(), ...base.stacks.keys()];
-  return (a: string, b: string) => order.indexOf(a) - order.indexOf(b);
+  const envOrder: string[] = [];
+  for (const s of [...head.stacks.values(), ...base.stacks.values()]) if (!envOrder.includes(s.environment)) envOrder.push(s.environment);
+  const rank = (id: string) => {
+    const s = head.stacks.get(id) ?? base.stacks.get(id)!;
+    const layer = (LAYERS as readonly string[]).indexOf(s.layer);
+    return envOrder.indexOf(s.environment) * 100 + (layer < 0 ? 99 : layer);
+  };
+  return (a: string, b: string) => rank(a) - rank(b);
 }
 
 export function diffStack(id: string, base: StackOutput | undefined, head: StackOutput | undefined): StackDiff {
