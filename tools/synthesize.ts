@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import * as path from 'node:path';
 import { App } from '../constructs/core/cdktf';
 import { BlueprintError } from '../constructs/core/errors';
-import { ENVIRONMENTS } from '../environments';
+import { ENVIRONMENTS, REGISTRY_CLASHES } from '../environments';
 import type { EnvironmentGpuCost } from '../constructs/gpu/gpu-cost';
 import { environmentGpuCost } from '../environments/gpu-schema';
 import type { EnvironmentInput } from '../environments/schema';
@@ -72,6 +72,11 @@ export class PolicyError extends BlueprintError {
  * and the reports (`policy/report.{json,sarif,md}`) are written, so a pull request can show them.
  */
 export function synthesize(options: SynthOptions): SynthResult {
+  if (!options.registry && REGISTRY_CLASHES.length > 0) {
+    throw new BlueprintError(
+      `environments/local.ts registers ${REGISTRY_CLASHES.map((n) => `'${n}'`).join(', ')}, which is also a reference environment; rename it or set INCLUDE_REFERENCE_ENVIRONMENTS = false`,
+    );
+  }
   const registry = options.registry ?? ENVIRONMENTS;
   const selected = selectEnvironments(registry, options.envNames);
   const configs = validateEnvironments(selected);

@@ -1,12 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyRepository, TSX } from '../repo-copy';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const REPO = mkdtempSync(path.join(tmpdir(), 'gpb-review-e2e-'));
-const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
+const REPO = copyRepository('gpb-review-e2e-');
 
 function git(...args: string[]) {
   return execFileSync('git', args, { cwd: REPO, encoding: 'utf8' });
@@ -19,12 +17,6 @@ function review(...args: string[]) {
 
 beforeAll(() => {
   // given a copy of this repository as its own git repository, with one commit
-  const files = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
-  for (const f of files) {
-    mkdirSync(path.dirname(path.join(REPO, f)), { recursive: true });
-    cpSync(path.join(ROOT, f), path.join(REPO, f));
-  }
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(REPO, 'node_modules'), 'dir');
   git('init', '--quiet', '--initial-branch=main');
   git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'add', '-A');
   git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '--quiet', '-m', 'base');

@@ -1,0 +1,53 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { printTs } from '../../tools/new-env';
+import { copyRepository, TSX } from './repo-copy';
+
+const REPO = copyRepository('gpb-new-env-');
+afterAll(() => rmSync(REPO, { recursive: true, force: true }));
+
+const run = (script: string, ...args: string[]) => {
+  const r = spawnSync(process.execPath, [TSX, script, ...args], { cwd: REPO, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+describe('npm run new-env', () => {
+  it('scaffolds a typed environment from another, registers it locally, and it synthesizes', () => {
+    const r = run('tools/new-env.ts', 'acme-prod', '--from', 'staging', '--stage', 'prod');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('created environments/acme-prod.ts and registered it in environments/local.ts');
+    const file = readFileSync(path.join(REPO, 'environments/acme-prod.ts'), 'utf8');
+    expect(file).toMatch(/^import \{ defineEnvironment \} from '\.\/define';/);
+    expect(file).toContain("name: 'acme-prod',");
+    expect(file).toContain("stage: 'prod',");
+    expect(readFileSync(path.join(REPO, 'environments/local.ts'), 'utf8')).toContain("'acme-prod': acmeProd,");
+    // upstream-owned files are untouched
+    expect(readFileSync(path.join(REPO, 'environments/index.ts'), 'utf8')).not.toContain('acme');
+    // the new environment is real: it validates, synthesizes, and the policy pack judges it as prod
+    const synth = run('tools/synth.ts', '--env', 'acme-prod', '--outdir', path.join(REPO, 'out'));
+    expect(synth.stdout + synth.stderr).toMatch(/GPB-AWS-013 acme-prod-cluster/); // staging's public endpoint is not allowed in prod
+    expect(synth.code).toBe(1);
+  });
+
+  it('refuses a name that clashes or is invalid, with a clear message', () => {
+    const clash = run('tools/new-env.ts', 'staging');
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toContain("new-env: environment 'staging' already exists (registered)");
+    const invalid = run('tools/new-env.ts', 'Prod_EU');
+    expect(invalid.stderr).toContain("new-env: 'Prod_EU' is not a valid environment name");
+    expect(invalid.stderr).not.toMatch(/\n\s+at /);
+    const from = run('tools/new-env.ts', 'qa-one', '--from', 'nope');
+    expect(from.stderr).toContain("--from 'nope' is not a registered environment");
+  });
+});
+
+describe('printTs', () => {
+  it('prints plain data as a TypeScript literal', () => {
+    expect(printTs({ a: 'x', 'b-c': [1, true], d: { 'e.f': "it's" }, u: undefined }, 0)).toBe(
+      "{\n  a: 'x',\n  'b-c': [1, true],\n  d: {\n    'e.f': 'it\\'s',\n  },\n}",
+    );
+  });
+});
