@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const dir = path.resolve(__dirname, '../../.github/workflows');
+type Step = { uses?: string; run?: string; with?: Record<string, unknown>; if?: string };
+type Workflow = { on: unknown; permissions: Record<string, string>; jobs: Record<string, { steps: Step[]; environment?: string; strategy?: Record<string, unknown> }> };
+const load = (file: string) => parse(readFileSync(path.join(dir, file), 'utf8')) as Workflow;
+const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
+
+describe('GitHub workflows', () => {
+  const pr = load('pull-request.yml');
+  const deploy = load('deploy.yml');
+
+  it('pin every action to an exact version', () => {
+    for (const s of [...steps(pr), ...steps(deploy)].filter((s) => s.uses)) {
+      expect(s.uses).toMatch(/@(v\d+\.\d+\.\d+|[0-9a-f]{40})$/);
+    }
+  });
+
+  it('on pull requests: test, synth, review against the base branch, comment, upload SARIF', () => {
+    const runs = steps(pr).map((s) => s.run ?? '').join('\n');
+    expect(runs).toContain('npm ci');
+    expect(runs).toContain('npm test');
+    expect(runs).toContain('npm run synth');
+    expect(runs).toMatch(/npm run review -- --base "origin\/\$\{\{ github\.base_ref \}\}" --out review\.md/);
+    const sarif = steps(pr).find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'))!;
+    expect(sarif.with?.sarif_file).toBe('cdktf.out/policy/report.sarif');
+    expect(sarif.if).toContain('always()');
+    expect(steps(pr).find((s) => s.uses?.startsWith('actions/github-script'))).toBeDefined();
+    expect(pr.permissions).toMatchObject({ 'pull-requests': 'write', 'security-events': 'write', contents: 'read' });
+  });
+
+  it('deploys with GitHub OIDC, one environment at a time, diff before deploy, each behind its GitHub environment', () => {
+    expect(deploy.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    const job = deploy.jobs.deploy;
+    expect(job.environment).toBe('${{ matrix.environment }}');
+    expect(job.strategy).toMatchObject({ 'max-parallel': 1, 'fail-fast': true });
+    const aws = job.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials'))!;
+    expect(aws.with?.['role-to-assume']).toBe('${{ vars.AWS_DEPLOY_ROLE_ARN }}');
+    expect(JSON.stringify(aws.with)).not.toMatch(/aws-access-key-id|aws-secret-access-key/);
+    const runs = job.steps.map((s) => s.run ?? '');
+    const diff = runs.findIndex((r) => r.includes('cdktf diff'));
+    const apply = runs.findIndex((r) => r.includes('cdktf deploy'));
+    expect(diff).toBeGreaterThan(-1);
+    expect(apply).toBeGreaterThan(diff);
+  });
+});
