@@ -56,7 +56,6 @@ function fromManifest(resource: ResourceView): PodTemplate | undefined {
   const m = block(resource.config.manifest);
   if (!m) return undefined;
   const kind = String(m.kind ?? '');
-  const meta = block(m.metadata) ?? {};
   const spec = block(m.spec) ?? {};
   let podSpec: JsonObject | undefined;
   if (kind === 'Pod') podSpec = spec;
@@ -64,37 +63,7 @@ function fromManifest(resource: ResourceView): PodTemplate | undefined {
   else if (kind === 'LeaderWorkerSet') podSpec = block(block(block(spec.leaderWorkerTemplate)?.workerTemplate)?.spec);
   else podSpec = block(block(spec.template)?.spec);
   if (!podSpec) return undefined;
-  const podSc = block(podSpec.securityContext);
-  const containers = [
-    ...blocks(podSpec.initContainers).map((c) => manifestContainer(c, true)),
-    ...blocks(podSpec.containers).map((c) => manifestContainer(c, false)),
-  ];
-  return {
-    resource,
-    kind,
-    namespace: String(meta.namespace ?? 'default'),
-    name: String(meta.name ?? resource.name),
-    containers,
-    tolerations: blocks(podSpec.tolerations).map((t) => ({ key: str(t.key), operator: str(t.operator), effect: str(t.effect) })),
-    hostPathVolumes: blocks(podSpec.volumes).filter((v) => v.hostPath).map((v) => String(v.name)),
-    podRunAsNonRoot: bool(podSc?.runAsNonRoot),
-  };
-}
-
-function manifestContainer(c: JsonObject, init: boolean): ContainerSpec {
-  const res = block(c.resources) ?? {};
-  const sc = block(c.securityContext);
-  return {
-    name: String(c.name ?? ''),
-    init,
-    image: String(c.image ?? ''),
-    requests: quantities(res.requests),
-    limits: quantities(res.limits),
-    privileged: bool(sc?.privileged),
-    allowPrivilegeEscalation: bool(sc?.allowPrivilegeEscalation),
-    runAsNonRoot: bool(sc?.runAsNonRoot),
-    env: blocks(c.env).map((e) => ({ name: String(e.name), value: str(e.value) })),
-  };
+  return fromPodSpec(resource, kind, block(m.metadata) ?? {}, podSpec, MANIFEST_KEYS);
 }
 
 function fromTyped(resource: ResourceView, kind: string): PodTemplate | undefined {
@@ -102,27 +71,63 @@ function fromTyped(resource: ResourceView, kind: string): PodTemplate | undefine
   const spec = block(resource.config.spec) ?? {};
   const podSpec =
     kind === 'Pod' ? spec : kind === 'CronJob' ? block(block(block(block(spec.job_template)?.spec)?.template)?.spec) : block(block(spec.template)?.spec);
-  if (!podSpec) return undefined;
-  const podSc = block(podSpec.security_context);
-  const containers = [
-    ...blocks(podSpec.init_container).map((c) => typedContainer(c, true)),
-    ...blocks(podSpec.container).map((c) => typedContainer(c, false)),
-  ];
+  return podSpec ? fromPodSpec(resource, kind, meta, podSpec, TYPED_KEYS) : undefined;
+}
+
+/** Field names of a pod spec: Kubernetes' own (manifests) or the typed resources' snake_case blocks. */
+interface PodSpecKeys {
+  readonly initContainers: string;
+  readonly containers: string;
+  readonly securityContext: string;
+  readonly runAsNonRoot: string;
+  readonly allowPrivilegeEscalation: string;
+  readonly tolerations: string;
+  readonly volumes: string;
+  readonly hostPath: string;
+}
+
+const MANIFEST_KEYS: PodSpecKeys = {
+  initContainers: 'initContainers',
+  containers: 'containers',
+  securityContext: 'securityContext',
+  runAsNonRoot: 'runAsNonRoot',
+  allowPrivilegeEscalation: 'allowPrivilegeEscalation',
+  tolerations: 'tolerations',
+  volumes: 'volumes',
+  hostPath: 'hostPath',
+};
+
+const TYPED_KEYS: PodSpecKeys = {
+  initContainers: 'init_container',
+  containers: 'container',
+  securityContext: 'security_context',
+  runAsNonRoot: 'run_as_non_root',
+  allowPrivilegeEscalation: 'allow_privilege_escalation',
+  tolerations: 'toleration',
+  volumes: 'volume',
+  hostPath: 'host_path',
+};
+
+function fromPodSpec(resource: ResourceView, kind: string, meta: JsonObject, podSpec: JsonObject, k: PodSpecKeys): PodTemplate {
+  const podSc = block(podSpec[k.securityContext]);
   return {
     resource,
     kind,
     namespace: String(meta.namespace ?? 'default'),
     name: String(meta.name ?? resource.name),
-    containers,
-    tolerations: blocks(podSpec.toleration).map((t) => ({ key: str(t.key), operator: str(t.operator), effect: str(t.effect) })),
-    hostPathVolumes: blocks(podSpec.volume).filter((v) => blocks(v.host_path).length > 0).map((v) => String(v.name)),
-    podRunAsNonRoot: bool(podSc?.run_as_non_root),
+    containers: [
+      ...blocks(podSpec[k.initContainers]).map((c) => containerOf(c, true, k)),
+      ...blocks(podSpec[k.containers]).map((c) => containerOf(c, false, k)),
+    ],
+    tolerations: blocks(podSpec[k.tolerations]).map((t) => ({ key: str(t.key), operator: str(t.operator), effect: str(t.effect) })),
+    hostPathVolumes: blocks(podSpec[k.volumes]).filter((v) => blocks(v[k.hostPath]).length > 0).map((v) => String(v.name)),
+    podRunAsNonRoot: bool(podSc?.[k.runAsNonRoot]),
   };
 }
 
-function typedContainer(c: JsonObject, init: boolean): ContainerSpec {
+function containerOf(c: JsonObject, init: boolean, k: PodSpecKeys): ContainerSpec {
   const res = block(c.resources) ?? {};
-  const sc = block(c.security_context);
+  const sc = block(c[k.securityContext]);
   return {
     name: String(c.name ?? ''),
     init,
@@ -130,8 +135,8 @@ function typedContainer(c: JsonObject, init: boolean): ContainerSpec {
     requests: quantities(res.requests),
     limits: quantities(res.limits),
     privileged: bool(sc?.privileged),
-    allowPrivilegeEscalation: bool(sc?.allow_privilege_escalation),
-    runAsNonRoot: bool(sc?.run_as_non_root),
+    allowPrivilegeEscalation: bool(sc?.[k.allowPrivilegeEscalation]),
+    runAsNonRoot: bool(sc?.[k.runAsNonRoot]),
     env: blocks(c.env).map((e) => ({ name: String(e.name), value: str(e.value) })),
   };
 }
