@@ -28,7 +28,27 @@ export interface StackDiff {
   readonly changes: readonly ResourceChange[];
   /** Removed + added addresses of one type: probably a construct id rename (needs a moved block). */
   readonly possibleRenames: readonly { from: string; to: string }[];
+  /** The stack's main resources after the change (before, for a removed stack), e.g. `EKS cluster x1`. */
+  readonly mainResources: readonly string[];
 }
+
+/** Resource types worth naming in a stack's one-line description. */
+const MAIN_TYPES: Readonly<Record<string, string>> = {
+  aws_vpc: 'VPC',
+  aws_subnet: 'subnets',
+  aws_nat_gateway: 'NAT gateways',
+  aws_vpc_endpoint: 'VPC endpoints',
+  aws_eks_cluster: 'EKS cluster',
+  aws_eks_node_group: 'node groups',
+  aws_eks_addon: 'add-ons',
+  aws_rds_cluster: 'Aurora',
+  aws_elasticache_replication_group: 'Valkey',
+  aws_s3_bucket: 'buckets',
+  kubernetes_namespace_v1: 'namespaces',
+  kubernetes_network_policy_v1: 'network policies',
+  kubernetes_manifest: 'manifests',
+  helm_release: 'charts',
+};
 
 /** Compares every stack of two synth outputs, resource by resource. */
 export function diffOutputs(base: SynthOutput, head: SynthOutput): StackDiff[] {
@@ -83,7 +103,14 @@ export function diffStack(id: string, base: StackOutput | undefined, head: Stack
     return match ? [{ from: r.address, to: match.address }] : [];
   });
   const status = !base ? 'added' : !head ? 'removed' : changes.length > 0 ? 'changed' : 'unchanged';
-  return { id, environment: ref.environment, layer: ref.layer, status, changes, possibleRenames };
+  const counts = new Map<string, number>();
+  for (const address of (head ? after : before).keys()) {
+    const label = MAIN_TYPES[address.split('.')[0]];
+    if (label) counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  const order = Object.values(MAIN_TYPES);
+  const mainResources = [...counts].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)).map(([label, n]) => `${label} x${n}`);
+  return { id, environment: ref.environment, layer: ref.layer, status, changes, possibleRenames, mainResources };
 }
 
 /** Leaf-level differences between two JSON values. */

@@ -86,7 +86,8 @@ export function mermaid(env: EnvironmentReview): string[] {
   let previous: string | undefined;
   for (const s of env.stacks) {
     const n = (k: string) => s.changes.filter((c) => c.kind === k).length;
-    const label = `${s.layer}<br/>+${n('added')} ~${n('changed')} -${n('removed')}`;
+    const main = s.mainResources.slice(0, 4).join('<br/>');
+    const label = `${s.layer}<br/>+${n('added')} ~${n('changed')} -${n('removed')}${main ? `<br/><small>${main}</small>` : ''}`;
     lines.push(`  ${id(s.id)}["${label}"]`);
     if (previous) lines.push(`  ${id(previous)} --> ${id(s.id)}`);
     previous = s.id;

@@ -115,7 +115,8 @@ describe('review of two synth outputs', () => {
     const r = reviewAgainstBase(dev({ cluster: { logRetentionDays: 90 } }));
     expect(r.environments[0].stacks.map((s) => s.layer)).toEqual(['network', 'cluster', 'platform', 'gpu']);
     const md = toMarkdown(r);
-    expect(md).toContain('```mermaid\nflowchart LR\n  dev_network["network<br/>+0 ~0 -0"]');
+    expect(md).toContain('```mermaid\nflowchart LR\n  dev_network["network<br/>+0 ~0 -0<br/><small>VPC x1<br/>subnets x6<br/>NAT gateways x1<br/>VPC endpoints x5</small>"]');
+    expect(r.environments[0].stacks[1].mainResources).toEqual(expect.arrayContaining(['EKS cluster x1', 'node groups x1', 'add-ons x5']));
     expect(md).toContain('dev_network --> dev_cluster');
     expect(md).toContain('class dev_cluster changed');
   });
