@@ -62,5 +62,16 @@ export default defineEnvironment({
       },
     ],
   },
+  data: {
+    vectorStore: {
+      engine: 'aurora-pgvector',
+      minCapacityAcu: 2,
+      maxCapacityAcu: 32,
+      instances: 2,
+      backupRetentionDays: 14,
+      clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }],
+    },
+    cache: { nodeType: 'cache.r7g.large', replicas: 2, snapshotRetentionDays: 14, semanticCache: true, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
+  },
   budget: { monthlyGpuUsd: 65000 },
 });

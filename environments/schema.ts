@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { KUBERNETES_VERSIONS } from '../constructs/cluster/addon-catalog';
 import { RULE_IDS } from '../policies';
+import { dataRules, dataSchema } from './data-schema';
 import { gpuRules, gpuSchema } from './gpu-schema';
 import { LAYERS } from './layers';
 import {
@@ -219,6 +220,8 @@ const baseEnvironmentSchema = z.strictObject({
     guardrails: guardrailsSchema.prefault({}),
     /** GPU pools and node groups (docs/gpu.md). */
     gpu: gpuSchema.prefault({}),
+    /** Model bucket, vector store and cache (docs/data.md). */
+    data: dataSchema.prefault({}),
     /** GPU budget; required by policy GPB-AI-002 in staging and prod once GPU capacity exists. */
     budget: budgetSchema.optional(),
 });
@@ -311,6 +314,7 @@ function crossFieldRules(env: Unresolved, ctx: Ctx): void {
   }
 
   gpuRules(env.gpu, env.budget?.monthlyGpuUsd, (path, input, message) => issue(ctx, path, input, message));
+  dataRules(env.data, env.stage, (path, input, message) => issue(ctx, path, input, message));
 
   // System node group sizes.
   const ng = cluster.systemNodeGroup;

@@ -39,5 +39,10 @@ export default defineEnvironment({
       },
     ],
   },
+  data: {
+    // OpenSearch Serverless here, to keep the second engine exercised before anyone picks it for prod.
+    vectorStore: { engine: 'opensearch-serverless', standbyReplicas: false, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
+    cache: { nodeType: 'cache.t4g.medium', replicas: 1, semanticCache: true, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
+  },
   budget: { monthlyGpuUsd: 12000 },
 });

@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/schema';
 import { ClusterStack } from './cluster-stack';
+import { DataStack } from './data-stack';
 import { GpuStack } from './gpu-stack';
 import type { BackendMode, LayerStack } from './layer-stack';
 import { NetworkStack } from './network-stack';
@@ -9,6 +10,7 @@ import { PlatformStack } from './platform-stack';
 export interface EnvironmentStacks {
   readonly network: NetworkStack;
   readonly cluster: ClusterStack;
+  readonly data: DataStack;
   readonly platform: PlatformStack;
   /** Present when the environment declares GPU pools. */
   readonly gpu?: GpuStack;
@@ -18,14 +20,15 @@ export interface EnvironmentStacks {
 export function buildEnvironment(app: Construct, env: EnvironmentConfig, backend: BackendMode): EnvironmentStacks {
   const network = new NetworkStack(app, { env, backend });
   const cluster = new ClusterStack(app, { env, backend, network: network.network });
+  const data = new DataStack(app, { env, backend, network: network.network, cluster: cluster.cluster });
   const platform = new PlatformStack(app, { env, backend, cluster: cluster.cluster, network: network.network, karpenter: cluster.karpenter });
   const gpu = cluster.karpenter
     ? new GpuStack(app, { env, backend, cluster: cluster.cluster, karpenter: cluster.karpenter, platform })
     : undefined;
-  return { network, cluster, platform, gpu };
+  return { network, cluster, data, platform, gpu };
 }
 
 /** The stacks of an environment in apply order. */
 export function stacksInOrder(stacks: EnvironmentStacks): LayerStack[] {
-  return [stacks.network, stacks.cluster, stacks.platform, ...(stacks.gpu ? [stacks.gpu] : [])];
+  return [stacks.network, stacks.cluster, stacks.data, stacks.platform, ...(stacks.gpu ? [stacks.gpu] : [])];
 }

@@ -73,7 +73,13 @@ describe('policy gate in a real app.synth()', () => {
 
 describe('policy gate in npm run synth', () => {
   const prodLikeDev = (guardrails?: unknown) =>
-    devWith({ stage: 'prod', network: { flowLogs: { retentionDays: 365 } }, cluster: { logRetentionDays: 365 }, ...(guardrails ? { guardrails } : {}) });
+    devWith({
+      stage: 'prod',
+      network: { flowLogs: { retentionDays: 365 } },
+      cluster: { logRetentionDays: 365 },
+      data: { vectorStore: { minCapacityAcu: 0.5 }, cache: { replicas: 1 } },
+      ...(guardrails ? { guardrails } : {}),
+    });
 
   it('writes the complete output and all three reports, then fails on an error finding', () => {
     // given a prod-stage environment with a public API endpoint (GPB-AWS-013)

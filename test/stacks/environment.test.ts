@@ -28,11 +28,11 @@ describe.each(CONFIGS.map((c) => c.name))('environment %s', (name) => {
   const stacks = SYNTHESIZED[name];
   const env = CONFIGS.find((c) => c.name === name)!;
 
-  it.each(['network', 'cluster', 'platform', 'gpu'])('matches the %s snapshot', (layer) => {
+  it.each(['network', 'cluster', 'data', 'platform', 'gpu'])('matches the %s snapshot', (layer) => {
     expect(stacks[layer]).toMatchSnapshot();
   });
 
-  it.each(['network', 'cluster', 'platform', 'gpu'])('keeps %s state in S3 under <env>/<stack>.tfstate, encrypted, with S3-native locking', (layer) => {
+  it.each(['network', 'cluster', 'data', 'platform', 'gpu'])('keeps %s state in S3 under <env>/<stack>.tfstate, encrypted, with S3-native locking', (layer) => {
     expect(stacks[layer].terraform?.backend?.s3).toEqual({
       bucket: env.state.bucket,
       key: `${name}/${name}-${layer}.tfstate`,
@@ -118,6 +118,46 @@ describe.each(CONFIGS.map((c) => c.name))('environment %s', (name) => {
   it('protects the cluster from destruction outside dev', () => {
     const lifecycle = onlyResource(stacks.cluster, 'aws_eks_cluster').lifecycle as { prevent_destroy?: boolean } | undefined;
     expect(lifecycle?.prevent_destroy === true).toBe(env.stage !== 'dev');
+  });
+});
+
+describe('data layer', () => {
+  it('dev: pgvector that pauses when idle, a single-node cache, nothing protected from deletion', () => {
+    const d = SYNTHESIZED.dev.data;
+    const aurora = onlyResource(d, 'aws_rds_cluster');
+    expect(aurora.serverlessv2_scaling_configuration).toEqual({ min_capacity: 0, max_capacity: 4, seconds_until_auto_pause: 600 });
+    expect(aurora.deletion_protection).toBe(false);
+    expect(onlyResource(d, 'aws_elasticache_replication_group')).toMatchObject({ replicas_per_node_group: 0, multi_az_enabled: false });
+  });
+
+  it('staging uses OpenSearch Serverless behind a VPC endpoint', () => {
+    const d = SYNTHESIZED.staging.data;
+    expect(onlyResource(d, 'aws_opensearchserverless_collection')).toMatchObject({ type: 'VECTORSEARCH', lifecycle: { prevent_destroy: true } });
+    const network = resourcesOf(d, 'aws_opensearchserverless_security_policy').find((p) => p.type === 'network')!;
+    expect(JSON.parse(network.policy as string)[0]).toMatchObject({ AllowFromPublic: false, SourceVPCEs: [expect.stringMatching(/aws_opensearchserverless_vpc_endpoint/)] });
+  });
+
+  it('prod: a database floor, two instances, Multi-AZ cache, everything protected', () => {
+    const d = SYNTHESIZED.prod.data;
+    expect(onlyResource(d, 'aws_rds_cluster')).toMatchObject({
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      backup_retention_period: 14,
+      lifecycle: { prevent_destroy: true },
+      serverlessv2_scaling_configuration: { min_capacity: 2, max_capacity: 32 },
+    });
+    expect(resourcesOf(d, 'aws_rds_cluster_instance')).toHaveLength(2);
+    expect(onlyResource(d, 'aws_elasticache_replication_group')).toMatchObject({ multi_az_enabled: true, automatic_failover_enabled: true, lifecycle: { prevent_destroy: true } });
+    expect(onlyResource(d, 'aws_s3_bucket').lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  it('admits only the cluster security group, read from the cluster stack', () => {
+    for (const env of ['dev', 'staging', 'prod']) {
+      for (const rule of resourcesOf(SYNTHESIZED[env].data, 'aws_vpc_security_group_ingress_rule')) {
+        expect(rule.cidr_ipv4).toBeUndefined();
+        expect(rule.referenced_security_group_id).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-[a-z]+-cluster\./);
+      }
+    }
   });
 });
 

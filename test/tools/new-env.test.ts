@@ -15,21 +15,30 @@ const run = (script: string, ...args: string[]) => {
 
 describe('npm run new-env', () => {
   it('scaffolds a typed environment from another, registers it locally, and it synthesizes', () => {
-    const r = run('tools/new-env.ts', 'acme-prod', '--from', 'staging', '--stage', 'prod');
+    const r = run('tools/new-env.ts', 'acme-dev', '--from', 'dev');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('created environments/acme-prod.ts and registered it in environments/local.ts');
-    const file = readFileSync(path.join(REPO, 'environments/acme-prod.ts'), 'utf8');
+    expect(r.stdout).toContain('created environments/acme-dev.ts and registered it in environments/local.ts');
+    const file = readFileSync(path.join(REPO, 'environments/acme-dev.ts'), 'utf8');
     expect(file).toMatch(/^import \{ defineEnvironment \} from '\.\/define';/);
-    expect(file).toContain("name: 'acme-prod',");
-    expect(file).toContain("stage: 'prod',");
-    expect(readFileSync(path.join(REPO, 'environments/local.ts'), 'utf8')).toContain("'acme-prod': acmeProd,");
+    expect(file).toContain("name: 'acme-dev',");
+    expect(file).not.toContain("name: 'gpb-dev'");
+    expect(readFileSync(path.join(REPO, 'environments/local.ts'), 'utf8')).toContain("'acme-dev': acmeDev,");
     // upstream-owned files are untouched
     expect(readFileSync(path.join(REPO, 'environments/index.ts'), 'utf8')).not.toContain('acme');
-    // the new environment is real: it validates, synthesizes, and the policy pack judges it as prod
-    const synth = run('tools/synth.ts', '--env', 'acme-prod', '--outdir', path.join(REPO, 'out'));
-    expect(synth.stdout + synth.stderr).toMatch(/GPB-AWS-013 acme-prod-cluster/); // staging's public endpoint is not allowed in prod
-    expect(synth.code).toBe(1);
+    // the new environment is real: it validates and synthesizes on its own
+    const synth = run('tools/synth.ts', '--env', 'acme-dev', '--outdir', path.join(REPO, 'out'));
+    expect(synth.code).toBe(0);
+    expect(synth.stdout).toMatch(/^acme-dev-cluster {2}\(\d+ resources\)$/m);
+  });
+
+  it('refuses to write an environment that would not validate for its new stage', () => {
+    // staging's single-zone OpenSearch replicas are not allowed in prod
+    const r = run('tools/new-env.ts', 'acme-prod', '--from', 'staging', '--stage', 'prod');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('new-env: the scaffolded environment would be invalid:');
+    expect(r.stderr).toContain("environment 'acme-prod': data.vectorStore.standbyReplicas: false is not allowed");
+    expect(() => readFileSync(path.join(REPO, 'environments/acme-prod.ts'))).toThrow();
   });
 
   it('refuses a name that clashes or is invalid, with a clear message', () => {

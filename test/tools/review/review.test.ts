@@ -83,7 +83,12 @@ describe('review of two synth outputs', () => {
   });
 
   it('shows policy findings that are new and those that are fixed', () => {
-    const bad = dev({ stage: 'prod', network: { flowLogs: { retentionDays: 365 } }, cluster: { logRetentionDays: 365 }, budget: { monthlyGpuUsd: 3000 } });
+    const bad = dev({
+      stage: 'prod',
+      network: { flowLogs: { retentionDays: 365 } },
+      cluster: { logRetentionDays: 365 },
+      data: { vectorStore: { minCapacityAcu: 0.5 }, cache: { replicas: 1 } },
+    });
     const worse = buildReview(loadSynthOutput(BASE), loadSynthOutput(synthDir(bad)), { base: 'b', head: 'h' });
     expect(worse.environments[0].policy.new.map((f) => f.ruleId)).toContain('GPB-AWS-013');
     const better = buildReview(loadSynthOutput(synthDir(bad)), loadSynthOutput(BASE), { base: 'b', head: 'h' });
@@ -107,13 +112,14 @@ describe('review of two synth outputs', () => {
   it('produces JSON with the same facts', () => {
     const r = reviewAgainstBase(dev({ cluster: { logRetentionDays: 90 } }));
     const json = JSON.parse(JSON.stringify(r)) as Review;
-    expect(json.environments[0]).toMatchObject({ environment: 'dev', status: 'changed', counts: { added: 0, changed: 1, removed: 0, replaced: 0 } });
+    // the control plane log group and the cache's slow log follow the environment's log retention
+    expect(json.environments[0]).toMatchObject({ environment: 'dev', status: 'changed', counts: { added: 0, changed: 2, removed: 0, replaced: 0 } });
     expect(Object.keys(json)).toEqual(['base', 'head', 'environments']);
   });
 
   it('orders stacks by layer and draws the layers as a Mermaid flowchart', () => {
     const r = reviewAgainstBase(dev({ cluster: { logRetentionDays: 90 } }));
-    expect(r.environments[0].stacks.map((s) => s.layer)).toEqual(['network', 'cluster', 'platform', 'gpu']);
+    expect(r.environments[0].stacks.map((s) => s.layer)).toEqual(['network', 'cluster', 'data', 'platform', 'gpu']);
     const md = toMarkdown(r);
     expect(md).toContain('```mermaid\nflowchart LR\n  dev_network["network<br/>+0 ~0 -0<br/><small>VPC x1<br/>subnets x6<br/>NAT gateways x1<br/>VPC endpoints x5</small>"]');
     expect(r.environments[0].stacks[1].mainResources).toEqual(expect.arrayContaining(['EKS cluster x1', 'node groups x1', 'add-ons x5']));

@@ -1,0 +1,136 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { ElasticacheParameterGroup } from '@cdktf/provider-aws/lib/elasticache-parameter-group';
+import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
+import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subnet-group';
+import { ElasticacheUser } from '@cdktf/provider-aws/lib/elasticache-user';
+import { ElasticacheUserGroup } from '@cdktf/provider-aws/lib/elasticache-user-group';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { Construct } from 'constructs';
+import type { EksCluster } from '../cluster/eks-cluster';
+import { PodIdentityRole } from '../cluster/pod-identity-role';
+import { createDataSecurityGroup } from './data-security-group';
+import { clientKey, type DataClient } from './vector-store';
+
+/** Pinned engine: Valkey 8.2 brings the vector search the semantic cache needs. */
+export const VALKEY_VERSION = '8.2';
+/** The cache user clients authenticate as, with IAM (no password exists). */
+export const CACHE_USER = 'gpb-app';
+
+export interface ValkeyCacheProps {
+  readonly name: string;
+  readonly vpcId: string;
+  readonly subnetIds: string[];
+  readonly cluster: EksCluster;
+  readonly logsKmsKeyArn: string;
+  /** Slow log retention. @default 30 */
+  readonly logRetentionDays?: number;
+  /** @default 'cache.t4g.medium' */
+  readonly nodeType?: string;
+  /** Replicas; 1 or more turns on Multi-AZ with automatic failover. @default 1 */
+  readonly replicas?: number;
+  /** @default 7 */
+  readonly snapshotRetentionDays?: number;
+  /** @default 'sun:05:00-sun:06:00' */
+  readonly maintenanceWindow?: string;
+  /** @default false */
+  readonly protect?: boolean;
+  /** @default [] */
+  readonly clients?: readonly DataClient[];
+}
+
+/**
+ * ElastiCache for Valkey: TLS in transit, KMS at rest, RBAC with an IAM-authenticated user (the
+ * default user disabled), Multi-AZ with failover when it has replicas, snapshots, slow log to an
+ * encrypted log group, and a security group admitting only the cluster.
+ */
+export class ValkeyCache extends Construct {
+  readonly resource: ElasticacheReplicationGroup;
+  readonly endpoint: string;
+  readonly port = 6379;
+  readonly securityGroupId: string;
+  readonly clientRoles: ReadonlyMap<string, PodIdentityRole>;
+
+  constructor(scope: Construct, id: string, props: ValkeyCacheProps) {
+    super(scope, id);
+    const replicas = props.replicas ?? 1;
+    const key = new KmsKey(this, 'Key', { description: `Valkey ${props.name}`, enableKeyRotation: true, deletionWindowInDays: 30 });
+    const sg = createDataSecurityGroup(this, {
+      name: `${props.name}-valkey`,
+      vpcId: props.vpcId,
+      port: this.port,
+      clientSecurityGroupId: props.cluster.clusterSecurityGroupId,
+      description: 'Valkey: TLS from the EKS cluster only',
+    });
+    this.securityGroupId = sg.id;
+    const subnets = new ElasticacheSubnetGroup(this, 'SubnetGroup', { name: `${props.name}-valkey`, subnetIds: props.subnetIds });
+    const params = new ElasticacheParameterGroup(this, 'Parameters', {
+      name: `${props.name}-valkey8`,
+      family: 'valkey8',
+      parameter: [{ name: 'maxmemory-policy', value: 'allkeys-lru' }],
+    });
+    const disabledDefault = new ElasticacheUser(this, 'DefaultUser', {
+      userId: `${props.name}-default`,
+      userName: 'default',
+      engine: 'valkey',
+      accessString: 'off -@all',
+      authenticationMode: { type: 'no-password-required' },
+    });
+    const appUser = new ElasticacheUser(this, 'AppUser', {
+      userId: CACHE_USER,
+      userName: CACHE_USER,
+      engine: 'valkey',
+      accessString: 'on ~* +@all -@dangerous',
+      authenticationMode: { type: 'iam' },
+    });
+    const users = new ElasticacheUserGroup(this, 'UserGroup', {
+      userGroupId: `${props.name}-users`,
+      engine: 'valkey',
+      userIds: [disabledDefault.userId, appUser.userId],
+    });
+    const slowLog = new CloudwatchLogGroup(this, 'SlowLog', {
+      name: `/gpb/${props.name}/valkey-slow-log`,
+      retentionInDays: props.logRetentionDays ?? 30,
+      kmsKeyId: props.logsKmsKeyArn,
+    });
+    this.resource = new ElasticacheReplicationGroup(this, 'Resource', {
+      replicationGroupId: `${props.name}-valkey`,
+      description: `Valkey cache for ${props.name}`,
+      engine: 'valkey',
+      engineVersion: VALKEY_VERSION,
+      nodeType: props.nodeType ?? 'cache.t4g.medium',
+      numNodeGroups: 1,
+      replicasPerNodeGroup: replicas,
+      multiAzEnabled: replicas > 0,
+      automaticFailoverEnabled: replicas > 0,
+      port: this.port,
+      parameterGroupName: params.name,
+      subnetGroupName: subnets.name,
+      securityGroupIds: [sg.id],
+      atRestEncryptionEnabled: 'true',
+      kmsKeyId: key.arn,
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: 'required',
+      userGroupIds: [users.userGroupId],
+      snapshotRetentionLimit: props.snapshotRetentionDays ?? 7,
+      snapshotWindow: '03:00-04:00',
+      maintenanceWindow: props.maintenanceWindow ?? 'sun:05:00-sun:06:00',
+      autoMinorVersionUpgrade: 'true',
+      logDeliveryConfiguration: [{ destination: slowLog.name, destinationType: 'cloudwatch-logs', logFormat: 'json', logType: 'slow-log' }],
+      lifecycle: props.protect ? { preventDestroy: true } : undefined,
+    });
+    this.endpoint = this.resource.primaryEndpointAddress;
+    this.clientRoles = new Map(
+      (props.clients ?? []).map((c) => [
+        clientKey(c),
+        new PodIdentityRole(this, `Client-${c.namespace}-${c.serviceAccount}`, {
+          clusterName: props.cluster.clusterName,
+          clusterArn: props.cluster.clusterArn,
+          namespace: c.namespace,
+          serviceAccount: c.serviceAccount,
+          workloadKind: 'gateway',
+          statements: [{ Sid: 'ConnectAsAppUser', Effect: 'Allow', Action: 'elasticache:Connect', Resource: [this.resource.arn, appUser.arn] }],
+        }),
+      ]),
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a lowercase DNS label');
+
+/** A Kubernetes service account that may use the vector store (its Pod Identity role gets access). */
+const clientSchema = z.strictObject({ namespace: dnsLabel, serviceAccount: dnsLabel });
+
+export const vectorStoreSchema = z.discriminatedUnion('engine', [
+  z.strictObject({ engine: z.literal('none') }),
+  z.strictObject({
+    engine: z.literal('aurora-pgvector'),
+    /** Aurora Serverless v2 capacity floor; 0 pauses the database when idle. */
+    minCapacityAcu: z.number().min(0, 'must be 0-256').max(256, 'must be 0-256').multipleOf(0.5, 'must be a multiple of 0.5'),
+    maxCapacityAcu: z.number().min(1, 'must be 1-256').max(256, 'must be 1-256').multipleOf(0.5, 'must be a multiple of 0.5'),
+    /** Instances (a second one gives a reader in another zone and fast failover). @default 1 */
+    instances: z.number().int().min(1).max(4).default(1),
+    /** @default 7 */
+    backupRetentionDays: z.number().int().min(1, 'must be 1-35').max(35, 'must be 1-35').default(7),
+    /** Idle time before a 0-ACU database pauses. @default 600 */
+    autoPauseSeconds: z.number().int().min(300).max(86_400).default(600),
+    /** @default [] */
+    clients: z.array(clientSchema).default([]),
+  }),
+  z.strictObject({
+    engine: z.literal('opensearch-serverless'),
+    /** Replicas in a standby zone (off halves the OCU floor; dev only). @default true */
+    standbyReplicas: z.boolean().default(true),
+    /** @default [] */
+    clients: z.array(clientSchema).default([]),
+  }),
+]);
+
+export const cacheSchema = z.strictObject({
+  /** @default 'cache.t4g.medium' */
+  nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'must be an ElastiCache node type such as cache.r7g.large').default('cache.t4g.medium'),
+  /** Replicas per shard; 1 or more enables Multi-AZ with automatic failover. @default 1 */
+  replicas: z.number().int().min(0).max(5).default(1),
+  /** @default 7 */
+  snapshotRetentionDays: z.number().int().min(0).max(35).default(7),
+  /** @default 'sun:05:00-sun:06:00' */
+  maintenanceWindow: z.string().regex(/^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/, 'must look like sun:05:00-sun:06:00').default('sun:05:00-sun:06:00'),
+  /** Semantic caching needs Valkey's vector search (engine 8.2). @default false */
+  semanticCache: z.boolean().default(false),
+  /** Service accounts that may connect (IAM authentication through their Pod Identity roles). @default [] */
+  clients: z.array(clientSchema).default([]),
+});
+
+export const dataSchema = z.strictObject({
+  /** @default { engine: 'none' } */
+  vectorStore: vectorStoreSchema.default({ engine: 'none' }),
+  /** ElastiCache for Valkey. @default - no cache */
+  cache: cacheSchema.optional(),
+});
+
+export type DataConfig = z.output<typeof dataSchema>;
+
+type Issue = (path: (string | number)[], input: unknown, message: string) => void;
+
+export function dataRules(data: DataConfig, stage: 'dev' | 'staging' | 'prod', issue: Issue): void {
+  const vs = data.vectorStore;
+  if (vs.engine === 'aurora-pgvector') {
+    if (vs.maxCapacityAcu < vs.minCapacityAcu) issue(['data', 'vectorStore', 'maxCapacityAcu'], vs.maxCapacityAcu, `must be >= minCapacityAcu (${vs.minCapacityAcu})`);
+    if (stage === 'prod' && vs.minCapacityAcu === 0) {
+      issue(['data', 'vectorStore', 'minCapacityAcu'], 0, 'must be at least 0.5 in a prod-stage environment: a paused database takes seconds to resume on the first query');
+    }
+  }
+  if (vs.engine === 'opensearch-serverless' && stage === 'prod' && !vs.standbyReplicas) {
+    issue(['data', 'vectorStore', 'standbyReplicas'], false, 'must be true in a prod-stage environment (one zone would hold the only copy)');
+  }
+  if (data.cache && stage === 'prod' && data.cache.replicas === 0) {
+    issue(['data', 'cache', 'replicas'], 0, 'must be at least 1 in a prod-stage environment (Multi-AZ with automatic failover)');
+  }
+}

@@ -1,0 +1,77 @@
+import type { Construct } from 'constructs';
+import type { EksCluster } from '../constructs/cluster/eks-cluster';
+import { LogsKmsKey } from '../constructs/core/logs-kms-key';
+import { AuroraVectorStore } from '../constructs/data/aurora-vector-store';
+import { ModelBucket } from '../constructs/data/model-bucket';
+import { OpenSearchVectorStore } from '../constructs/data/opensearch-vector-store';
+import { ValkeyCache } from '../constructs/data/valkey-cache';
+import type { IVectorStore } from '../constructs/data/vector-store';
+import type { Network } from '../constructs/network/network';
+import { AwsLayerStack, type LayerStackProps } from './layer-stack';
+
+export interface DataStackProps extends LayerStackProps {
+  readonly network: Network;
+  readonly cluster: EksCluster;
+}
+
+/**
+ * Layer 3 (AWS): the model bucket, the vector store the environment chose and the Valkey cache,
+ * in the data subnets, admitting only the cluster. Stateful resources in staging and prod are
+ * protected from deletion (deletion protection, final snapshots, prevent_destroy).
+ */
+export class DataStack extends AwsLayerStack {
+  readonly modelBucket: ModelBucket;
+  readonly vectorStore?: IVectorStore;
+  readonly cache?: ValkeyCache;
+
+  constructor(scope: Construct, props: DataStackProps) {
+    super(scope, 'data', props);
+    const { env, network, cluster } = props;
+    const protect = env.stage !== 'dev';
+    const name = `gpb-${env.name}`;
+    const common = { vpcId: network.vpcId, subnetIds: network.dataSubnetIds, cluster };
+
+    this.modelBucket = new ModelBucket(this, 'ModelBucket', { namePrefix: `${name}-models-`, preventDestroy: protect });
+
+    const vs = env.data.vectorStore;
+    if (vs.engine === 'aurora-pgvector') {
+      this.vectorStore = new AuroraVectorStore(this, 'VectorStore', {
+        ...common,
+        name,
+        region: env.region,
+        minCapacityAcu: vs.minCapacityAcu,
+        maxCapacityAcu: vs.maxCapacityAcu,
+        instances: vs.instances,
+        backupRetentionDays: vs.backupRetentionDays,
+        autoPauseSeconds: vs.autoPauseSeconds,
+        protect,
+        clients: vs.clients,
+      });
+    } else if (vs.engine === 'opensearch-serverless') {
+      this.vectorStore = new OpenSearchVectorStore(this, 'VectorStore', {
+        ...common,
+        name: `${name}-vectors`.slice(0, 28),
+        standbyReplicas: vs.standbyReplicas,
+        protect,
+        clients: vs.clients,
+      });
+    }
+
+    if (env.data.cache) {
+      const logsKey = new LogsKmsKey(this, 'LogsKey', { alias: `gpb/${env.name}/data-logs`, region: env.region });
+      const c = env.data.cache;
+      this.cache = new ValkeyCache(this, 'Cache', {
+        ...common,
+        name,
+        logsKmsKeyArn: logsKey.keyArn,
+        logRetentionDays: env.cluster.logRetentionDays,
+        nodeType: c.nodeType,
+        replicas: c.replicas,
+        snapshotRetentionDays: c.snapshotRetentionDays,
+        maintenanceWindow: c.maintenanceWindow,
+        protect,
+        clients: c.clients,
+      });
+    }
+  }
+}
