@@ -87,6 +87,19 @@ function toProblems(i: z.core.$ZodIssue, environment: string): ConfigProblem[] {
               ? `must be ${i.expected}`
               : i.message,
       }];
+    case 'invalid_union': {
+      // A discriminated union whose discriminator matched no option: report the discriminator.
+      const disc = (i as { discriminator?: string }).discriminator;
+      if (disc && i.input && typeof i.input === 'object') {
+        return [{
+          environment,
+          path: path.endsWith(disc) ? path : path ? `${path}.${disc}` : disc,
+          value: (i.input as Record<string, unknown>)[disc],
+          allowed: i.message.replace(/^Invalid discriminator value\. Expected /, 'must be one of ').replace(/ \| /g, ', '),
+        }];
+      }
+      return [{ environment, path, value: i.input, allowed: i.message }];
+    }
     case 'invalid_value':
       return [{ environment, path, value: i.input, allowed: `must be one of ${i.values.map(show).join(', ')}` }];
     case 'too_small':

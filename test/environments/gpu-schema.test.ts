@@ -85,3 +85,21 @@ describe('gpu configuration', () => {
     expect(messages(input)).toEqual([]);
   });
 });
+
+describe('data configuration', () => {
+  const data = (stage: string, d: unknown) => messages(devWith({ stage, data: d, network: { flowLogs: { retentionDays: 365 } }, cluster: { logRetentionDays: 365 } }));
+
+  it.each([
+    ['prod', { vectorStore: { engine: 'aurora-pgvector', minCapacityAcu: 0, maxCapacityAcu: 4 } }, 'data.vectorStore.minCapacityAcu', '0', /at least 0\.5 in a prod-stage environment/],
+    ['dev', { vectorStore: { engine: 'aurora-pgvector', minCapacityAcu: 4, maxCapacityAcu: 2 } }, 'data.vectorStore.maxCapacityAcu', '2', /must be >= minCapacityAcu \(4\)/],
+    ['dev', { vectorStore: { engine: 'aurora-pgvector', minCapacityAcu: 0.25, maxCapacityAcu: 2 } }, 'data.vectorStore.minCapacityAcu', '0.25', /multiple of 0\.5/],
+    ['prod', { vectorStore: { engine: 'opensearch-serverless', standbyReplicas: false } }, 'data.vectorStore.standbyReplicas', 'false', /must be true in a prod-stage environment/],
+    ['prod', { cache: { replicas: 0 } }, 'data.cache.replicas', '0', /at least 1 in a prod-stage environment/],
+    ['dev', { vectorStore: { engine: 'qdrant' } }, 'data.vectorStore.engine', "'qdrant'", /must be one of 'none', 'aurora-pgvector', 'opensearch-serverless'/],
+    ['dev', { cache: { nodeType: 'r7g.large' } }, 'data.cache.nodeType', "'r7g.large'", /ElastiCache node type/],
+  ])('fails in %s when %j', (stage, d, path, shown, reason) => {
+    const found = data(stage, d).find((m) => m.startsWith(`environment 'dev': ${path}: ${shown} is not allowed: `));
+    expect(found, data(stage, d).join('\n')).toBeDefined();
+    expect(found).toMatch(reason);
+  });
+});

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { EksCluster } from '../../../constructs/cluster/eks-cluster';
+import { AURORA_POSTGRES_VERSION, AuroraVectorStore, type AuroraVectorStoreProps } from '../../../constructs/data/aurora-vector-store';
+import { ModelBucket } from '../../../constructs/data/model-bucket';
+import { OpenSearchVectorStore } from '../../../constructs/data/opensearch-vector-store';
+import { VALKEY_VERSION, ValkeyCache } from '../../../constructs/data/valkey-cache';
+import type { IVectorStore } from '../../../constructs/data/vector-store';
+import { ALL_RULES } from '../../../policies';
+import { evaluateStack } from '../../../policies/engine/evaluate';
+import { type JsonObject, StackView } from '../../../policies/engine/stack-view';
+import { onlyResource, policyOf, resourcesOf, synthWith, type TfJson } from '../../helpers';
+import type { Construct } from 'constructs';
+
+const gw = { namespace: 'gpb-gateway', serviceAccount: 'gateway' };
+
+function withCluster(build: (scope: Construct, cluster: EksCluster) => void): TfJson {
+  return synthWith((scope) => {
+    const cluster = new EksCluster(scope, 'Cluster', {
+      clusterName: 'gpb-test',
+      kubernetesVersion: '1.33',
+      subnetIds: ['s'],
+      logRetentionDays: 30,
+      logsKmsKeyArn: 'arn:aws:kms:us-west-2:111122223333:key/x',
+    });
+    build(scope, cluster);
+  });
+}
+
+const errorsOf = (json: TfJson, stage: 'dev' | 'prod') =>
+  evaluateStack(new StackView('t', json as unknown as JsonObject), ALL_RULES, { environment: 't', stage }, [])
+    .filter((f) => f.severity === 'error' && !f.address.startsWith('aws_eks_cluster'))
+    .map((f) => `${f.ruleId} ${f.address}: ${f.message}`);
+
+const common = { vpcId: 'vpc-1', subnetIds: ['s1', 's2'] };
+
+describe('AuroraVectorStore', () => {
+  let store!: IVectorStore;
+  const aurora = (over: Partial<AuroraVectorStoreProps> = {}) =>
+    withCluster((scope, cluster) => {
+      store = new AuroraVectorStore(scope, 'Store', { ...common, cluster, name: 'gpb-t', region: 'us-west-2', minCapacityAcu: 0, maxCapacityAcu: 4, clients: [gw], ...over });
+    });
+
+  it('is encrypted, IAM-authenticated, TLS-only, with the password managed by Secrets Manager', () => {
+    const json = aurora();
+    expect(onlyResource(json, 'aws_rds_cluster')).toMatchObject({
+      engine: 'aurora-postgresql',
+      engine_version: AURORA_POSTGRES_VERSION,
+      storage_encrypted: true,
+      iam_database_authentication_enabled: true,
+      manage_master_user_password: true,
+      serverlessv2_scaling_configuration: { min_capacity: 0, max_capacity: 4, seconds_until_auto_pause: 600 },
+    });
+    expect(onlyResource(json, 'aws_rds_cluster').master_password).toBeUndefined();
+    expect(onlyResource(json, 'aws_rds_cluster_parameter_group').parameter).toContainEqual({ name: 'rds.force_ssl', value: '1' });
+  });
+
+  it('protects itself when asked: deletion protection, a final snapshot, prevent_destroy', () => {
+    const rds = onlyResource(aurora({ protect: true, minCapacityAcu: 1 }), 'aws_rds_cluster');
+    expect(rds).toMatchObject({ deletion_protection: true, skip_final_snapshot: false, final_snapshot_identifier: 'gpb-t-final', lifecycle: { prevent_destroy: true } });
+    expect(rds.serverlessv2_scaling_configuration).toEqual({ min_capacity: 1, max_capacity: 4 });
+  });
+
+  it('gives each client its own role that may connect as the app user only', () => {
+    const json = aurora();
+    const [statement] = policyOf(resourcesOf(json, 'aws_iam_role_policy')[0]).Statement;
+    expect(statement).toMatchObject({ Action: 'rds-db:connect', Resource: expect.stringMatching(/:rds-db:us-west-2:.*:dbuser:\$\{aws_rds_cluster\.\w+\.cluster_resource_id\}\/gpb_app$/) });
+    expect(onlyResource(json, 'aws_eks_pod_identity_association')).toMatchObject({ namespace: 'gpb-gateway', service_account: 'gateway' });
+    expect(store.credentials).toEqual({ kind: 'iam-database-auth', databaseName: 'vectors', username: 'gpb_app' });
+    expect(store.port).toBe(5432);
+  });
+
+  it('passes the policy pack in prod when protected', () => {
+    expect(errorsOf(aurora({ protect: true, minCapacityAcu: 2 }), 'prod')).toEqual([]);
+    expect(errorsOf(aurora(), 'prod')).toContainEqual(expect.stringMatching(/^GPB-AWS-060 aws_rds_cluster\.\w+: lifecycle\.prevent_destroy is not true$/));
+  });
+
+  it('throws when max capacity is below min', () => {
+    expect(() => aurora({ minCapacityAcu: 8, maxCapacityAcu: 4 })).toThrow(/'maxCapacityAcu' \(4\) must be >= 'minCapacityAcu' \(8\)/);
+  });
+});
+
+describe('OpenSearchVectorStore', () => {
+  const json = withCluster((scope, cluster) => {
+    new OpenSearchVectorStore(scope, 'Store', { ...common, cluster, name: 'gpb-t-vectors', clients: [gw] });
+  });
+  const policies = resourcesOf(json, 'aws_opensearchserverless_security_policy');
+
+  it('encrypts with its own key and is reachable only through the VPC endpoint', () => {
+    const enc = JSON.parse(policies.find((p) => p.type === 'encryption')!.policy as string);
+    expect(enc).toMatchObject({ AWSOwnedKey: false, KmsARN: expect.stringMatching(/aws_kms_key/) });
+    const net = JSON.parse(policies.find((p) => p.type === 'network')!.policy as string);
+    expect(net).toEqual([{ Rules: [{ ResourceType: 'collection', Resource: ['collection/gpb-t-vectors'] }], AllowFromPublic: false, SourceVPCEs: [expect.stringMatching(/vpc_endpoint/)] }]);
+    expect(onlyResource(json, 'aws_opensearchserverless_collection')).toMatchObject({ type: 'VECTORSEARCH', standby_replicas: 'ENABLED' });
+  });
+
+  it('grants data access to the clients’ roles only', () => {
+    const access = JSON.parse(onlyResource(json, 'aws_opensearchserverless_access_policy').policy as string);
+    expect(access[0].Principal).toEqual([expect.stringMatching(/^\$\{aws_iam_role\.Store_Client-gpb-gateway-gateway_\w+\.arn\}$/)]);
+  });
+
+  it('throws on an invalid collection name', () => {
+    expect(() => withCluster((scope, cluster) => new OpenSearchVectorStore(scope, 'S', { ...common, cluster, name: 'Vectors_1' }))).toThrow(/must be 3-28 lowercase/);
+  });
+});
+
+describe('ValkeyCache', () => {
+  const json = withCluster((scope, cluster) => {
+    new ValkeyCache(scope, 'Cache', { ...common, cluster, name: 'gpb-t', logsKmsKeyArn: 'arn:aws:kms:us-west-2:1:key/l', replicas: 2, clients: [gw] });
+  });
+
+  it('encrypts in transit and at rest, fails over across zones, pins a version with vector search', () => {
+    expect(onlyResource(json, 'aws_elasticache_replication_group')).toMatchObject({
+      engine: 'valkey',
+      engine_version: VALKEY_VERSION,
+      transit_encryption_enabled: true,
+      transit_encryption_mode: 'required',
+      at_rest_encryption_enabled: 'true',
+      multi_az_enabled: true,
+      automatic_failover_enabled: true,
+      replicas_per_node_group: 2,
+    });
+    expect(Number(VALKEY_VERSION)).toBeGreaterThanOrEqual(8.2);
+  });
+
+  it('authenticates with IAM through RBAC, with the default user switched off', () => {
+    const users = resourcesOf(json, 'aws_elasticache_user');
+    expect(users.find((u) => u.user_name === 'default')).toMatchObject({ access_string: 'off -@all' });
+    expect(users.find((u) => u.user_name === 'gpb-app')).toMatchObject({ authentication_mode: { type: 'iam' } });
+    expect(onlyResource(json, 'aws_elasticache_replication_group').user_group_ids).toHaveLength(1);
+    const [statement] = policyOf(resourcesOf(json, 'aws_iam_role_policy')[0]).Statement;
+    expect(statement.Action).toBe('elasticache:Connect');
+  });
+
+  it('admits the cluster security group only, and passes the policy pack', () => {
+    const rule = onlyResource(json, 'aws_vpc_security_group_ingress_rule');
+    expect(rule).toMatchObject({ from_port: 6379, to_port: 6379, referenced_security_group_id: expect.stringMatching(/cluster_security_group_id/) });
+    expect(rule.cidr_ipv4).toBeUndefined();
+    expect(errorsOf(json, 'dev')).toEqual([]);
+  });
+});
+
+describe('ModelBucket', () => {
+  let bucket!: ModelBucket;
+  const json = synthWith((scope) => {
+    bucket = new ModelBucket(scope, 'Models', { namePrefix: 'gpb-t-models-' });
+  });
+
+  it('is versioned, KMS-encrypted, private and TLS-only, and passes the policy pack', () => {
+    expect(onlyResource(json, 'aws_s3_bucket_versioning').versioning_configuration).toEqual({ status: 'Enabled' });
+    expect(JSON.stringify(onlyResource(json, 'aws_s3_bucket_server_side_encryption_configuration'))).toContain('"sse_algorithm":"aws:kms"');
+    expect(JSON.stringify(onlyResource(json, 'aws_s3_bucket_policy'))).toContain('aws:SecureTransport');
+    expect(errorsOf(json, 'dev')).toEqual([]);
+  });
+
+  it('grants read-only access to one model prefix', () => {
+    const statements = bucket.readStatements('/llama-8b/');
+    expect(statements.flatMap((s) => s.Action)).toEqual(['s3:GetObject', 's3:ListBucket', 'kms:Decrypt']);
+    expect(statements[0].Resource).toMatch(/\/llama-8b\/\*$/);
+  });
+});
