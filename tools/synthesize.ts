@@ -91,6 +91,11 @@ export function synthesize(options: SynthOptions): SynthResult {
     gate.mode = 'collect';
     const built = configs.map((env) => ({ env, stacks: stacksInOrder(buildEnvironment(app, env, backend)) }));
     app.synth();
+    for (const { stacks: layerStacks } of built) {
+      for (const s of layerStacks) {
+        gate.evaluateSynthesized(s.node.id, JSON.parse(readFileSync(path.join(staging, 'stacks', s.node.id, 'cdk.tf.json'), 'utf8')));
+      }
+    }
     const policy = gate.report();
     writeReports(policy, staging, path.relative(process.cwd(), outdir) || '.');
     const gpu = configs.map((env) => ({ environment: env.name, budgetUsd: env.budget?.monthlyGpuUsd, ...environmentGpuCost(env.gpu) }));

@@ -37,22 +37,37 @@ export class PolicyGate extends Construct {
   mode: GateMode = 'enforce';
   readonly rules: readonly Rule[] = ALL_RULES;
   private readonly results = new Map<string, { environment: string; findings: Finding[]; suppressions: Suppression[] }>();
+  private readonly attached = new Map<string, { stack: TerraformStack; ctx: RuleContext; configSuppressions: readonly Suppression[] }>();
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
   }
 
-  /** Checks `stack` at synthesis, in the context of its environment. */
+  /**
+   * Checks `stack` at synthesis, in the context of its environment. In `enforce` mode a
+   * validation evaluates the stack's final JSON and fails synthesis on an error; in `collect`
+   * mode the caller evaluates the written JSON with {@link evaluateSynthesized} instead, so the
+   * stack is resolved once, not twice.
+   */
   attach(stack: TerraformStack, ctx: RuleContext, configSuppressions: readonly Suppression[] = []): void {
+    this.attached.set(stack.node.id, { stack, ctx, configSuppressions });
     stack.node.addValidation({
       validate: () => {
-        const view = new StackView(stack.node.id, stack.toTerraform() as JsonObject);
-        const suppressions = [...constructSuppressions(stack), ...configSuppressions];
-        const findings = evaluateStack(view, this.rules, ctx, suppressions);
-        this.results.set(stack.node.id, { environment: ctx.environment, findings, suppressions });
-        return this.mode === 'enforce' ? blocking(findings).map(formatFinding) : [];
+        if (this.mode === 'collect') return [];
+        const findings = this.evaluateSynthesized(stack.node.id, stack.toTerraform() as JsonObject);
+        return blocking(findings).map(formatFinding);
       },
     });
+  }
+
+  /** Evaluates an attached stack's synthesized JSON and records the findings. */
+  evaluateSynthesized(stackId: string, json: JsonObject): Finding[] {
+    const entry = this.attached.get(stackId);
+    if (!entry) throw new Error(`stack '${stackId}' is not attached to the policy gate`);
+    const suppressions = [...constructSuppressions(entry.stack), ...entry.configSuppressions];
+    const findings = evaluateStack(new StackView(stackId, json), this.rules, entry.ctx, suppressions);
+    this.results.set(stackId, { environment: entry.ctx.environment, findings, suppressions });
+    return findings;
   }
 
   /** What the last synthesis found, across all attached stacks. */
