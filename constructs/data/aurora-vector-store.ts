@@ -4,12 +4,11 @@ import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { Construct } from 'constructs';
-import type { EksCluster } from '../cluster/eks-cluster';
-import { PodIdentityRole } from '../cluster/pod-identity-role';
+import type { PodIdentityRole } from '../cluster/pod-identity-role';
 import { AwsContext } from '../core/aws-context';
 import { BlueprintError } from '../core/errors';
 import { createDataSecurityGroup } from './data-security-group';
-import { clientKey, type DataClient, type IVectorStore, type VectorStoreCredentials } from './vector-store';
+import { createClientRoles, type DataServiceProps, type IVectorStore, type VectorStoreCredentials } from './vector-store';
 
 /** Pinned engine (pgvector ships with it; 0-ACU auto-pause needs 16.3 or newer). */
 export const AURORA_POSTGRES_VERSION = '16.6';
@@ -17,12 +16,8 @@ export const VECTOR_DATABASE = 'vectors';
 /** The database user clients log in as with IAM authentication (created by the schema migration). */
 export const VECTOR_DB_USER = 'gpb_app';
 
-export interface AuroraVectorStoreProps {
-  readonly name: string;
+export interface AuroraVectorStoreProps extends DataServiceProps {
   readonly region: string;
-  readonly vpcId: string;
-  readonly subnetIds: string[];
-  readonly cluster: EksCluster;
   readonly minCapacityAcu: number;
   readonly maxCapacityAcu: number;
   /** @default 1 */
@@ -31,10 +26,6 @@ export interface AuroraVectorStoreProps {
   readonly backupRetentionDays?: number;
   /** Used when minCapacityAcu is 0. @default 600 */
   readonly autoPauseSeconds?: number;
-  /** Deletion protection, a final snapshot and prevent_destroy. @default false */
-  readonly protect?: boolean;
-  /** @default [] */
-  readonly clients?: readonly DataClient[];
 }
 
 /**
@@ -121,25 +112,13 @@ export class AuroraVectorStore extends Construct implements IVectorStore {
         autoMinorVersionUpgrade: true,
       });
     }
-    this.clientRoles = new Map(
-      (props.clients ?? []).map((c) => [
-        clientKey(c),
-        new PodIdentityRole(this, `Client-${c.namespace}-${c.serviceAccount}`, {
-          clusterName: props.cluster.clusterName,
-          clusterArn: props.cluster.clusterArn,
-          namespace: c.namespace,
-          serviceAccount: c.serviceAccount,
-          workloadKind: 'vector-store',
-          statements: [
-            {
-              Sid: 'ConnectAsAppUser',
-              Effect: 'Allow',
-              Action: 'rds-db:connect',
-              Resource: `arn:${aws.partition}:rds-db:${props.region}:${aws.accountId}:dbuser:${this.resource.clusterResourceId}/${VECTOR_DB_USER}`,
-            },
-          ],
-        }),
-      ]),
-    );
+    this.clientRoles = createClientRoles(this, props, 'vector-store', [
+      {
+        Sid: 'ConnectAsAppUser',
+        Effect: 'Allow',
+        Action: 'rds-db:connect',
+        Resource: `arn:${aws.partition}:rds-db:${props.region}:${aws.accountId}:dbuser:${this.resource.clusterResourceId}/${VECTOR_DB_USER}`,
+      },
+    ]);
   }
 }

@@ -4,24 +4,16 @@ import { OpensearchserverlessCollection } from '@cdktf/provider-aws/lib/opensear
 import { OpensearchserverlessSecurityPolicy } from '@cdktf/provider-aws/lib/opensearchserverless-security-policy';
 import { OpensearchserverlessVpcEndpoint } from '@cdktf/provider-aws/lib/opensearchserverless-vpc-endpoint';
 import { Construct } from 'constructs';
-import type { EksCluster } from '../cluster/eks-cluster';
-import { PodIdentityRole } from '../cluster/pod-identity-role';
+import type { PodIdentityRole } from '../cluster/pod-identity-role';
 import { BlueprintError } from '../core/errors';
 import { createDataSecurityGroup } from './data-security-group';
-import { clientKey, type DataClient, type IVectorStore, type VectorStoreCredentials } from './vector-store';
+import { createClientRoles, type DataServiceProps, type IVectorStore, type VectorStoreCredentials } from './vector-store';
 
-export interface OpenSearchVectorStoreProps {
+export interface OpenSearchVectorStoreProps extends DataServiceProps {
   /** Collection name: 3-28 lowercase letters, digits, hyphens. */
   readonly name: string;
-  readonly vpcId: string;
-  readonly subnetIds: string[];
-  readonly cluster: EksCluster;
   /** @default true */
   readonly standbyReplicas?: boolean;
-  /** @default false */
-  readonly protect?: boolean;
-  /** @default [] */
-  readonly clients?: readonly DataClient[];
 }
 
 /**
@@ -80,19 +72,7 @@ export class OpenSearchVectorStore extends Construct implements IVectorStore {
     });
     this.endpoint = this.resource.collectionEndpoint;
 
-    this.clientRoles = new Map(
-      (props.clients ?? []).map((c) => [
-        clientKey(c),
-        new PodIdentityRole(this, `Client-${c.namespace}-${c.serviceAccount}`, {
-          clusterName: props.cluster.clusterName,
-          clusterArn: props.cluster.clusterArn,
-          namespace: c.namespace,
-          serviceAccount: c.serviceAccount,
-          workloadKind: 'vector-store',
-          statements: [{ Sid: 'UseCollection', Effect: 'Allow', Action: 'aoss:APIAccessAll', Resource: this.resource.arn }],
-        }),
-      ]),
-    );
+    this.clientRoles = createClientRoles(this, props, 'vector-store', [{ Sid: 'UseCollection', Effect: 'Allow', Action: 'aoss:APIAccessAll', Resource: this.resource.arn }]);
     if (this.clientRoles.size > 0) {
       new OpensearchserverlessAccessPolicy(this, 'DataAccessPolicy', {
         name: `${props.name}-data`,

@@ -6,21 +6,16 @@ import { ElasticacheUser } from '@cdktf/provider-aws/lib/elasticache-user';
 import { ElasticacheUserGroup } from '@cdktf/provider-aws/lib/elasticache-user-group';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
-import type { EksCluster } from '../cluster/eks-cluster';
-import { PodIdentityRole } from '../cluster/pod-identity-role';
+import type { PodIdentityRole } from '../cluster/pod-identity-role';
 import { createDataSecurityGroup } from './data-security-group';
-import { clientKey, type DataClient } from './vector-store';
+import { createClientRoles, type DataServiceProps } from './vector-store';
 
 /** Pinned engine: Valkey 8.2 brings the vector search the semantic cache needs. */
 export const VALKEY_VERSION = '8.2';
 /** The cache user clients authenticate as, with IAM (no password exists). */
 export const CACHE_USER = 'gpb-app';
 
-export interface ValkeyCacheProps {
-  readonly name: string;
-  readonly vpcId: string;
-  readonly subnetIds: string[];
-  readonly cluster: EksCluster;
+export interface ValkeyCacheProps extends DataServiceProps {
   readonly logsKmsKeyArn: string;
   /** Slow log retention. @default 30 */
   readonly logRetentionDays?: number;
@@ -32,10 +27,6 @@ export interface ValkeyCacheProps {
   readonly snapshotRetentionDays?: number;
   /** @default 'sun:05:00-sun:06:00' */
   readonly maintenanceWindow?: string;
-  /** @default false */
-  readonly protect?: boolean;
-  /** @default [] */
-  readonly clients?: readonly DataClient[];
 }
 
 /**
@@ -119,18 +110,6 @@ export class ValkeyCache extends Construct {
       lifecycle: props.protect ? { preventDestroy: true } : undefined,
     });
     this.endpoint = this.resource.primaryEndpointAddress;
-    this.clientRoles = new Map(
-      (props.clients ?? []).map((c) => [
-        clientKey(c),
-        new PodIdentityRole(this, `Client-${c.namespace}-${c.serviceAccount}`, {
-          clusterName: props.cluster.clusterName,
-          clusterArn: props.cluster.clusterArn,
-          namespace: c.namespace,
-          serviceAccount: c.serviceAccount,
-          workloadKind: 'gateway',
-          statements: [{ Sid: 'ConnectAsAppUser', Effect: 'Allow', Action: 'elasticache:Connect', Resource: [this.resource.arn, appUser.arn] }],
-        }),
-      ]),
-    );
+    this.clientRoles = createClientRoles(this, props, 'gateway', [{ Sid: 'ConnectAsAppUser', Effect: 'Allow', Action: 'elasticache:Connect', Resource: [this.resource.arn, appUser.arn] }]);
   }
 }

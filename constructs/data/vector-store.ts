@@ -1,4 +1,6 @@
-import type { PodIdentityRole } from '../cluster/pod-identity-role';
+import type { Construct } from 'constructs';
+import type { EksCluster } from '../cluster/eks-cluster';
+import { PodIdentityRole, type PodIdentityRoleProps, type PolicyStatement } from '../cluster/pod-identity-role';
 
 /** How a client authenticates to a vector store. Never a password in configuration. */
 export type VectorStoreCredentials =
@@ -27,3 +29,40 @@ export interface IVectorStore {
 }
 
 export const clientKey = (c: DataClient): string => `${c.namespace}/${c.serviceAccount}`;
+
+/** What every data service construct takes: where it lives, who may use it, whether it is protected. */
+export interface DataServiceProps {
+  /** Name prefix of the service's resources, e.g. `gpb-prod`. */
+  readonly name: string;
+  readonly vpcId: string;
+  /** The data subnets. */
+  readonly subnetIds: string[];
+  /** The cluster whose security group is admitted and whose pods are the clients. */
+  readonly cluster: EksCluster;
+  /** Deletion protection, final snapshots where they exist, and prevent_destroy. @default false */
+  readonly protect?: boolean;
+  /** Service accounts that may use the service. @default [] */
+  readonly clients?: readonly DataClient[];
+}
+
+/** One Pod Identity role per client (child `Client-<namespace>-<serviceAccount>` of `scope`). */
+export function createClientRoles(
+  scope: Construct,
+  props: Pick<DataServiceProps, 'cluster' | 'clients'>,
+  workloadKind: PodIdentityRoleProps['workloadKind'],
+  statements: readonly PolicyStatement[],
+): ReadonlyMap<string, PodIdentityRole> {
+  return new Map(
+    (props.clients ?? []).map((c) => [
+      clientKey(c),
+      new PodIdentityRole(scope, `Client-${c.namespace}-${c.serviceAccount}`, {
+        clusterName: props.cluster.clusterName,
+        clusterArn: props.cluster.clusterArn,
+        namespace: c.namespace,
+        serviceAccount: c.serviceAccount,
+        workloadKind,
+        statements,
+      }),
+    ]),
+  );
+}
