@@ -1,6 +1,8 @@
 import { Testing, TerraformStack } from '../constructs/core/cdktf';
 import type { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { KubernetesVersion } from '../constructs/cluster/addon-catalog';
+import { EksCluster } from '../constructs/cluster/eks-cluster';
 import devInput from '../environments/dev';
 import type { EnvironmentConfig, EnvironmentInput } from '../environments/schema';
 import { checkEnvironment } from '../environments/validate';
@@ -76,4 +78,15 @@ export function validEnv(input: EnvironmentInput = devInput): EnvironmentConfig 
   const checked = checkEnvironment(input, input.name);
   if (Array.isArray(checked)) throw new Error(`invalid test environment: ${JSON.stringify(checked)}`);
   return checked;
+}
+
+/** A small EKS cluster for constructs that need one (`gpb-test`, Kubernetes 1.33 unless given). */
+export function testCluster(scope: Construct, kubernetesVersion: KubernetesVersion = '1.33'): EksCluster {
+  return new EksCluster(scope, 'Cluster', {
+    clusterName: 'gpb-test',
+    kubernetesVersion,
+    subnetIds: ['subnet-a', 'subnet-b'],
+    logRetentionDays: 30,
+    logsKmsKeyArn: 'arn:aws:kms:us-west-2:111122223333:key/logs',
+  });
 }

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ADDON_VERSIONS } from '../../../constructs/cluster/addon-catalog';
 import { ClusterAddons } from '../../../constructs/cluster/cluster-addons';
-import { EksCluster } from '../../../constructs/cluster/eks-cluster';
 import { SystemNodeGroup } from '../../../constructs/cluster/system-node-group';
-import { resourcesOf, synthWith } from '../../helpers';
+import { resourcesOf, synthWith, testCluster } from '../../helpers';
 
 const json = synthWith((scope) => {
-  const cluster = new EksCluster(scope, 'Cluster', {
-    clusterName: 'gpb-test',
-    kubernetesVersion: '1.32',
-    subnetIds: ['subnet-a', 'subnet-b'],
-    logRetentionDays: 30,
-    logsKmsKeyArn: 'arn:aws:kms:us-west-2:111122223333:key/logs',
-  });
+  const cluster = testCluster(scope, '1.32');
   const nodes = new SystemNodeGroup(scope, 'System', {
     cluster,
     subnetIds: ['subnet-a'],

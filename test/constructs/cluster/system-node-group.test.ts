@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { EksCluster } from '../../../constructs/cluster/eks-cluster';
 import { SystemNodeGroup, type SystemNodeGroupProps } from '../../../constructs/cluster/system-node-group';
-import { onlyResource, resourcesOf, synthWith } from '../../helpers';
+import { onlyResource, resourcesOf, synthWith, testCluster } from '../../helpers';
 
 function nodes(props: Partial<SystemNodeGroupProps> = {}) {
   return synthWith((scope) => {
-    const cluster = new EksCluster(scope, 'Cluster', {
-      clusterName: 'gpb-test',
-      kubernetesVersion: '1.33',
-      subnetIds: ['subnet-a', 'subnet-b'],
-      logRetentionDays: 30,
-      logsKmsKeyArn: 'arn:aws:kms:us-west-2:111122223333:key/logs',
-    });
+    const cluster = testCluster(scope);
     new SystemNodeGroup(scope, 'System', {
       cluster,
       subnetIds: ['subnet-a', 'subnet-b'],

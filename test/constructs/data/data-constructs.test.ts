@@ -1,27 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { EksCluster } from '../../../constructs/cluster/eks-cluster';
 import { AURORA_POSTGRES_VERSION, AuroraVectorStore, type AuroraVectorStoreProps } from '../../../constructs/data/aurora-vector-store';
 import { ModelBucket } from '../../../constructs/data/model-bucket';
 import { OpenSearchVectorStore } from '../../../constructs/data/opensearch-vector-store';
 import { VALKEY_VERSION, ValkeyCache } from '../../../constructs/data/valkey-cache';
 import type { IVectorStore } from '../../../constructs/data/vector-store';
+import type { EksCluster } from '../../../constructs/cluster/eks-cluster';
 import { ALL_RULES } from '../../../policies';
 import { evaluateStack } from '../../../policies/engine/evaluate';
 import { type JsonObject, StackView } from '../../../policies/engine/stack-view';
-import { onlyResource, policyOf, resourcesOf, synthWith, type TfJson } from '../../helpers';
+import { onlyResource, policyOf, resourcesOf, synthWith, testCluster, type TfJson } from '../../helpers';
 import type { Construct } from 'constructs';
 
 const gw = { namespace: 'gpb-gateway', serviceAccount: 'gateway' };
 
 function withCluster(build: (scope: Construct, cluster: EksCluster) => void): TfJson {
   return synthWith((scope) => {
-    const cluster = new EksCluster(scope, 'Cluster', {
-      clusterName: 'gpb-test',
-      kubernetesVersion: '1.33',
-      subnetIds: ['s'],
-      logRetentionDays: 30,
-      logsKmsKeyArn: 'arn:aws:kms:us-west-2:111122223333:key/x',
-    });
+    const cluster = testCluster(scope);
     build(scope, cluster);
   });
 }

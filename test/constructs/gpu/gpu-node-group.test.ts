@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { EksCluster } from '../../../constructs/cluster/eks-cluster';
 import { GpuInstanceType } from '../../../constructs/gpu/gpu-instance-type';
 import { GpuNodeGroup, type GpuNodeGroupProps } from '../../../constructs/gpu/gpu-node-group';
-import { onlyResource, synthWith } from '../../helpers';
+import { onlyResource, synthWith, testCluster } from '../../helpers';
 
 function group(over: Partial<GpuNodeGroupProps> = {}) {
   let ng!: GpuNodeGroup;
   const json = synthWith((scope) => {
-    const cluster = new EksCluster(scope, 'Cluster', {
-      clusterName: 'gpb-test',
-      kubernetesVersion: '1.33',
-      subnetIds: ['s'],
-      logRetentionDays: 30,
-      logsKmsKeyArn: 'arn:aws:kms:us-west-2:111122223333:key/x',
-    });
+    const cluster = testCluster(scope);
     ng = new GpuNodeGroup(scope, 'Gpu', { cluster, subnetIds: ['s'], name: 'base', instanceType: GpuInstanceType.of('g6e.2xlarge'), minSize: 1, maxSize: 3, ...over });
   });
   return { json, ng };

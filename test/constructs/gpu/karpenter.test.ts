@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { EksCluster } from '../../../constructs/cluster/eks-cluster';
 import { KarpenterAws } from '../../../constructs/gpu/karpenter-aws';
 import { KARPENTER_VERSION, KarpenterController } from '../../../constructs/gpu/karpenter-controller';
 import { devicePluginConfigs, GPU_OPERATOR_VERSION, NvidiaGpuOperator } from '../../../constructs/gpu/nvidia-gpu-operator';
 import { ALL_RULES } from '../../../policies';
 import { evaluateStack } from '../../../policies/engine/evaluate';
 import { type JsonObject, StackView } from '../../../policies/engine/stack-view';
-import { onlyResource, policyOf, resourcesOf, synthWith } from '../../helpers';
+import { onlyResource, policyOf, resourcesOf, synthWith, testCluster } from '../../helpers';
 
 const aws = synthWith((scope) => {
-  const cluster = new EksCluster(scope, 'Cluster', {
-    clusterName: 'gpb-test',
-    kubernetesVersion: '1.33',
-    subnetIds: ['s'],
-    logRetentionDays: 30,
-    logsKmsKeyArn: 'arn:aws:kms:us-west-2:111122223333:key/x',
-  });
+  const cluster = testCluster(scope);
   new KarpenterAws(scope, 'Karpenter', { cluster, clusterName: 'gpb-test', region: 'us-west-2' });
 });
 
