@@ -28,6 +28,13 @@ export const vectorStoreSchema = z.discriminatedUnion('engine', [
     /** @default [] */
     clients: z.array(clientSchema).default([]),
   }),
+  z.strictObject({
+    engine: z.literal('qdrant'),
+    /** Qdrant pods; more than one runs Qdrant's distributed mode, spread across nodes. @default 1 */
+    replicas: z.number().int().min(1, 'must be 1-7').max(7, 'must be 1-7').default(1),
+    /** Persistent volume per pod (encrypted gp3). @default 50 */
+    storageGiB: z.number().int().min(10).max(16_000).default(50),
+  }),
 ]);
 
 export const cacheSchema = z.strictObject({
@@ -63,6 +70,9 @@ export function dataRules(data: DataConfig, stage: 'dev' | 'staging' | 'prod', i
     if (stage === 'prod' && vs.minCapacityAcu === 0) {
       issue(['data', 'vectorStore', 'minCapacityAcu'], 0, 'must be at least 0.5 in a prod-stage environment: a paused database takes seconds to resume on the first query');
     }
+  }
+  if (vs.engine === 'qdrant' && stage === 'prod' && vs.replicas < 3) {
+    issue(['data', 'vectorStore', 'replicas'], vs.replicas, 'must be at least 3 in a prod-stage environment (Raft consensus survives one node only with three)');
   }
   if (vs.engine === 'opensearch-serverless' && stage === 'prod' && !vs.standbyReplicas) {
     issue(['data', 'vectorStore', 'standbyReplicas'], false, 'must be true in a prod-stage environment (one zone would hold the only copy)');

@@ -46,8 +46,9 @@ export default defineEnvironment({
     ],
   },
   data: {
-    // Pauses when idle; one small cache node with the semantic cache on, to exercise it.
-    vectorStore: { engine: 'aurora-pgvector', minCapacityAcu: 0, maxCapacityAcu: 4, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
+    // Qdrant in the cluster: no managed database to pay for in dev; one small cache node with
+    // the semantic cache on, to exercise it.
+    vectorStore: { engine: 'qdrant', replicas: 1, storageGiB: 20 },
     cache: { nodeType: 'cache.t4g.small', replicas: 0, snapshotRetentionDays: 1, semanticCache: true, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
   },
   budget: { monthlyGpuUsd: 3000 },

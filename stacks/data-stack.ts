@@ -2,7 +2,8 @@ import type { Construct } from 'constructs';
 import type { EksCluster } from '../constructs/cluster/eks-cluster';
 import { LogsKmsKey } from '../constructs/core/logs-kms-key';
 import { AuroraVectorStore } from '../constructs/data/aurora-vector-store';
-import { ModelBucket } from '../constructs/data/model-bucket';
+import { PrivateBucket } from '../constructs/data/private-bucket';
+import { QdrantAws } from '../constructs/data/qdrant-aws';
 import { OpenSearchVectorStore } from '../constructs/data/opensearch-vector-store';
 import { ValkeyCache } from '../constructs/data/valkey-cache';
 import type { IVectorStore } from '../constructs/data/vector-store';
@@ -20,9 +21,11 @@ export interface DataStackProps extends LayerStackProps {
  * protected from deletion (deletion protection, final snapshots, prevent_destroy).
  */
 export class DataStack extends AwsLayerStack {
-  readonly modelBucket: ModelBucket;
+  readonly modelBucket: PrivateBucket;
   readonly vectorStore?: IVectorStore;
   readonly cache?: ValkeyCache;
+  /** The AWS side of an in-cluster Qdrant (the store itself lives in the serving layer). */
+  readonly qdrant?: QdrantAws;
 
   constructor(scope: Construct, props: DataStackProps) {
     super(scope, 'data', props);
@@ -31,7 +34,7 @@ export class DataStack extends AwsLayerStack {
     const name = `gpb-${env.name}`;
     const common = { vpcId: network.vpcId, subnetIds: network.dataSubnetIds, cluster };
 
-    this.modelBucket = new ModelBucket(this, 'ModelBucket', { namePrefix: `${name}-models-`, preventDestroy: protect });
+    this.modelBucket = new PrivateBucket(this, 'ModelBucket', { purpose: 'Model weights', namePrefix: `${name}-models-`, preventDestroy: protect });
 
     const vs = env.data.vectorStore;
     if (vs.engine === 'aurora-pgvector') {
@@ -47,6 +50,8 @@ export class DataStack extends AwsLayerStack {
         protect,
         clients: vs.clients,
       });
+    } else if (vs.engine === 'qdrant') {
+      this.qdrant = new QdrantAws(this, 'Qdrant', { name, cluster, protect });
     } else if (vs.engine === 'opensearch-serverless') {
       this.vectorStore = new OpenSearchVectorStore(this, 'VectorStore', {
         ...common,

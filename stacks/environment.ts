@@ -6,6 +6,7 @@ import { GpuStack } from './gpu-stack';
 import type { BackendMode, LayerStack } from './layer-stack';
 import { NetworkStack } from './network-stack';
 import { PlatformStack } from './platform-stack';
+import { ServingStack } from './serving-stack';
 
 export interface EnvironmentStacks {
   readonly network: NetworkStack;
@@ -14,6 +15,8 @@ export interface EnvironmentStacks {
   readonly platform: PlatformStack;
   /** Present when the environment declares GPU pools. */
   readonly gpu?: GpuStack;
+  /** Present when the environment runs in-cluster workloads (today: Qdrant). */
+  readonly serving?: ServingStack;
 }
 
 /** Builds every layer stack of one (already validated) environment. */
@@ -25,10 +28,13 @@ export function buildEnvironment(app: Construct, env: EnvironmentConfig, backend
   const gpu = cluster.karpenter
     ? new GpuStack(app, { env, backend, cluster: cluster.cluster, karpenter: cluster.karpenter, platform })
     : undefined;
-  return { network, cluster, data, platform, gpu };
+  const serving = data.qdrant
+    ? new ServingStack(app, { env, backend, cluster: cluster.cluster, platform, qdrant: data.qdrant })
+    : undefined;
+  return { network, cluster, data, platform, gpu, serving };
 }
 
 /** The stacks of an environment in apply order. */
 export function stacksInOrder(stacks: EnvironmentStacks): LayerStack[] {
-  return [stacks.network, stacks.cluster, stacks.data, stacks.platform, ...(stacks.gpu ? [stacks.gpu] : [])];
+  return [stacks.network, stacks.cluster, stacks.data, stacks.platform, ...(stacks.gpu ? [stacks.gpu] : []), ...(stacks.serving ? [stacks.serving] : [])];
 }

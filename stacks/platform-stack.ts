@@ -4,6 +4,8 @@ import { EfaDevicePlugin } from '../constructs/gpu/efa-device-plugin';
 import { KarpenterController } from '../constructs/gpu/karpenter-controller';
 import { NvidiaGpuOperator } from '../constructs/gpu/nvidia-gpu-operator';
 import type { Network } from '../constructs/network/network';
+import { EncryptedStorageClass } from '../constructs/platform/encrypted-storage-class';
+import { ExternalSecrets } from '../constructs/platform/external-secrets';
 import { PORTS, tcp } from '../constructs/guardrails/ports';
 import { WorkloadAdmission } from '../constructs/guardrails/workload-admission';
 import { WorkloadNamespace } from '../constructs/guardrails/workload-namespace';
@@ -34,9 +36,13 @@ export class PlatformStack extends KubernetesLayerStack {
   readonly admission: WorkloadAdmission;
   readonly karpenter?: KarpenterController;
   readonly gpuOperator?: NvidiaGpuOperator;
+  /** Encrypted gp3 volumes for in-cluster state (present when the environment runs Qdrant). */
+  readonly storageClass?: EncryptedStorageClass;
+  readonly externalSecrets?: ExternalSecrets;
 
   constructor(scope: Construct, props: PlatformStackProps) {
-    super(scope, 'platform', { ...props, helm: props.env.gpu.pools.length + props.env.gpu.nodeGroups.length > 0 });
+    const qdrant = props.env.data.vectorStore.engine === 'qdrant';
+    super(scope, 'platform', { ...props, helm: qdrant || props.env.gpu.pools.length + props.env.gpu.nodeGroups.length > 0 });
     const { env, network } = props;
     const version = env.cluster.kubernetesVersion;
     const ns = (id: string, name: string) => new WorkloadNamespace(this, id, { name, kubernetesVersion: version });
@@ -55,6 +61,12 @@ export class PlatformStack extends KubernetesLayerStack {
     // S3 (weights, snapshots) and AWS APIs answer on public addresses or interface endpoints.
     for (const client of [this.gateway, this.serving, this.vectorStore]) {
       client.allowEgressTo('Https', ['0.0.0.0/0'], tcp(PORTS.https));
+    }
+
+    if (qdrant) {
+      this.vectorStore.allowFrom(this.vectorStore, tcp(PORTS.qdrantP2p)); // Raft between Qdrant pods
+      this.storageClass = new EncryptedStorageClass(this, 'EncryptedStorage', { retain: env.stage !== 'dev' });
+      this.externalSecrets = new ExternalSecrets(this, 'ExternalSecrets', { kubernetesVersion: version, vpcCidr: network.cidr });
     }
 
     this.admission = new WorkloadAdmission(this, 'WorkloadAdmission', { action: env.guardrails.admissionAction });

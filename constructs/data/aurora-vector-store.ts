@@ -8,7 +8,7 @@ import type { PodIdentityRole } from '../cluster/pod-identity-role';
 import { AwsContext } from '../core/aws-context';
 import { BlueprintError } from '../core/errors';
 import { createDataSecurityGroup } from './data-security-group';
-import { createClientRoles, type DataServiceProps, type IVectorStore, type VectorStoreCredentials } from './vector-store';
+import { createClientRoles, type DataServiceProps, type ClientAdmission, type IVectorStore, type VectorStoreCredentials } from './vector-store';
 
 /** Pinned engine (pgvector ships with it; 0-ACU auto-pause needs 16.3 or newer). */
 export const AURORA_POSTGRES_VERSION = '16.6';
@@ -41,6 +41,7 @@ export class AuroraVectorStore extends Construct implements IVectorStore {
   readonly port = 5432;
   readonly credentials: VectorStoreCredentials = { kind: 'iam-database-auth', databaseName: VECTOR_DATABASE, username: VECTOR_DB_USER };
   readonly securityGroupId: string;
+  readonly admission: ClientAdmission;
   readonly clientRoles: ReadonlyMap<string, PodIdentityRole>;
 
   constructor(scope: Construct, id: string, props: AuroraVectorStoreProps) {
@@ -59,6 +60,7 @@ export class AuroraVectorStore extends Construct implements IVectorStore {
       description: 'Aurora pgvector: PostgreSQL from the EKS cluster only',
     });
     this.securityGroupId = sg.id;
+    this.admission = { kind: 'security-group', id: sg.id };
     const subnets = new DbSubnetGroup(this, 'SubnetGroup', { namePrefix: `${props.name}-`, subnetIds: props.subnetIds });
     const params = new RdsClusterParameterGroup(this, 'Parameters', {
       namePrefix: `${props.name}-`,

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import type { PodIdentityRole } from '../cluster/pod-identity-role';
 import { BlueprintError } from '../core/errors';
 import { createDataSecurityGroup } from './data-security-group';
-import { createClientRoles, type DataServiceProps, type IVectorStore, type VectorStoreCredentials } from './vector-store';
+import { createClientRoles, type DataServiceProps, type ClientAdmission, type IVectorStore, type VectorStoreCredentials } from './vector-store';
 
 export interface OpenSearchVectorStoreProps extends DataServiceProps {
   /** Collection name: 3-28 lowercase letters, digits, hyphens. */
@@ -28,6 +28,7 @@ export class OpenSearchVectorStore extends Construct implements IVectorStore {
   readonly port = 443;
   readonly credentials: VectorStoreCredentials = { kind: 'sigv4', service: 'aoss' };
   readonly securityGroupId: string;
+  readonly admission: ClientAdmission;
   readonly clientRoles: ReadonlyMap<string, PodIdentityRole>;
 
   constructor(scope: Construct, id: string, props: OpenSearchVectorStoreProps) {
@@ -50,6 +51,7 @@ export class OpenSearchVectorStore extends Construct implements IVectorStore {
       description: 'OpenSearch Serverless VPC endpoint: HTTPS from the EKS cluster only',
     });
     this.securityGroupId = sg.id;
+    this.admission = { kind: 'security-group', id: sg.id };
     const vpce = new OpensearchserverlessVpcEndpoint(this, 'VpcEndpoint', {
       name: `${props.name}-vpce`.slice(0, 32),
       vpcId: props.vpcId,

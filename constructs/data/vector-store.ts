@@ -5,7 +5,11 @@ import { PodIdentityRole, type PodIdentityRoleProps, type PolicyStatement } from
 /** How a client authenticates to a vector store. Never a password in configuration. */
 export type VectorStoreCredentials =
   | { readonly kind: 'iam-database-auth'; readonly databaseName: string; readonly username: string }
-  | { readonly kind: 'sigv4'; readonly service: 'aoss' };
+  | { readonly kind: 'sigv4'; readonly service: 'aoss' }
+  | { readonly kind: 'api-key'; readonly namespace: string; readonly secretName: string; readonly key: string };
+
+/** What admits clients: an AWS security group, or (in the cluster) the namespace's network policies. */
+export type ClientAdmission = { readonly kind: 'security-group'; readonly id: string } | { readonly kind: 'network-policy'; readonly namespace: string };
 
 /** A Kubernetes service account allowed to use a data service. */
 export interface DataClient {
@@ -18,12 +22,12 @@ export interface DataClient {
  * and get the endpoint, the port, how to authenticate, and their own Pod Identity role.
  */
 export interface IVectorStore {
-  readonly engine: 'aurora-pgvector' | 'opensearch-serverless';
+  readonly engine: 'aurora-pgvector' | 'opensearch-serverless' | 'qdrant';
   readonly endpoint: string;
   readonly port: number;
   readonly credentials: VectorStoreCredentials;
-  /** Security group that admits clients (the cluster's security group is allowed in). */
-  readonly securityGroupId: string;
+  /** What admits clients (the cluster's security group, or the platform's network policies). */
+  readonly admission: ClientAdmission;
   /** Each client's Pod Identity role, keyed `namespace/serviceAccount`. */
   readonly clientRoles: ReadonlyMap<string, PodIdentityRole>;
 }

@@ -12,6 +12,8 @@ export const PORTS = {
   /** Qdrant REST and gRPC. */
   qdrantHttp: 6333,
   qdrantGrpc: 6334,
+  /** Qdrant peer-to-peer (distributed mode). */
+  qdrantP2p: 6335,
   /** ElastiCache for Valkey (TLS). */
   valkey: 6379,
   /** Aurora PostgreSQL (pgvector). */

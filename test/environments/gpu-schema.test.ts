@@ -95,7 +95,8 @@ describe('data configuration', () => {
     ['dev', { vectorStore: { engine: 'aurora-pgvector', minCapacityAcu: 0.25, maxCapacityAcu: 2 } }, 'data.vectorStore.minCapacityAcu', '0.25', /multiple of 0\.5/],
     ['prod', { vectorStore: { engine: 'opensearch-serverless', standbyReplicas: false } }, 'data.vectorStore.standbyReplicas', 'false', /must be true in a prod-stage environment/],
     ['prod', { cache: { replicas: 0 } }, 'data.cache.replicas', '0', /at least 1 in a prod-stage environment/],
-    ['dev', { vectorStore: { engine: 'qdrant' } }, 'data.vectorStore.engine', "'qdrant'", /must be one of 'none', 'aurora-pgvector', 'opensearch-serverless'/],
+    ['dev', { vectorStore: { engine: 'milvus' } }, 'data.vectorStore.engine', "'milvus'", /must be one of 'none', 'aurora-pgvector', 'opensearch-serverless', 'qdrant'/],
+    ['prod', { vectorStore: { engine: 'qdrant', replicas: 2 } }, 'data.vectorStore.replicas', '2', /at least 3 in a prod-stage environment/],
     ['dev', { cache: { nodeType: 'r7g.large' } }, 'data.cache.nodeType', "'r7g.large'", /ElastiCache node type/],
   ])('fails in %s when %j', (stage, d, path, shown, reason) => {
     const found = data(stage, d).find((m) => m.startsWith(`environment 'dev': ${path}: ${shown} is not allowed: `));

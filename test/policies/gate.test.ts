@@ -77,7 +77,7 @@ describe('policy gate in npm run synth', () => {
       stage: 'prod',
       network: { flowLogs: { retentionDays: 365 } },
       cluster: { logRetentionDays: 365 },
-      data: { vectorStore: { minCapacityAcu: 0.5 }, cache: { replicas: 1 } },
+      data: { vectorStore: { replicas: 3 }, cache: { replicas: 1 } },
       ...(guardrails ? { guardrails } : {}),
     });
 

@@ -28,7 +28,7 @@ describe.each(CONFIGS.map((c) => c.name))('environment %s', (name) => {
   const stacks = SYNTHESIZED[name];
   const env = CONFIGS.find((c) => c.name === name)!;
 
-  it.each(['network', 'cluster', 'data', 'platform', 'gpu'])('matches the %s snapshot', (layer) => {
+  it.each(['network', 'cluster', 'data', 'platform', 'gpu', 'serving'])('matches the %s snapshot', (layer) => {
     expect(stacks[layer]).toMatchSnapshot();
   });
 
@@ -122,12 +122,23 @@ describe.each(CONFIGS.map((c) => c.name))('environment %s', (name) => {
 });
 
 describe('data layer', () => {
-  it('dev: pgvector that pauses when idle, a single-node cache, nothing protected from deletion', () => {
-    const d = SYNTHESIZED.dev.data;
-    const aurora = onlyResource(d, 'aws_rds_cluster');
-    expect(aurora.serverlessv2_scaling_configuration).toEqual({ min_capacity: 0, max_capacity: 4, seconds_until_auto_pause: 600 });
-    expect(aurora.deletion_protection).toBe(false);
+  it('dev: Qdrant in the cluster with its API key generated write-only, a single-node cache, nothing protected', () => {
+    const d = SYNTHESIZED.dev.data as TfJson & { ephemeral?: Record<string, Record<string, unknown>> };
+    expect(resourcesOf(d, 'aws_rds_cluster')).toEqual([]);
+    expect(Object.keys(d.ephemeral?.aws_secretsmanager_random_password ?? {})).toHaveLength(1);
+    const version = onlyResource(d, 'aws_secretsmanager_secret_version');
+    expect(version.secret_string).toBeUndefined();
+    expect(version.secret_string_wo).toMatch(/^\$\{ephemeral\.aws_secretsmanager_random_password\.\w+\.random_password\}$/);
     expect(onlyResource(d, 'aws_elasticache_replication_group')).toMatchObject({ replicas_per_node_group: 0, multi_az_enabled: false });
+    const releases = resourcesOf(SYNTHESIZED.dev.serving, 'helm_release');
+    expect(releases.map((r) => r.chart)).toEqual(['qdrant']);
+    const values = JSON.parse((releases[0].values as string[])[0]);
+    expect(values).toMatchObject({ replicaCount: 1, image: { tag: expect.stringMatching(/^v\d+\.\d+\.\d+$/) }, persistence: { storageClassName: 'gpb-gp3-encrypted', size: '20Gi' } });
+    expect(values.env).toContainEqual({ name: 'QDRANT__SERVICE__API_KEY', valueFrom: { secretKeyRef: { name: 'qdrant-api-key', key: 'api-key' } } });
+    expect(JSON.stringify(values)).not.toMatch(/api_key"\s*:\s*"/);
+    const storageClass = onlyResource(SYNTHESIZED.dev.platform, 'kubernetes_storage_class_v1') as { parameters: Record<string, string>; reclaim_policy: string };
+    expect(storageClass.parameters).toMatchObject({ type: 'gp3', encrypted: 'true' });
+    expect(storageClass.reclaim_policy).toBe('Delete');
   });
 
   it('staging uses OpenSearch Serverless behind a VPC endpoint', () => {

@@ -2,6 +2,8 @@ import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EC2NodeClass } from '@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass';
+import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
+import { SecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore';
 import { NodePool } from '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool';
 import { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +15,8 @@ const MODELS: Record<string, { new (data: never): { validate(): void } }> = {
   EC2NodeClass,
   ValidatingAdmissionPolicy,
   ValidatingAdmissionPolicyBinding,
+  ExternalSecret,
+  SecretStore,
 };
 
 /**

@@ -25,7 +25,7 @@ describe('synthesize', () => {
   it('writes one directory per <env>-<layer> stack and counts resources by type', () => {
     const outdir = path.join(WORK, 'ok');
     const result = synthesize({ outdir, envNames: ['dev'] });
-    expect(result.stacks.map((s) => s.id)).toEqual(['dev-network', 'dev-cluster', 'dev-data', 'dev-platform', 'dev-gpu']);
+    expect(result.stacks.map((s) => s.id)).toEqual(['dev-network', 'dev-cluster', 'dev-data', 'dev-platform', 'dev-gpu', 'dev-serving']);
     const network = result.stacks[0];
     expect(network.resourcesByType.aws_vpc).toBe(1);
     expect(network.resourceCount).toBe(Object.values(network.resourcesByType).reduce((a, b) => a + b, 0));
@@ -67,7 +67,7 @@ describe('command line', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^dev-network {2}\(\d+ resources\)$/m);
     expect(r.stdout).toMatch(/^ {2}aws_nat_gateway +1$/m);
-    expect(r.stdout).toMatch(/Synthesized 5 stacks/);
+    expect(r.stdout).toMatch(/Synthesized 6 stacks/);
     expect(r.stdout).toMatch(/^ {2}dev +\(total\) +4 +\$0 +\$2,350 +\$3,000$/m);
     expect(r.stdout).toMatch(/^Policy: 0 error\(s\)/m);
   });

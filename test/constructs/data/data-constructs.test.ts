@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AURORA_POSTGRES_VERSION, AuroraVectorStore, type AuroraVectorStoreProps } from '../../../constructs/data/aurora-vector-store';
-import { ModelBucket } from '../../../constructs/data/model-bucket';
+import { PrivateBucket } from '../../../constructs/data/private-bucket';
 import { OpenSearchVectorStore } from '../../../constructs/data/opensearch-vector-store';
 import { VALKEY_VERSION, ValkeyCache } from '../../../constructs/data/valkey-cache';
 import type { IVectorStore } from '../../../constructs/data/vector-store';
@@ -133,10 +133,10 @@ describe('ValkeyCache', () => {
   });
 });
 
-describe('ModelBucket', () => {
-  let bucket!: ModelBucket;
+describe('PrivateBucket (model weights)', () => {
+  let bucket!: PrivateBucket;
   const json = synthWith((scope) => {
-    bucket = new ModelBucket(scope, 'Models', { namePrefix: 'gpb-t-models-' });
+    bucket = new PrivateBucket(scope, 'Models', { purpose: 'Model weights', namePrefix: 'gpb-t-models-' });
   });
 
   it('is versioned, KMS-encrypted, private and TLS-only, and passes the policy pack', () => {

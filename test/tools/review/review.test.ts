@@ -87,7 +87,7 @@ describe('review of two synth outputs', () => {
       stage: 'prod',
       network: { flowLogs: { retentionDays: 365 } },
       cluster: { logRetentionDays: 365 },
-      data: { vectorStore: { minCapacityAcu: 0.5 }, cache: { replicas: 1 } },
+      data: { vectorStore: { replicas: 3 }, cache: { replicas: 1 } },
     });
     const worse = buildReview(loadSynthOutput(BASE), loadSynthOutput(synthDir(bad)), { base: 'b', head: 'h' });
     expect(worse.environments[0].policy.new.map((f) => f.ruleId)).toContain('GPB-AWS-013');
@@ -119,7 +119,7 @@ describe('review of two synth outputs', () => {
 
   it('orders stacks by layer and draws the layers as a Mermaid flowchart', () => {
     const r = reviewAgainstBase(dev({ cluster: { logRetentionDays: 90 } }));
-    expect(r.environments[0].stacks.map((s) => s.layer)).toEqual(['network', 'cluster', 'data', 'platform', 'gpu']);
+    expect(r.environments[0].stacks.map((s) => s.layer)).toEqual(['network', 'cluster', 'data', 'platform', 'gpu', 'serving']);
     const md = toMarkdown(r);
     expect(md).toContain('```mermaid\nflowchart LR\n  dev_network["network<br/>+0 ~0 -0<br/><small>VPC x1<br/>subnets x6<br/>NAT gateways x1<br/>VPC endpoints x5</small>"]');
     expect(r.environments[0].stacks[1].mainResources).toEqual(expect.arrayContaining(['EKS cluster x1', 'node groups x1', 'add-ons x5']));

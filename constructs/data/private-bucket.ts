@@ -9,7 +9,9 @@ import { S3BucketVersioningA as S3BucketVersioning } from '@cdktf/provider-aws/l
 import { Construct } from 'constructs';
 import type { PolicyStatement } from '../cluster/pod-identity-role';
 
-export interface ModelBucketProps {
+export interface PrivateBucketProps {
+  /** What the bucket holds, for the key's description, e.g. 'model weights'. */
+  readonly purpose: string;
   /** Bucket name prefix (a random suffix keeps names globally unique). */
   readonly namePrefix: string;
   /** Refuse to destroy (staging and prod). @default false */
@@ -19,18 +21,18 @@ export interface ModelBucketProps {
 }
 
 /**
- * The bucket model servers load weights from: versioned, SSE-KMS with its own rotating key and
- * bucket keys, public access blocked, ACLs disabled, TLS required.
+ * A private bucket (model weights, vector store snapshots): versioned, SSE-KMS with its own
+ * rotating key and bucket keys, public access blocked, ACLs disabled, TLS required.
  */
-export class ModelBucket extends Construct {
+export class PrivateBucket extends Construct {
   readonly resource: S3Bucket;
   readonly key: KmsKey;
   readonly bucketName: string;
   readonly bucketArn: string;
 
-  constructor(scope: Construct, id: string, props: ModelBucketProps) {
+  constructor(scope: Construct, id: string, props: PrivateBucketProps) {
     super(scope, id);
-    this.key = new KmsKey(this, 'Key', { description: `Model weights (${props.namePrefix})`, enableKeyRotation: true, deletionWindowInDays: 30 });
+    this.key = new KmsKey(this, 'Key', { description: `${props.purpose} (${props.namePrefix})`, enableKeyRotation: true, deletionWindowInDays: 30 });
     this.resource = new S3Bucket(this, 'Resource', {
       bucketPrefix: props.namePrefix,
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
@@ -80,13 +82,22 @@ export class ModelBucket extends Construct {
     });
   }
 
-  /** Read-only access to one model's prefix (what a model server's role gets). */
+  /** Read-only access to one prefix (what a model server's role gets for its model). */
   readStatements(prefix: string): PolicyStatement[] {
     const p = prefix.replace(/^\/+|\/+$/g, '');
     return [
       { Sid: 'ReadModel', Effect: 'Allow', Action: ['s3:GetObject'], Resource: `${this.bucketArn}/${p}/*` },
       { Sid: 'ListModel', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: this.bucketArn, Condition: { StringLike: { 's3:prefix': [`${p}/*`] } } },
       { Sid: 'DecryptModel', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: this.key.arn },
+    ];
+  }
+
+  /** Read and write access to the whole bucket (what a snapshotting service gets). */
+  readWriteStatements(): PolicyStatement[] {
+    return [
+      { Sid: 'ListBucket', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: this.bucketArn },
+      { Sid: 'ReadWriteObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], Resource: `${this.bucketArn}/*` },
+      { Sid: 'UseKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: this.key.arn },
     ];
   }
 }

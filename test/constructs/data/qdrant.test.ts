@@ -1,0 +1,91 @@
+import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
+import { SecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore';
+import { describe, expect, it } from 'vitest';
+import { QdrantAws } from '../../../constructs/data/qdrant-aws';
+import { QDRANT_CHART_VERSION, QDRANT_IMAGE_TAG, QdrantVectorStore } from '../../../constructs/data/qdrant-vector-store';
+import { EncryptedStorageClass } from '../../../constructs/platform/encrypted-storage-class';
+import { EXTERNAL_SECRETS_VERSION, ExternalSecrets } from '../../../constructs/platform/external-secrets';
+import { ALL_RULES } from '../../../policies';
+import { evaluateStack } from '../../../policies/engine/evaluate';
+import { type JsonObject, StackView } from '../../../policies/engine/stack-view';
+import { onlyResource, policyOf, resourcesOf, synthWith, testCluster } from '../../helpers';
+
+describe('QdrantAws', () => {
+  const json = synthWith((scope) => {
+    new QdrantAws(scope, 'Qdrant', { name: 'gpb-t', cluster: testCluster(scope), protect: true });
+  });
+
+  it('generates the API key write-only: never in configuration or state', () => {
+    const version = onlyResource(json, 'aws_secretsmanager_secret_version');
+    expect(version.secret_string).toBeUndefined();
+    expect(version.secret_string_wo).toMatch(/^\$\{ephemeral\.aws_secretsmanager_random_password\.qdrant_api_key_\w+\.random_password\}$/);
+    expect(version.secret_string_wo_version).toBe(1);
+    expect(onlyResource(json, 'aws_secretsmanager_secret')).toMatchObject({ name: 'gpb-t/qdrant/api-key', kms_key_id: expect.stringMatching(/aws_kms_key/), lifecycle: { prevent_destroy: true } });
+  });
+
+  it('lets External Secrets read this one secret and Qdrant write its snapshot bucket', () => {
+    const policies = resourcesOf(json, 'aws_iam_role_policy');
+    const eso = policyOf(policies.find((p) => String(p.role).includes('ExternalSecretsRole'))!).Statement;
+    expect(eso[0]).toMatchObject({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: expect.stringMatching(/aws_secretsmanager_secret\.\w+\.arn/) });
+    const qdrant = policyOf(policies.find((p) => String(p.role).includes('QdrantRole'))!).Statement;
+    expect(qdrant.map((s) => s.Resource).join(' ')).toMatch(/aws_s3_bucket\.Qdrant_Snapshots_\w+\.arn/);
+    expect(resourcesOf(json, 'aws_eks_pod_identity_association').map((a) => `${a.namespace}/${a.service_account}`).sort()).toEqual(['external-secrets/external-secrets', 'gpb-vector/qdrant']);
+  });
+
+  it('passes the policy pack in prod', () => {
+    const findings = evaluateStack(new StackView('t', json as unknown as JsonObject), ALL_RULES, { environment: 't', stage: 'prod' }, []);
+    expect(findings.filter((f) => f.severity === 'error' && !f.address.startsWith('aws_eks_cluster'))).toEqual([]);
+  });
+});
+
+describe('QdrantVectorStore', () => {
+  const store = (replicas: number) => {
+    let s!: QdrantVectorStore;
+    const json = synthWith((scope) => {
+      s = new QdrantVectorStore(scope, 'Qdrant', { apiKeySecretName: 'gpb-t/qdrant/api-key', region: 'us-west-2', snapshotBucket: 'snaps', replicas, storageClassName: 'gpb-gp3-encrypted' });
+    });
+    const release = onlyResource(json, 'helm_release');
+    const manifests = resourcesOf(json, 'kubernetes_manifest').map((m) => m.manifest as { kind: string });
+    return { s, release, values: JSON.parse((release.values as string[])[0]), manifests };
+  };
+
+  it('pins chart and image, and syncs the API key from Secrets Manager', () => {
+    const { release, values, manifests, s } = store(1);
+    expect(release).toMatchObject({ chart: 'qdrant', version: QDRANT_CHART_VERSION, namespace: 'gpb-vector' });
+    expect(values.image.tag).toBe(QDRANT_IMAGE_TAG);
+    const external = manifests.find((m) => m.kind === 'ExternalSecret')!;
+    expect(external).toMatchObject({ spec: { data: [{ secretKey: 'api-key', remoteRef: { key: 'gpb-t/qdrant/api-key' } }] } });
+    expect(() => new ExternalSecret(external as never).validate()).not.toThrow();
+    expect(() => new SecretStore(manifests.find((m) => m.kind === 'SecretStore') as never).validate()).not.toThrow();
+    expect(s.credentials).toEqual({ kind: 'api-key', namespace: 'gpb-vector', secretName: 'qdrant-api-key', key: 'api-key' });
+    expect(s.admission).toEqual({ kind: 'network-policy', namespace: 'gpb-vector' });
+  });
+
+  it('runs one node standalone, and several in distributed mode on different nodes with a PDB', () => {
+    const one = store(1).values;
+    expect(one.config.cluster.enabled).toBe(false);
+    expect(one.affinity).toBeUndefined();
+    const three = store(3).values;
+    expect(three.config.cluster.enabled).toBe(true);
+    expect(three.podDisruptionBudget).toEqual({ enabled: true, maxUnavailable: 1 });
+    expect(three.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('kubernetes.io/hostname');
+  });
+});
+
+describe('platform pieces for Qdrant', () => {
+  it('External Secrets: pinned chart in a default-deny namespace that may reach HTTPS and receive webhook calls', () => {
+    const json = synthWith((scope) => {
+      new ExternalSecrets(scope, 'Eso', { kubernetesVersion: '1.33', vpcCidr: '10.0.0.0/16' });
+    });
+    expect(onlyResource(json, 'helm_release')).toMatchObject({ chart: 'external-secrets', version: EXTERNAL_SECRETS_VERSION, namespace: 'external-secrets' });
+    const names = resourcesOf(json, 'kubernetes_network_policy_v1').map((p) => (p.metadata as { name: string }).name).sort();
+    expect(names).toEqual(['allow-dns', 'allow-egress-https', 'allow-ingress-webhook', 'allow-pod-identity-agent', 'default-deny']);
+  });
+
+  it('the storage class encrypts gp3 and retains volumes when asked', () => {
+    const sc = (retain: boolean) =>
+      onlyResource(synthWith((scope) => new EncryptedStorageClass(scope, 'Sc', { retain })), 'kubernetes_storage_class_v1');
+    expect(sc(true)).toMatchObject({ storage_provisioner: 'ebs.csi.aws.com', reclaim_policy: 'Retain', parameters: { type: 'gp3', encrypted: 'true' } });
+    expect(sc(false).reclaim_policy).toBe('Delete');
+  });
+});
