@@ -51,5 +51,8 @@ export default defineEnvironment({
     vectorStore: { engine: 'qdrant', replicas: 1, storageGiB: 20 },
     cache: { nodeType: 'cache.t4g.small', replicas: 0, snapshotRetentionDays: 1, semanticCache: true, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
   },
+  serving: {
+    models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', minReplicas: 0, maxReplicas: 2 }],
+  },
   budget: { monthlyGpuUsd: 3000 },
 });

@@ -73,5 +73,11 @@ export default defineEnvironment({
     },
     cache: { nodeType: 'cache.r7g.large', replicas: 2, snapshotRetentionDays: 14, semanticCache: true, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
   },
+  serving: {
+    models: [
+      { name: 'llama-8b', pool: 'prod-baseline', parametersBillions: 8, dtype: 'bf16', minReplicas: 2, maxReplicas: 4, critical: true },
+      { name: 'llama-70b', pool: 'prod-multi-gpu', parametersBillions: 70, dtype: 'fp8', gpusPerReplica: 4, minReplicas: 1, maxReplicas: 4, critical: true },
+    ],
+  },
   budget: { monthlyGpuUsd: 65000 },
 });

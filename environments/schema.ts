@@ -4,6 +4,7 @@ import { RULE_IDS } from '../policies';
 import { dataRules, dataSchema } from './data-schema';
 import { gpuRules, gpuSchema } from './gpu-schema';
 import { LAYERS } from './layers';
+import { servingRules, servingSchema } from './serving-schema';
 import {
   cidrContains,
   cidrsOverlap,
@@ -222,6 +223,8 @@ const baseEnvironmentSchema = z.strictObject({
     gpu: gpuSchema.prefault({}),
     /** Model bucket, vector store and cache (docs/data.md). */
     data: dataSchema.prefault({}),
+    /** Models to serve (docs/serving.md). */
+    serving: servingSchema.prefault({}),
     /** GPU budget; required by policy GPB-AI-002 in staging and prod once GPU capacity exists. */
     budget: budgetSchema.optional(),
 });
@@ -315,6 +318,7 @@ function crossFieldRules(env: Unresolved, ctx: Ctx): void {
 
   gpuRules(env.gpu, env.budget?.monthlyGpuUsd, (path, input, message) => issue(ctx, path, input, message));
   dataRules(env.data, env.stage, (path, input, message) => issue(ctx, path, input, message));
+  servingRules(env.serving, env.gpu, (path, input, message) => issue(ctx, path, input, message));
 
   // System node group sizes.
   const ng = cluster.systemNodeGroup;

@@ -44,5 +44,8 @@ export default defineEnvironment({
     vectorStore: { engine: 'opensearch-serverless', standbyReplicas: false, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
     cache: { nodeType: 'cache.t4g.medium', replicas: 1, semanticCache: true, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
   },
+  serving: {
+    models: [{ name: 'llama-8b', pool: 'staging-l40s', parametersBillions: 8, dtype: 'bf16', minReplicas: 1, maxReplicas: 4 }],
+  },
   budget: { monthlyGpuUsd: 12000 },
 });

@@ -6,6 +6,8 @@ import { PrivateBucket } from '../constructs/data/private-bucket';
 import { QdrantAws } from '../constructs/data/qdrant-aws';
 import { OpenSearchVectorStore } from '../constructs/data/opensearch-vector-store';
 import { ValkeyCache } from '../constructs/data/valkey-cache';
+import { PodIdentityRole } from '../constructs/cluster/pod-identity-role';
+import { modelServiceAccount, SERVING_NAMESPACE } from '../constructs/serving/vllm-model';
 import type { IVectorStore } from '../constructs/data/vector-store';
 import type { Network } from '../constructs/network/network';
 import { AwsLayerStack, type LayerStackProps } from './layer-stack';
@@ -26,6 +28,8 @@ export class DataStack extends AwsLayerStack {
   readonly cache?: ValkeyCache;
   /** The AWS side of an in-cluster Qdrant (the store itself lives in the serving layer). */
   readonly qdrant?: QdrantAws;
+  /** Each model server's role: read-only on its own prefix of the model bucket. */
+  readonly modelRoles: ReadonlyMap<string, PodIdentityRole>;
 
   constructor(scope: Construct, props: DataStackProps) {
     super(scope, 'data', props);
@@ -35,6 +39,19 @@ export class DataStack extends AwsLayerStack {
     const common = { vpcId: network.vpcId, subnetIds: network.dataSubnetIds, cluster };
 
     this.modelBucket = new PrivateBucket(this, 'ModelBucket', { purpose: 'Model weights', namePrefix: `${name}-models-`, preventDestroy: protect });
+    this.modelRoles = new Map(
+      env.serving.models.map((m) => [
+        m.name,
+        new PodIdentityRole(this, `ModelRole-${m.name}`, {
+          clusterName: cluster.clusterName,
+          clusterArn: cluster.clusterArn,
+          namespace: SERVING_NAMESPACE,
+          serviceAccount: modelServiceAccount(m.name),
+          workloadKind: 'model-server',
+          statements: this.modelBucket.readStatements(modelPrefix(m.name)),
+        }),
+      ]),
+    );
 
     const vs = env.data.vectorStore;
     if (vs.engine === 'aurora-pgvector') {
@@ -80,3 +97,6 @@ export class DataStack extends AwsLayerStack {
     }
   }
 }
+
+/** Where a model's weights live in the model bucket. */
+export const modelPrefix = (model: string): string => `models/${model}`;

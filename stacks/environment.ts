@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import type { IGpuCapacity } from '../constructs/gpu/gpu-capacity';
 import type { EnvironmentConfig } from '../environments/schema';
 import { ClusterStack } from './cluster-stack';
 import { DataStack } from './data-stack';
@@ -28,9 +29,11 @@ export function buildEnvironment(app: Construct, env: EnvironmentConfig, backend
   const gpu = cluster.karpenter
     ? new GpuStack(app, { env, backend, cluster: cluster.cluster, karpenter: cluster.karpenter, platform })
     : undefined;
-  const serving = data.qdrant
-    ? new ServingStack(app, { env, backend, cluster: cluster.cluster, platform, qdrant: data.qdrant })
-    : undefined;
+  const capacities = new Map<string, IGpuCapacity>([...(gpu?.pools ?? []), ...cluster.gpuNodeGroups]);
+  const serving =
+    data.qdrant || env.serving.models.length > 0
+      ? new ServingStack(app, { env, backend, cluster: cluster.cluster, platform, qdrant: data.qdrant, capacities, modelBucket: data.modelBucket })
+      : undefined;
   return { network, cluster, data, platform, gpu, serving };
 }
 

@@ -1,5 +1,10 @@
 import type { Construct } from 'constructs';
+import type { PrivateBucket } from '../constructs/data/private-bucket';
 import type { QdrantAws } from '../constructs/data/qdrant-aws';
+import type { IGpuCapacity } from '../constructs/gpu/gpu-capacity';
+import { VllmModel } from '../constructs/serving/vllm-model';
+import { weightsGiB } from '../environments/serving-schema';
+import { modelPrefix } from './data-stack';
 import { QdrantVectorStore } from '../constructs/data/qdrant-vector-store';
 import type { IVectorStore } from '../constructs/data/vector-store';
 import { ENCRYPTED_GP3 } from '../constructs/platform/encrypted-storage-class';
@@ -11,14 +16,19 @@ export interface ServingStackProps extends KubernetesLayerStackProps {
   readonly platform: PlatformStack;
   /** The AWS side of Qdrant, when the environment runs it. */
   readonly qdrant?: QdrantAws;
+  /** GPU capacities by name (pools and node groups) models are placed on. */
+  readonly capacities: ReadonlyMap<string, IGpuCapacity>;
+  /** The model bucket (another stack: its name is read through state). */
+  readonly modelBucket: PrivateBucket;
 }
 
 /**
- * Layer 6 (in-cluster): workloads. Today the in-cluster vector store (Qdrant); model servers and
- * the gateway join it with the serving capability.
+ * Layer 6 (in-cluster): workloads: the vLLM model servers, placed on their GPU capacity by
+ * object, and the in-cluster vector store (Qdrant) when chosen.
  */
 export class ServingStack extends KubernetesLayerStack {
   readonly vectorStore?: IVectorStore;
+  readonly models: ReadonlyMap<string, VllmModel>;
 
   constructor(scope: Construct, props: ServingStackProps) {
     super(scope, 'serving', { ...props, helm: true });
@@ -34,5 +44,23 @@ export class ServingStack extends KubernetesLayerStack {
         storageClassName: ENCRYPTED_GP3,
       });
     }
+    this.models = new Map(
+      props.env.serving.models.map((m) => {
+        const pool = props.capacities.get(m.pool);
+        if (!pool) throw new Error(`model '${m.name}': pool '${m.pool}' was validated but not built`);
+        return [
+          m.name,
+          new VllmModel(this, `Model-${m.name}`, {
+            name: m.name,
+            pool,
+            modelUri: `s3://${props.modelBucket.bucketName}/${modelPrefix(m.name)}`,
+            region: props.env.region,
+            gpusPerReplica: m.gpusPerReplica,
+            weightsGiB: weightsGiB(m),
+            replicas: Math.max(1, m.minReplicas),
+          }),
+        ];
+      }),
+    );
   }
 }

@@ -74,6 +74,7 @@ describe('gpu configuration', () => {
         customInstanceTypes: [{ name: 'g7.xlarge', gpuModel: 'NVIDIA Next', gpus: 1, gpuMemoryGiB: 32, vcpus: 4, memoryGiB: 16, onDemandUsdPerHour: 1 }],
         pools: [pool({ instanceTypes: ['g7.xlarge'] })],
       },
+      serving: { models: [] },
       budget: { monthlyGpuUsd: 1460 },
     });
     expect(messages(input)).toEqual([]);
@@ -81,7 +82,7 @@ describe('gpu configuration', () => {
   });
 
   it('counts the discount against the budget', () => {
-    const input = devWith({ gpu: { pools: [pool({ gpuLimit: 10 })], pricing: { discountPercent: 50 } }, budget: { monthlyGpuUsd: 3000 } });
+    const input = devWith({ gpu: { pools: [pool({ gpuLimit: 10 })], pricing: { discountPercent: 50 } }, serving: { models: [] }, budget: { monthlyGpuUsd: 3000 } });
     expect(messages(input)).toEqual([]);
   });
 });
@@ -102,5 +103,48 @@ describe('data configuration', () => {
     const found = data(stage, d).find((m) => m.startsWith(`environment 'dev': ${path}: ${shown} is not allowed: `));
     expect(found, data(stage, d).join('\n')).toBeDefined();
     expect(found).toMatch(reason);
+  });
+});
+
+describe('serving configuration (sizing at synth)', () => {
+  const withModel = (model: Record<string, unknown>, gpu?: unknown) =>
+    messages(
+      devWith({
+        gpu: gpu ?? { pools: [{ name: 'big', instanceTypes: ['g6e.12xlarge', 'p4de.24xlarge'], capacityTypes: ['on-demand'], gpuLimit: 16 }] },
+        serving: { models: [{ name: 'm', pool: 'big', parametersBillions: 70, dtype: 'fp8', gpusPerReplica: 4, maxReplicas: 4, ...model }] },
+        budget: { monthlyGpuUsd: 1_000_000 },
+      }),
+    );
+  const find = (ms: string[], path: string) => ms.find((m) => m.startsWith(`environment 'dev': ${path}: `));
+
+  it('accepts a model that fits', () => {
+    expect(withModel({})).toEqual([]);
+  });
+
+  it('fails when weights and headroom do not fit the GPUs of a replica, naming the numbers', () => {
+    const m = find(withModel({ dtype: 'bf16', gpusPerReplica: 2, maxReplicas: 2 }), 'serving.models[0].gpusPerReplica');
+    expect(m).toMatch(/gives 2 x 48 GiB \(g6e\.12xlarge\), 2 x 80 GiB \(p4de\.24xlarge\), but m needs 169\.5 GiB \(130\.4 GiB of bf16 weights \+ 30% headroom\)/);
+  });
+
+  it('fails when the tensor-parallel size does not divide the GPUs per node', () => {
+    expect(find(withModel({ gpusPerReplica: 3 }), 'serving.models[0].gpusPerReplica')).toMatch(/must divide the GPUs per node .*g6e\.12xlarge has 4, p4de\.24xlarge has 8/);
+  });
+
+  it('fails when the replicas would exceed the pool cap', () => {
+    expect(find(withModel({ maxReplicas: 5 }), 'serving.models[0].maxReplicas')).toMatch(/needs 20 GPUs \(5 x 4\) but pool 'big' is capped at 16/);
+  });
+
+  it('fails when a critical model is placed on spot-only capacity', () => {
+    const gpu = { pools: [{ name: 'big', instanceTypes: ['g6e.12xlarge'], capacityTypes: ['spot'], gpuLimit: 16 }] };
+    expect(find(withModel({ critical: true }, gpu), 'serving.models[0].pool')).toMatch(/is spot-only; critical model 'm' needs on-demand or reserved capacity/);
+  });
+
+  it('fails when the pool does not exist (a renamed pool breaks its models loudly)', () => {
+    expect(find(withModel({ pool: 'gone' }), 'serving.models[0].pool')).toMatch(/must name a GPU pool or node group of this environment \('big'\)/);
+  });
+
+  it('fails when a time-sliced pool would host a multi-GPU replica', () => {
+    const gpu = { pools: [{ name: 'big', instanceTypes: ['g6e.12xlarge'], capacityTypes: ['on-demand'], gpuLimit: 16, sharing: { mode: 'time-slicing', replicas: 2 } }] };
+    expect(find(withModel({}, gpu), 'serving.models[0].gpusPerReplica')).toMatch(/must be 1 on time-sliced pool 'big'/);
   });
 });

@@ -172,6 +172,30 @@ describe('data layer', () => {
   });
 });
 
+describe('serving layer', () => {
+  const deployments = (name: string) =>
+    resourcesOf(SYNTHESIZED[name].serving, 'kubernetes_manifest')
+      .map((m) => m.manifest as { kind: string; metadata: { name: string }; spec: { template: { spec: { nodeSelector: Record<string, string>; containers: { args: string[]; resources: { limits: Record<string, string> } }[] } } } })
+      .filter((m) => m.kind === 'Deployment');
+
+  it('prod serves an 8B model on the baseline node group and a 70B model across 4 GPUs of the multi-GPU pool', () => {
+    const [small, large] = ['model-llama-8b', 'model-llama-70b'].map((n) => deployments('prod').find((d) => d.metadata.name === n)!);
+    expect(small.spec.template.spec.nodeSelector).toEqual({ 'gpb.io/pool': 'prod-baseline' });
+    expect(large.spec.template.spec.nodeSelector).toEqual({ 'karpenter.sh/nodepool': 'prod-multi-gpu' });
+    expect(large.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe('4');
+    expect(large.spec.template.spec.containers[0].args.join(' ')).toMatch(/--model s3:\/\/\$\{data\.terraform_remote_state\.cross-stack-reference-input-prod-data\.outputs\.\S+\}\/models\/llama-70b/);
+  });
+
+  it('gives each model server a read-only role on its own prefix', () => {
+    const policies = resourcesOf(SYNTHESIZED.prod.data, 'aws_iam_role_policy').filter((p) => String(p.role).includes('ModelRole'));
+    expect(policies).toHaveLength(2);
+    for (const p of policies) {
+      const actions = JSON.parse(p.policy as string).Statement.flatMap((st: { Action: string[] }) => st.Action);
+      expect(actions).toEqual(['s3:GetObject', 's3:ListBucket', 'kms:Decrypt']);
+    }
+  });
+});
+
 describe('GPU layer', () => {
   const pools = (name: string) =>
     resourcesOf(SYNTHESIZED[name].gpu, 'kubernetes_manifest')

@@ -6,6 +6,9 @@ import { ExternalSecret } from '@kubernetes-models/external-secrets/external-sec
 import { SecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore';
 import { NodePool } from '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool';
 import { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { Service, ServiceAccount } from 'kubernetes-models/v1';
 import { afterAll, describe, expect, it } from 'vitest';
 import { synthesize } from '../../tools/synthesize';
 import { resourcesOf, type TfJson } from '../helpers';
@@ -17,6 +20,10 @@ const MODELS: Record<string, { new (data: never): { validate(): void } }> = {
   ValidatingAdmissionPolicyBinding,
   ExternalSecret,
   SecretStore,
+  Deployment,
+  Service,
+  ServiceAccount,
+  PodDisruptionBudget,
 };
 
 /**

@@ -1,0 +1,91 @@
+import { run } from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { Service, ServiceAccount } from 'kubernetes-models/v1';
+import { describe, expect, it } from 'vitest';
+import { GpuInstanceType } from '../../../constructs/gpu/gpu-instance-type';
+import { GpuNodePool } from '../../../constructs/gpu/gpu-node-pool';
+import { WORKLOAD_VALIDATIONS, WORKLOAD_VARIABLES } from '../../../constructs/guardrails/workload-admission';
+import { VLLM_IMAGE, VllmModel, type VllmModelProps } from '../../../constructs/serving/vllm-model';
+import { ALL_RULES } from '../../../policies';
+import { evaluateStack } from '../../../policies/engine/evaluate';
+import { type JsonObject, StackView } from '../../../policies/engine/stack-view';
+import { resourcesOf, synthWith } from '../../helpers';
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function model(over: Partial<VllmModelProps> = {}, poolTypes = ['g6e.12xlarge']) {
+  const json = synthWith((scope) => {
+    const pool = new GpuNodePool(scope, 'Pool', {
+      name: 'big',
+      instanceTypes: poolTypes.map((t) => GpuInstanceType.of(t)),
+      capacityTypes: ['on-demand'],
+      gpuLimit: 16,
+      nodeRoleName: 'r',
+      clusterName: 'c',
+      securityGroupId: 'sg-1',
+    });
+    new VllmModel(scope, 'Model', { name: 'llama-70b', pool, modelUri: 's3://models/models/llama-70b', region: 'us-west-2', gpusPerReplica: 4, weightsGiB: 65.2, replicas: 2, ...over });
+  });
+  const manifests = resourcesOf(json, 'kubernetes_manifest').map((m) => m.manifest as Obj);
+  const byKind = (k: string) => manifests.find((m) => m.kind === k)!;
+  return { json, manifests, deployment: byKind('Deployment'), byKind };
+}
+
+const toCel = (v: unknown): unknown =>
+  Array.isArray(v) ? v.map(toCel) : v && typeof v === 'object' ? new Map(Object.entries(v).map(([k, x]) => [k, toCel(x)])) : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v;
+
+describe('VllmModel', () => {
+  it('emits a Deployment, Service, PodDisruptionBudget and ServiceAccount valid against upstream schemas', () => {
+    const { byKind } = model();
+    expect(() => new Deployment(byKind('Deployment') as never).validate()).not.toThrow();
+    expect(() => new Service(byKind('Service') as never).validate()).not.toThrow();
+    expect(() => new PodDisruptionBudget(byKind('PodDisruptionBudget') as never).validate()).not.toThrow();
+    expect(() => new ServiceAccount(byKind('ServiceAccount') as never).validate()).not.toThrow();
+  });
+
+  it('is placed by its pool object: node selector, tolerations, GPU resource in limits', () => {
+    const pod = model().deployment.spec.template.spec;
+    expect(pod.nodeSelector).toEqual({ 'karpenter.sh/nodepool': 'big' });
+    expect(pod.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(pod.containers[0].resources.limits['nvidia.com/gpu']).toBe('4');
+  });
+
+  it('streams pinned weights from S3 with tensor parallelism and a startup budget sized to the weights', () => {
+    const c = model().deployment.spec.template.spec.containers[0];
+    expect(c.image).toBe(VLLM_IMAGE);
+    expect(c.args).toEqual(expect.arrayContaining(['--model', 's3://models/models/llama-70b', '--load-format', 'runai_streamer', '--tensor-parallel-size', '4']));
+    // 65.2 GiB at 0.5 GiB/s + 120 s = 251 s -> 26 checks of 10 s
+    expect(c.startupProbe).toMatchObject({ httpGet: { path: '/health', port: 8000 }, periodSeconds: 10, failureThreshold: 26 });
+    expect(model({ weightsGiB: 15 }).deployment.spec.template.spec.containers[0].startupProbe.failureThreshold).toBe(15);
+  });
+
+  it('sizes CPU and memory from its share of the node and mounts shared memory', () => {
+    const pod = model().deployment.spec.template.spec;
+    // g6e.12xlarge: 4 GPUs, 48 vCPU, 384 GiB; all 4 GPUs -> 75% of the node
+    expect(pod.containers[0].resources.requests).toEqual({ cpu: '36', memory: '288Gi' });
+    expect(pod.volumes).toContainEqual({ name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '16Gi' } });
+  });
+
+  it('runs restricted: non-root, no escalation, all capabilities dropped, RuntimeDefault seccomp', () => {
+    const pod = model().deployment.spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+  });
+
+  it('passes the policy pack and the in-cluster admission policy', () => {
+    const { json, deployment } = model();
+    const findings = evaluateStack(new StackView('t', json as unknown as JsonObject), ALL_RULES, { environment: 't', stage: 'prod', monthlyGpuBudgetUsd: 100_000 }, []);
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const object = toCel({ spec: deployment.spec.template.spec });
+    const variables = new Map<string, unknown>();
+    const bind = () => ({ object, variables }) as never;
+    for (const v of WORKLOAD_VARIABLES) variables.set(v.name, run(v.expression, bind(), { funcs: strings } as never));
+    expect(WORKLOAD_VALIDATIONS.filter((v) => run(v.expression, bind(), { funcs: strings } as never) !== true).map((v) => v.name)).toEqual([]);
+  });
+
+  it('throws when the tensor-parallel size fits no instance type of the pool', () => {
+    expect(() => model({ gpusPerReplica: 3 })).toThrow(/'gpusPerReplica' 3 does not divide the GPUs per node of any instance type of 'big'/);
+  });
+});
