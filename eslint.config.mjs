@@ -8,7 +8,7 @@ const providerRoots = ['@cdktf/provider-aws', '@cdktf/provider-kubernetes', '@cd
 }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdktf.out/**', '.gen/**', 'coverage/**', '**/*.tmp-*/**'] },
+  { ignores: ['node_modules/**', 'cdktf.out/**', '.gen/**', '.build/**', 'coverage/**', '**/*.tmp-*/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

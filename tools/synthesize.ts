@@ -122,7 +122,7 @@ function selectEnvironments(
   const unknown = names.filter((n) => !(n in registry));
   if (unknown.length > 0) {
     throw new BlueprintError(
-      `Unknown environment ${unknown.map((n) => `'${n}'`).join(', ')}; registered environments: ${Object.keys(registry).map((n) => `'${n}'`).join(', ')} (environments/index.ts)`,
+      `Unknown environment ${unknown.map((n) => `'${n}'`).join(', ')}; registered environments: ${Object.keys(registry).map((n) => `'${n}'`).join(', ')} (environments/index.ts and environments/local.ts)`,
     );
   }
   return Object.fromEntries(names.map((n) => [n, registry[n]]));

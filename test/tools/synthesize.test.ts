@@ -89,3 +89,18 @@ describe('command line', () => {
     expect(json.terraform.backend).toHaveProperty('local');
   });
 });
+
+describe('compiled entry points (what npm run synth and npx cdktf synth run)', () => {
+  it('build, synthesize, and fail cleanly on a bad environment name', () => {
+    const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8' });
+    expect(build.status).toBe(0);
+    const outdir = path.join(WORK, 'compiled');
+    const ok = spawnSync(process.execPath, ['.build/tools/synth.js', '--env', 'dev', '--outdir', outdir], { cwd: ROOT, encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/^dev-network {2}\(\d+ resources\)$/m);
+    const bad = spawnSync(process.execPath, ['.build/main.js'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, GPB_ENV: 'nope', CDKTF_OUTDIR: path.join(WORK, 'compiled-bad') } });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("Unknown environment 'nope'");
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+});
