@@ -10,6 +10,8 @@ export const BYTES_PER_PARAMETER = { bf16: 2, fp16: 2, fp8: 1, int8: 1, int4: 0.
 export const modelSchema = z.strictObject({
   /** Served model name (OpenAI `model` field) and Kubernetes name. */
   name: dnsLabel,
+  /** vLLM (LLMs, OpenAI API) or Triton (any framework, model repository in S3). @default 'vllm' */
+  engine: z.enum(['vllm', 'triton']).default('vllm'),
   /** The GPU pool or node group the model runs on. */
   pool: dnsLabel,
   /** Parameters in billions (e.g. 8 for Llama 3.1 8B). */
@@ -27,7 +29,7 @@ export const modelSchema = z.strictObject({
 });
 
 export const servingSchema = z.strictObject({
-  /** Models served by vLLM. @default [] */
+  /** Models to serve. @default [] */
   models: z.array(modelSchema).default([]),
 });
 

@@ -7,7 +7,7 @@ import { QdrantAws } from '../constructs/data/qdrant-aws';
 import { OpenSearchVectorStore } from '../constructs/data/opensearch-vector-store';
 import { ValkeyCache } from '../constructs/data/valkey-cache';
 import { PodIdentityRole } from '../constructs/cluster/pod-identity-role';
-import { modelServiceAccount, SERVING_NAMESPACE } from '../constructs/serving/vllm-model';
+import { modelServiceAccount, SERVING_NAMESPACE } from '../constructs/serving/model-server';
 import type { IVectorStore } from '../constructs/data/vector-store';
 import type { Network } from '../constructs/network/network';
 import { AwsLayerStack, type LayerStackProps } from './layer-stack';

@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import type { PrivateBucket } from '../constructs/data/private-bucket';
 import type { QdrantAws } from '../constructs/data/qdrant-aws';
 import type { IGpuCapacity } from '../constructs/gpu/gpu-capacity';
-import { VllmModel } from '../constructs/serving/vllm-model';
+import { ModelServer } from '../constructs/serving/model-server';
 import { weightsGiB } from '../environments/serving-schema';
 import { modelPrefix } from './data-stack';
 import { QdrantVectorStore } from '../constructs/data/qdrant-vector-store';
@@ -28,7 +28,7 @@ export interface ServingStackProps extends KubernetesLayerStackProps {
  */
 export class ServingStack extends KubernetesLayerStack {
   readonly vectorStore?: IVectorStore;
-  readonly models: ReadonlyMap<string, VllmModel>;
+  readonly models: ReadonlyMap<string, ModelServer>;
 
   constructor(scope: Construct, props: ServingStackProps) {
     super(scope, 'serving', { ...props, helm: true });
@@ -50,8 +50,9 @@ export class ServingStack extends KubernetesLayerStack {
         if (!pool) throw new Error(`model '${m.name}': pool '${m.pool}' was validated but not built`);
         return [
           m.name,
-          new VllmModel(this, `Model-${m.name}`, {
+          new ModelServer(this, `Model-${m.name}`, {
             name: m.name,
+            engine: m.engine,
             pool,
             modelUri: `s3://${props.modelBucket.bucketName}/${modelPrefix(m.name)}`,
             region: props.env.region,

@@ -9,6 +9,8 @@ export const PORTS = {
   modelHttp: 8000,
   /** Triton gRPC. */
   modelGrpc: 8001,
+  /** Triton metrics. */
+  modelMetrics: 8002,
   /** Qdrant REST and gRPC. */
   qdrantHttp: 6333,
   qdrantGrpc: 6334,

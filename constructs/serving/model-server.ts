@@ -6,6 +6,48 @@ import { PORTS } from '../guardrails/ports';
 
 /** Pinned vLLM OpenAI-compatible server image. */
 export const VLLM_IMAGE = 'vllm/vllm-openai:v0.10.1.1';
+/** Pinned NVIDIA Triton Inference Server image. */
+export const TRITON_IMAGE = 'nvcr.io/nvidia/tritonserver:25.08-py3';
+
+export type ModelEngine = 'vllm' | 'triton';
+
+interface EngineSpec {
+  readonly image: string;
+  readonly command?: string[];
+  args(p: { name: string; modelUri: string; tp: number; port: number }): string[];
+  readonly startupPath: string;
+  readonly readyPath: string;
+  readonly livePath: string;
+  readonly ports: readonly { name: string; containerPort: number }[];
+  readonly metricsPort: number;
+}
+
+/** What differs between the engines; everything else (placement, security, probes' budget) is shared. */
+export const ENGINES: Readonly<Record<ModelEngine, EngineSpec>> = {
+  vllm: {
+    image: VLLM_IMAGE,
+    args: (p) => ['--model', p.modelUri, '--load-format', 'runai_streamer', '--served-model-name', p.name, '--tensor-parallel-size', String(p.tp), '--port', String(p.port)],
+    startupPath: '/health',
+    readyPath: '/health',
+    livePath: '/health',
+    ports: [{ name: 'http', containerPort: PORTS.modelHttp }],
+    metricsPort: PORTS.modelHttp,
+  },
+  triton: {
+    image: TRITON_IMAGE,
+    command: ['tritonserver'],
+    args: (p) => [`--model-repository=${p.modelUri}`, `--http-port=${p.port}`, `--grpc-port=${PORTS.modelGrpc}`, `--metrics-port=${PORTS.modelMetrics}`, '--strict-readiness=true'],
+    startupPath: '/v2/health/ready',
+    readyPath: '/v2/health/ready',
+    livePath: '/v2/health/live',
+    ports: [
+      { name: 'http', containerPort: PORTS.modelHttp },
+      { name: 'grpc', containerPort: PORTS.modelGrpc },
+      { name: 'metrics', containerPort: PORTS.modelMetrics },
+    ],
+    metricsPort: PORTS.modelMetrics,
+  },
+};
 /** Where model servers run (the platform layer's namespace). */
 export const SERVING_NAMESPACE = 'gpb-serving';
 /** Assumed streaming rate of weights from S3 (Run:ai model streamer), for the startup budget. */
@@ -14,11 +56,13 @@ const STREAM_GIB_PER_SECOND = 0.5;
 /** The service account a model's server runs as (its Pod Identity role trusts this name). */
 export const modelServiceAccount = (model: string): string => `model-${model}`;
 
-export interface VllmModelProps {
+export interface ModelServerProps {
   readonly name: string;
+  /** @default 'vllm' */
+  readonly engine?: ModelEngine;
   /** Where it runs: node selector, tolerations and GPU resource name come from here. */
   readonly pool: IGpuCapacity;
-  /** `s3://bucket/prefix` the weights stream from. */
+  /** `s3://bucket/prefix`: vLLM streams the weights from it, Triton reads its model repository there. */
   readonly modelUri: string;
   readonly region: string;
   /** Tensor-parallel size. @default 1 */
@@ -30,23 +74,25 @@ export interface VllmModelProps {
 }
 
 /**
- * A vLLM model server: a Deployment placed on its GPU capacity through the capacity object,
- * GPUs in limits, weights streamed from S3 with its own read-only Pod Identity role, a
- * shared-memory volume for tensor parallelism, startup probe sized for the model's load time,
- * restricted security context, topology spread across zones, a PodDisruptionBudget, a Service.
+ * A model server (vLLM or Triton): a Deployment placed on its GPU capacity through the capacity
+ * object, GPUs in limits, weights or the model repository read from S3 with its own read-only
+ * Pod Identity role, a shared-memory volume, a startup probe sized for the model's load time,
+ * restricted security context, topology spread across zones, metrics annotated for scraping, a
+ * PodDisruptionBudget and a Service.
  */
-export class VllmModel extends Construct {
+export class ModelServer extends Construct {
   /** The Deployment. */
   readonly resource: Manifest;
   readonly serviceName: string;
   readonly port = PORTS.modelHttp;
 
-  constructor(scope: Construct, id: string, props: VllmModelProps) {
+  constructor(scope: Construct, id: string, props: ModelServerProps) {
     super(scope, id);
     const tp = props.gpusPerReplica ?? 1;
+    const engine = ENGINES[props.engine ?? 'vllm'];
     const fits = props.pool.instanceTypes.filter((t) => t.gpus >= tp && t.gpus % tp === 0);
     if (fits.length === 0) {
-      throw new BlueprintError(`VllmModel '${props.name}': 'gpusPerReplica' ${show(tp)} does not divide the GPUs per node of any instance type of '${props.pool.name}'`);
+      throw new BlueprintError(`ModelServer '${props.name}': 'gpusPerReplica' ${show(tp)} does not divide the GPUs per node of any instance type of '${props.pool.name}'`);
     }
     // Ask for the share of the smallest fitting node the replica's GPUs stand for (75%, leaving room for daemons).
     const node = fits.reduce((a, b) => (b.gpus * 1000 + b.vcpus < a.gpus * 1000 + a.vcpus ? b : a));
@@ -54,7 +100,7 @@ export class VllmModel extends Construct {
     const cpu = Math.max(1, Math.floor(node.vcpus * share * 0.75));
     const memoryGiB = Math.max(8, Math.floor(node.memoryGiB * share * 0.75));
     const startupSeconds = Math.ceil(props.weightsGiB / STREAM_GIB_PER_SECOND) + 120;
-    const labels = { 'app.kubernetes.io/name': 'vllm', 'app.kubernetes.io/instance': props.name, 'gpb.io/model': props.name };
+    const labels = { 'app.kubernetes.io/name': props.engine ?? 'vllm', 'app.kubernetes.io/instance': props.name, 'gpb.io/model': props.name };
     const sa = modelServiceAccount(props.name);
     this.serviceName = `model-${props.name}`;
     const meta = (name: string) => ({ name, namespace: SERVING_NAMESPACE, labels: { ...labels, 'app.kubernetes.io/managed-by': 'gpu-platform-blueprint' } });
@@ -71,7 +117,10 @@ export class VllmModel extends Construct {
           selector: { matchLabels: labels },
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
           template: {
-            metadata: { labels },
+            metadata: {
+              labels,
+              annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(engine.metricsPort), 'prometheus.io/path': '/metrics' },
+            },
             spec: {
               serviceAccountName: sa,
               nodeSelector: { ...props.pool.nodeSelector },
@@ -81,29 +130,24 @@ export class VllmModel extends Construct {
               terminationGracePeriodSeconds: 60,
               containers: [
                 {
-                  name: 'vllm',
-                  image: VLLM_IMAGE,
-                  args: [
-                    '--model', props.modelUri,
-                    '--load-format', 'runai_streamer',
-                    '--served-model-name', props.name,
-                    '--tensor-parallel-size', String(tp),
-                    '--port', String(this.port),
-                  ],
+                  name: 'server',
+                  image: engine.image,
+                  ...(engine.command ? { command: engine.command } : {}),
+                  args: engine.args({ name: props.name, modelUri: props.modelUri, tp, port: this.port }),
                   env: [
                     { name: 'AWS_REGION', value: props.region },
                     { name: 'HOME', value: '/tmp' },
                     { name: 'HF_HOME', value: '/tmp/hf' },
                   ],
-                  ports: [{ name: 'http', containerPort: this.port }],
+                  ports: engine.ports.map((p) => ({ ...p })),
                   resources: {
                     requests: { cpu: String(cpu), memory: `${memoryGiB}Gi` },
                     limits: { memory: `${memoryGiB}Gi`, [props.pool.gpuResourceName]: String(tp) },
                   },
                   securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-                  startupProbe: probe('/health', { failureThreshold: Math.ceil(startupSeconds / 10) }),
-                  readinessProbe: probe('/health', { failureThreshold: 3 }),
-                  livenessProbe: probe('/health', { failureThreshold: 6 }),
+                  startupProbe: probe(engine.startupPath, { failureThreshold: Math.ceil(startupSeconds / 10) }),
+                  readinessProbe: probe(engine.readyPath, { failureThreshold: 3 }),
+                  livenessProbe: probe(engine.livePath, { failureThreshold: 6 }),
                   volumeMounts: [
                     { name: 'shm', mountPath: '/dev/shm' },
                     { name: 'tmp', mountPath: '/tmp' },
@@ -125,7 +169,7 @@ export class VllmModel extends Construct {
         apiVersion: 'v1',
         kind: 'Service',
         metadata: meta(this.serviceName),
-        spec: { selector: labels, ports: [{ name: 'http', port: this.port, targetPort: this.port }] },
+        spec: { selector: labels, ports: engine.ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.containerPort })) },
       },
     });
     new Manifest(this, 'Disruption', {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { GpuInstanceType } from '../../../constructs/gpu/gpu-instance-type';
 import { GpuNodePool } from '../../../constructs/gpu/gpu-node-pool';
 import { WORKLOAD_VALIDATIONS, WORKLOAD_VARIABLES } from '../../../constructs/guardrails/workload-admission';
-import { VLLM_IMAGE, VllmModel, type VllmModelProps } from '../../../constructs/serving/vllm-model';
+import { ModelServer, type ModelServerProps, TRITON_IMAGE, VLLM_IMAGE } from '../../../constructs/serving/model-server';
 import { ALL_RULES } from '../../../policies';
 import { evaluateStack } from '../../../policies/engine/evaluate';
 import { type JsonObject, StackView } from '../../../policies/engine/stack-view';
@@ -15,7 +15,7 @@ import { resourcesOf, synthWith } from '../../helpers';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function model(over: Partial<VllmModelProps> = {}, poolTypes = ['g6e.12xlarge']) {
+function model(over: Partial<ModelServerProps> = {}, poolTypes = ['g6e.12xlarge']) {
   const json = synthWith((scope) => {
     const pool = new GpuNodePool(scope, 'Pool', {
       name: 'big',
@@ -26,7 +26,7 @@ function model(over: Partial<VllmModelProps> = {}, poolTypes = ['g6e.12xlarge'])
       clusterName: 'c',
       securityGroupId: 'sg-1',
     });
-    new VllmModel(scope, 'Model', { name: 'llama-70b', pool, modelUri: 's3://models/models/llama-70b', region: 'us-west-2', gpusPerReplica: 4, weightsGiB: 65.2, replicas: 2, ...over });
+    new ModelServer(scope, 'Model', { name: 'llama-70b', pool, modelUri: 's3://models/models/llama-70b', region: 'us-west-2', gpusPerReplica: 4, weightsGiB: 65.2, replicas: 2, ...over });
   });
   const manifests = resourcesOf(json, 'kubernetes_manifest').map((m) => m.manifest as Obj);
   const byKind = (k: string) => manifests.find((m) => m.kind === k)!;
@@ -36,7 +36,7 @@ function model(over: Partial<VllmModelProps> = {}, poolTypes = ['g6e.12xlarge'])
 const toCel = (v: unknown): unknown =>
   Array.isArray(v) ? v.map(toCel) : v && typeof v === 'object' ? new Map(Object.entries(v).map(([k, x]) => [k, toCel(x)])) : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v;
 
-describe('VllmModel', () => {
+describe('ModelServer', () => {
   it('emits a Deployment, Service, PodDisruptionBudget and ServiceAccount valid against upstream schemas', () => {
     const { byKind } = model();
     expect(() => new Deployment(byKind('Deployment') as never).validate()).not.toThrow();
@@ -85,7 +85,22 @@ describe('VllmModel', () => {
     expect(WORKLOAD_VALIDATIONS.filter((v) => run(v.expression, bind(), { funcs: strings } as never) !== true).map((v) => v.name)).toEqual([]);
   });
 
+  it('runs Triton from its S3 model repository with HTTP, gRPC and metrics ports', () => {
+    const { deployment, byKind } = model({ engine: 'triton', gpusPerReplica: 1 });
+    const pod = deployment.spec.template.spec;
+    expect(pod.containers[0]).toMatchObject({ image: TRITON_IMAGE, command: ['tritonserver'] });
+    expect(pod.containers[0].args).toContain('--model-repository=s3://models/models/llama-70b');
+    expect(pod.containers[0].readinessProbe.httpGet.path).toBe('/v2/health/ready');
+    expect(byKind('Service').spec.ports.map((p: Obj) => p.port)).toEqual([8000, 8001, 8002]);
+    expect(deployment.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8002' });
+    expect(() => new Deployment(deployment as never).validate()).not.toThrow();
+  });
+
+  it('annotates vLLM metrics on its HTTP port', () => {
+    expect(model().deployment.spec.template.metadata.annotations['prometheus.io/port']).toBe('8000');
+  });
+
   it('throws when the tensor-parallel size fits no instance type of the pool', () => {
-    expect(() => model({ gpusPerReplica: 3 })).toThrow(/'gpusPerReplica' 3 does not divide the GPUs per node of any instance type of 'big'/);
+    expect(() => model({ gpusPerReplica: 3 })).toThrow(/ModelServer 'llama-70b': 'gpusPerReplica' 3 does not divide the GPUs per node of any instance type of 'big'/);
   });
 });
