@@ -9,6 +9,7 @@ import type { EnvironmentInput } from '../environments/schema';
 import { validateEnvironments } from '../environments/validate';
 import { blocking, formatFinding } from '../policies/engine/evaluate';
 import { PolicyGate, type PolicyReport } from '../policies/engine/gate';
+import type { JsonObject } from '../policies/engine/stack-view';
 import { summarize } from '../policies/reports/json-report';
 import { REPORT_FILES, writeReports } from '../policies/reports/write-reports';
 import { buildEnvironment, stacksInOrder } from '../stacks/environment';
@@ -91,11 +92,14 @@ export function synthesize(options: SynthOptions): SynthResult {
     gate.mode = 'collect';
     const built = configs.map((env) => ({ env, stacks: stacksInOrder(buildEnvironment(app, env, backend)) }));
     app.synth();
-    for (const { stacks: layerStacks } of built) {
-      for (const s of layerStacks) {
-        gate.evaluateSynthesized(s.node.id, JSON.parse(readFileSync(path.join(staging, 'stacks', s.node.id, 'cdk.tf.json'), 'utf8')));
-      }
-    }
+    // Each stack's JSON is read once: the policy gate and the resource table both use it.
+    const written = built.flatMap(({ env, stacks: layerStacks }) =>
+      layerStacks.map((s) => {
+        const json = JSON.parse(readFileSync(path.join(staging, 'stacks', s.node.id, 'cdk.tf.json'), 'utf8')) as JsonObject;
+        gate.evaluateSynthesized(s.node.id, json);
+        return { id: s.node.id, environment: env.name, layer: s.layer, json };
+      }),
+    );
     const policy = gate.report();
     writeReports(policy, staging, path.relative(process.cwd(), outdir) || '.');
     const gpu = configs.map((env) => ({ environment: env.name, budgetUsd: env.budget?.monthlyGpuUsd, ...environmentGpuCost(env.gpu) }));
@@ -103,9 +107,7 @@ export function synthesize(options: SynthOptions): SynthResult {
     writeFileSync(path.join(staging, GPU_SUMMARY_FILE), `${JSON.stringify(gpu, null, 2)}\n`);
     rmSync(outdir, { recursive: true, force: true });
     renameSync(staging, outdir);
-    const stacks = built.flatMap(({ env, stacks: layerStacks }) =>
-      layerStacks.map((s) => describeStack(outdir, s.node.id, env.name, s.layer)),
-    );
+    const stacks = written.map((w) => describeStack(outdir, w.id, w.environment, w.layer, w.json));
     const result = { outdir, stacks, policy, gpu };
     if (blocking(policy.findings).length > 0) throw new PolicyError(result);
     return result;
@@ -128,14 +130,11 @@ function selectEnvironments(
   return Object.fromEntries(names.map((n) => [n, registry[n]]));
 }
 
-function describeStack(outdir: string, id: string, environment: string, layer: Layer): SynthesizedStack {
+function describeStack(outdir: string, id: string, environment: string, layer: Layer, json: JsonObject): SynthesizedStack {
   const dir = path.join(outdir, 'stacks', id);
-  const json = JSON.parse(readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as {
-    resource?: Record<string, Record<string, unknown>>;
-  };
   const resourcesByType: Record<string, number> = {};
   let resourceCount = 0;
-  for (const [type, instances] of Object.entries(json.resource ?? {})) {
+  for (const [type, instances] of Object.entries((json.resource ?? {}) as Record<string, Record<string, unknown>>)) {
     resourcesByType[type] = Object.keys(instances).length;
     resourceCount += resourcesByType[type];
   }
