@@ -54,5 +54,11 @@ export default defineEnvironment({
   serving: {
     models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', minReplicas: 0, maxReplicas: 2 }],
   },
+  observability: {
+    // Every trace while developing; short retention; no one paged.
+    traces: { exporter: 'xray', samplingPercent: 100 },
+    logs: { retentionDays: 14 },
+    slo: { ttftP95Seconds: 5, e2eP95Seconds: 60 },
+  },
   budget: { monthlyGpuUsd: 3000 },
 });

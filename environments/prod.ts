@@ -79,5 +79,12 @@ export default defineEnvironment({
       { name: 'llama-70b', pool: 'prod-multi-gpu', parametersBillions: 70, dtype: 'fp8', gpusPerReplica: 4, minReplicas: 1, maxReplicas: 4, critical: true },
     ],
   },
+  observability: {
+    scrapeIntervalSeconds: 15,
+    traces: { exporter: 'xray', samplingPercent: 5 },
+    logs: { retentionDays: 365 },
+    alerts: { emails: ['ml-platform-oncall@example.com'] },
+    slo: { ttftP95Seconds: 1.5, e2eP95Seconds: 30, errorRatePercent: 0.5 },
+  },
   budget: { monthlyGpuUsd: 65000 },
 });

@@ -4,6 +4,8 @@ import { RULE_IDS } from '../policies';
 import { dataRules, dataSchema } from './data-schema';
 import { gpuRules, gpuSchema } from './gpu-schema';
 import { LAYERS } from './layers';
+import { logRetentionDays } from './log-retention';
+import { observabilityRules, observabilitySchema } from './observability-schema';
 import { servingRules, servingSchema } from './serving-schema';
 import {
   cidrContains,
@@ -57,17 +59,6 @@ export const INTERFACE_ENDPOINT_SERVICES = [
 
 /** What nodes need to join the cluster and pull images when private subnets have no NAT. */
 export const ENDPOINTS_REQUIRED_WITHOUT_NAT = ['ecr.api', 'ecr.dkr', 'sts', 'eks-auth', 'ec2'] as const;
-
-/** Retention values CloudWatch Logs accepts. */
-const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-  3288, 3653,
-] as const;
-const logRetentionDays = z
-  .number()
-  .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
-    message: `must be one of the CloudWatch Logs retention values: ${LOG_RETENTION_DAYS.join(', ')}`,
-  });
 
 const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
 
@@ -225,6 +216,8 @@ const baseEnvironmentSchema = z.strictObject({
     data: dataSchema.prefault({}),
     /** Models to serve (docs/serving.md). */
     serving: servingSchema.prefault({}),
+    /** Metrics, logs, traces, alerts and SLOs (docs/observability.md). */
+    observability: observabilitySchema.prefault({}),
     /** GPU budget; required by policy GPB-AI-002 in staging and prod once GPU capacity exists. */
     budget: budgetSchema.optional(),
 });
@@ -319,6 +312,7 @@ function crossFieldRules(env: Unresolved, ctx: Ctx): void {
   gpuRules(env.gpu, env.budget?.monthlyGpuUsd, (path, input, message) => issue(ctx, path, input, message));
   dataRules(env.data, env.stage, (path, input, message) => issue(ctx, path, input, message));
   servingRules(env.serving, env.gpu, (path, input, message) => issue(ctx, path, input, message));
+  observabilityRules(env.observability, env.stage, (path, input, message) => issue(ctx, path, input, message));
 
   // System node group sizes.
   const ng = cluster.systemNodeGroup;

@@ -47,5 +47,11 @@ export default defineEnvironment({
   serving: {
     models: [{ name: 'llama-8b', pool: 'staging-l40s', parametersBillions: 8, dtype: 'bf16', minReplicas: 1, maxReplicas: 4 }],
   },
+  observability: {
+    traces: { exporter: 'xray', samplingPercent: 25 },
+    logs: { retentionDays: 30 },
+    alerts: { emails: ['ml-platform-staging@example.com'] },
+    slo: { ttftP95Seconds: 3, e2eP95Seconds: 45 },
+  },
   budget: { monthlyGpuUsd: 12000 },
 });

@@ -10,7 +10,10 @@ import { PodIdentityRole } from '../constructs/cluster/pod-identity-role';
 import { modelServiceAccount, SERVING_NAMESPACE } from '../constructs/serving/model-server';
 import type { IVectorStore } from '../constructs/data/vector-store';
 import type { Network } from '../constructs/network/network';
+import { ruleGroups } from '../constructs/telemetry/alert-rules';
+import { TelemetryAws } from '../constructs/telemetry/telemetry-aws';
 import { AwsLayerStack, type LayerStackProps } from './layer-stack';
+import { expectedMetricSources } from './telemetry-sources';
 
 export interface DataStackProps extends LayerStackProps {
   readonly network: Network;
@@ -19,7 +22,8 @@ export interface DataStackProps extends LayerStackProps {
 
 /**
  * Layer 3 (AWS): the model bucket, the vector store the environment chose and the Valkey cache,
- * in the data subnets, admitting only the cluster. Stateful resources in staging and prod are
+ * in the data subnets, admitting only the cluster; the Prometheus workspace with its alert rules,
+ * the alert topic and the workload log group (docs/observability.md). Stateful resources in staging and prod are
  * protected from deletion (deletion protection, final snapshots, prevent_destroy).
  */
 export class DataStack extends AwsLayerStack {
@@ -28,6 +32,8 @@ export class DataStack extends AwsLayerStack {
   readonly cache?: ValkeyCache;
   /** The AWS side of an in-cluster Qdrant (the store itself lives in the serving layer). */
   readonly qdrant?: QdrantAws;
+  /** Prometheus workspace, alerting, log groups and the collector's role. */
+  readonly telemetry: TelemetryAws;
   /** Each model server's role: read-only on its own prefix of the model bucket. */
   readonly modelRoles: ReadonlyMap<string, PodIdentityRole>;
 
@@ -78,6 +84,18 @@ export class DataStack extends AwsLayerStack {
         clients: vs.clients,
       });
     }
+
+    const obs = env.observability;
+    this.telemetry = new TelemetryAws(this, 'Telemetry', {
+      name,
+      region: env.region,
+      cluster,
+      ruleGroups: ruleGroups(obs.slo, expectedMetricSources(env)),
+      alertEmails: obs.alerts.emails,
+      logRetentionDays: obs.logs.retentionDays,
+      xray: obs.traces.exporter === 'xray',
+      kmsDeletionWindowDays: env.cluster.kmsDeletionWindowDays,
+    });
 
     if (env.data.cache) {
       const logsKey = new LogsKmsKey(this, 'LogsKey', { alias: `gpb/${env.name}/data-logs`, region: env.region });

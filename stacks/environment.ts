@@ -25,7 +25,7 @@ export function buildEnvironment(app: Construct, env: EnvironmentConfig, backend
   const network = new NetworkStack(app, { env, backend });
   const cluster = new ClusterStack(app, { env, backend, network: network.network });
   const data = new DataStack(app, { env, backend, network: network.network, cluster: cluster.cluster });
-  const platform = new PlatformStack(app, { env, backend, cluster: cluster.cluster, network: network.network, karpenter: cluster.karpenter });
+  const platform = new PlatformStack(app, { env, backend, cluster: cluster.cluster, network: network.network, karpenter: cluster.karpenter, telemetry: data.telemetry });
   const gpu = cluster.karpenter
     ? new GpuStack(app, { env, backend, cluster: cluster.cluster, karpenter: cluster.karpenter, platform })
     : undefined;

@@ -9,13 +9,22 @@ import { ExternalSecrets } from '../constructs/platform/external-secrets';
 import { PORTS, tcp } from '../constructs/guardrails/ports';
 import { WorkloadAdmission } from '../constructs/guardrails/workload-admission';
 import { WorkloadNamespace } from '../constructs/guardrails/workload-namespace';
+import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
+import { escapeTerraformTemplates } from '../constructs/core/terraform-escape';
+import { dashboardsFor, grafanaJson } from '../constructs/telemetry/dashboards';
+import { OTLP_PORTS, OtelCollector, TELEMETRY_NAMESPACE } from '../constructs/telemetry/otel-collector';
+import type { TelemetryAws } from '../constructs/telemetry/telemetry-aws';
+import { DCGM_EXPORTER, GPU_OPERATOR_NAMESPACE } from '../constructs/gpu/nvidia-gpu-operator';
 import { KubernetesLayerStack, type KubernetesLayerStackProps } from './kubernetes-layer-stack';
+import { expectedMetricSources } from './telemetry-sources';
 
 export interface PlatformStackProps extends KubernetesLayerStackProps {
   /** The environment's network: data subnet CIDRs bound the data-layer egress. */
   readonly network: Network;
   /** Karpenter's AWS side, when the environment has GPU pools. */
   readonly karpenter?: KarpenterAws;
+  /** The Prometheus workspace and log group the collectors export to (data layer). */
+  readonly telemetry: TelemetryAws;
 }
 
 /**
@@ -26,13 +35,18 @@ export interface PlatformStackProps extends KubernetesLayerStackProps {
  *   VPC clients -> gateway:4000 -> model servers:8000/8001
  *   gateway, model servers -> vector store:6333/6334, data subnets:6379/5432
  *   model servers, vector store, gateway -> HTTPS (S3 weights and snapshots, AWS APIs)
+ *   workloads -> collector gateway:4317/4318 (OTLP); collector -> metrics ports, kubelet, HTTPS
  *
- * and a ValidatingAdmissionPolicy enforcing the GPU workload rules at admission.
+ * and a ValidatingAdmissionPolicy enforcing the GPU workload rules at admission. Also the
+ * OpenTelemetry collectors (docs/observability.md) and the GPU and autoscaling controllers.
  */
 export class PlatformStack extends KubernetesLayerStack {
   readonly gateway: WorkloadNamespace;
   readonly serving: WorkloadNamespace;
   readonly vectorStore: WorkloadNamespace;
+  readonly telemetry: WorkloadNamespace;
+  /** Scrapes and forwards metrics, logs and traces; other layers register scrape targets on it. */
+  readonly collector: OtelCollector;
   readonly admission: WorkloadAdmission;
   readonly karpenter?: KarpenterController;
   readonly gpuOperator?: NvidiaGpuOperator;
@@ -42,7 +56,7 @@ export class PlatformStack extends KubernetesLayerStack {
 
   constructor(scope: Construct, props: PlatformStackProps) {
     const qdrant = props.env.data.vectorStore.engine === 'qdrant';
-    super(scope, 'platform', { ...props, helm: qdrant || props.env.gpu.pools.length + props.env.gpu.nodeGroups.length > 0 });
+    super(scope, 'platform', { ...props, helm: true });
     const { env, network } = props;
     const version = env.cluster.kubernetesVersion;
     const ns = (id: string, name: string) => new WorkloadNamespace(this, id, { name, kubernetesVersion: version });
@@ -50,6 +64,10 @@ export class PlatformStack extends KubernetesLayerStack {
     this.gateway = ns('GatewayNamespace', 'gpb-gateway');
     this.serving = ns('ServingNamespace', 'gpb-serving');
     this.vectorStore = ns('VectorStoreNamespace', 'gpb-vector');
+
+    // The agent reads container logs from the node (hostPath): privileged by necessity; audit
+    // and warn stay at restricted so anything else that would need it shows up.
+    this.telemetry = new WorkloadNamespace(this, 'TelemetryNamespace', { name: TELEMETRY_NAMESPACE, kubernetesVersion: version, podSecurity: 'privileged' });
 
     this.gateway.allowIngressFromCidrs('Vpc', [network.cidr], tcp(PORTS.gateway));
     this.serving.allowFrom(this.gateway, tcp(PORTS.modelHttp, PORTS.modelGrpc));
@@ -61,6 +79,38 @@ export class PlatformStack extends KubernetesLayerStack {
     // S3 (weights, snapshots) and AWS APIs answer on public addresses or interface endpoints.
     for (const client of [this.gateway, this.serving, this.vectorStore]) {
       client.allowEgressTo('Https', ['0.0.0.0/0'], tcp(PORTS.https));
+    }
+
+    // Telemetry: workloads send OTLP to the collector gateway; agents forward to it; agents
+    // scrape the metrics ports and, inside the VPC, kubelets (10250), the DCGM exporter and
+    // Karpenter (host or system namespaces without policies of their own).
+    for (const app of [this.gateway, this.serving, this.vectorStore]) this.telemetry.allowFrom(app, tcp(OTLP_PORTS.grpc, OTLP_PORTS.http));
+    this.telemetry.allowFrom(this.telemetry, tcp(OTLP_PORTS.agents));
+    this.serving.allowFrom(this.telemetry, tcp(PORTS.modelHttp, PORTS.modelMetrics));
+    this.gateway.allowFrom(this.telemetry, tcp(PORTS.gateway));
+    this.telemetry.allowEgressTo('ClusterMetrics', [network.cidr], tcp(10250, DCGM_EXPORTER.port, 8080));
+    this.telemetry.allowEgressTo('Https', ['0.0.0.0/0'], tcp(PORTS.https));
+
+    const obs = env.observability;
+    this.collector = new OtelCollector(this, 'Collector', {
+      clusterName: env.cluster.name,
+      environment: env.name,
+      region: env.region,
+      remoteWriteUrl: props.telemetry.remoteWriteUrl,
+      logGroupName: props.telemetry.workloadLogGroupName,
+      traces: obs.traces,
+      scrapeIntervalSeconds: obs.scrapeIntervalSeconds,
+      gatewayReplicas: env.stage === 'dev' ? 1 : 2,
+      logNamespaces: [this.gateway.name, this.serving.name, this.vectorStore.name, GPU_OPERATOR_NAMESPACE, props.karpenter?.namespace ?? 'kube-system'],
+      dependsOn: [this.telemetry.resource],
+    });
+    // Dashboards for Grafana's sidecar (label grafana_dashboard) and for import.
+    for (const d of dashboardsFor(expectedMetricSources(env))) {
+      new ConfigMapV1(this, `Dashboard-${d.uid}`, {
+        metadata: { name: d.uid, namespace: TELEMETRY_NAMESPACE, labels: { grafana_dashboard: '1', 'app.kubernetes.io/managed-by': 'gpu-platform-blueprint' } },
+        data: { [`${d.uid}.json`]: escapeTerraformTemplates(JSON.stringify(grafanaJson(d), null, 2)) },
+        dependsOn: [this.telemetry.resource],
+      });
     }
 
     if (qdrant) {
@@ -77,6 +127,7 @@ export class PlatformStack extends KubernetesLayerStack {
         clusterName: env.cluster.name,
         interruptionQueueName: props.karpenter.queueName,
         namespace: props.karpenter.namespace,
+        metrics: this.collector,
       });
     }
     if (pools.length + nodeGroups.length > 0) {
@@ -85,6 +136,7 @@ export class PlatformStack extends KubernetesLayerStack {
           p.amiFamily === 'al2023' && p.sharing.mode === 'time-slicing' ? [{ pool: p.name, timeSlicingReplicas: p.sharing.replicas }] : [],
         ),
         mig: pools.some((p) => p.sharing.mode === 'mig'),
+        metrics: this.collector,
       });
     }
     if (pools.some((p) => p.efa)) new EfaDevicePlugin(this, 'EfaDevicePlugin');

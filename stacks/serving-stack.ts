@@ -59,6 +59,7 @@ export class ServingStack extends KubernetesLayerStack {
             gpusPerReplica: m.gpusPerReplica,
             weightsGiB: weightsGiB(m),
             replicas: Math.max(1, m.minReplicas),
+            metrics: props.platform.collector,
           }),
         ];
       }),

@@ -12,11 +12,15 @@ import { PolicyGate, type PolicyReport } from '../policies/engine/gate';
 import type { JsonObject } from '../policies/engine/stack-view';
 import { summarize } from '../policies/reports/json-report';
 import { REPORT_FILES, writeReports } from '../policies/reports/write-reports';
+import { dashboardsFor, grafanaJson } from '../constructs/telemetry/dashboards';
+import { expectedMetricSources } from '../stacks/telemetry-sources';
 import { buildEnvironment, stacksInOrder } from '../stacks/environment';
 import type { BackendMode, Layer } from '../stacks/layer-stack';
 
 /** GPU capacity and cost per environment, beside the stacks (read by `npm run review`). */
 export const GPU_SUMMARY_FILE = 'gpu/summary.json';
+/** Grafana dashboards per environment, for import (docs/observability.md). */
+export const DASHBOARDS_DIR = 'dashboards';
 
 export interface SynthOptions {
   /** Output directory (cdktf.out); replaced only when synthesis succeeds. */
@@ -105,6 +109,11 @@ export function synthesize(options: SynthOptions): SynthResult {
     const gpu = configs.map((env) => ({ environment: env.name, budgetUsd: env.budget?.monthlyGpuUsd, ...environmentGpuCost(env.gpu) }));
     mkdirSync(path.join(staging, 'gpu'), { recursive: true });
     writeFileSync(path.join(staging, GPU_SUMMARY_FILE), `${JSON.stringify(gpu, null, 2)}\n`);
+    for (const env of configs) {
+      const dir = path.join(staging, DASHBOARDS_DIR, env.name);
+      mkdirSync(dir, { recursive: true });
+      for (const d of dashboardsFor(expectedMetricSources(env))) writeFileSync(path.join(dir, `${d.uid}.json`), `${JSON.stringify(grafanaJson(d), null, 2)}\n`);
+    }
     rmSync(outdir, { recursive: true, force: true });
     renameSync(staging, outdir);
     const stacks = written.map((w) => describeStack(outdir, w.id, w.environment, w.layer, w.json));

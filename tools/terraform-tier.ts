@@ -3,6 +3,10 @@
  *
  * 1. Synthesizes every registered environment as users deploy it (S3 backend) and runs
  *    `terraform init -backend=false` and `terraform validate` on every AWS-only stack.
+ *    In-cluster stacks cannot be validated (no kubernetes or helm provider offline), but the
+ *    literal text they pass to Helm and Kubernetes is checked: Terraform must turn escaped
+ *    templates (`$${env:VAR}`, `$${datasource}`) back into exactly the text the collector and
+ *    Grafana expect (`terraform console`, no provider needed).
  * 2. Rehearses the dev network and cluster stacks against moto_server on 127.0.0.1: plan both
  *    (every synthesized resource must be planned for creation), apply the network, and plan it
  *    again to prove it converged.
@@ -10,7 +14,8 @@
  * Where Terraform, the provider mirror or moto is missing it prints a loud SKIPPED line; with
  * GPB_REQUIRE_TERRAFORM=1 (set in CI) a missing prerequisite fails instead.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ENVIRONMENTS } from '../environments';
@@ -75,12 +80,46 @@ function validateAll(tf: TerraformCli, outdir: string, checks: Check[]): void {
     record(checks, `validate ${stack.id}`, validate);
     process.stdout.write('.');
   }
+  literalTemplates(tf, others, path.join(outdir, 'literals'), checks);
   const expected = Object.keys(ENVIRONMENTS).length * 2;
   checks.push({
     name: `every environment's AWS-only stacks validated (${awsOnly.length} of at least ${expected})`,
     ok: awsOnly.length >= expected,
     seconds: 0,
     detail: `stacks: ${stacks.map((s) => s.id).join(', ')}`,
+  });
+}
+
+/**
+ * Every Helm values string and ConfigMap value of the in-cluster stacks that holds escaped
+ * templates and no reference: Terraform must evaluate it to the unescaped text.
+ */
+function literalTemplates(tf: TerraformCli, stacks: readonly SynthesizedStack[], dir: string, checks: Check[]): void {
+  const literals: { where: string; text: string }[] = [];
+  for (const stack of stacks) {
+    const json = JSON.parse(readFileSync(path.join(stack.dir, 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, Record<string, Record<string, unknown>>> };
+    for (const [type, instances] of Object.entries(json.resource ?? {})) {
+      for (const [name, r] of Object.entries(instances)) {
+        const texts = type === 'helm_release' ? ((r.values as string[] | undefined) ?? []) : type === 'kubernetes_config_map_v1' ? Object.values((r.data as Record<string, string> | undefined) ?? {}) : [];
+        for (const text of texts) {
+          if (text.includes('$${') && !/(^|[^$])\$\{/.test(text)) literals.push({ where: `${stack.id} ${type}.${name}`, text });
+        }
+      }
+    }
+  }
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ locals: Object.fromEntries(literals.map((l, i) => [`l${i}`, l.text])) }));
+  const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+  // One expression: console prints only the value of the last line it reads.
+  const result = tf.run(dir, ['console', '-no-color'], `join(",", [${literals.map((_l, i) => `sha256(local.l${i})`).join(', ')}])\n`);
+  const line = result.output.split('\n').find((l) => /^"[0-9a-f,]+"$/.test(l.trim())) ?? '""';
+  const got = line.trim().slice(1, -1).split(',').filter((h) => h.length > 0);
+  const wrong = literals.filter((l, i) => got[i] !== sha(l.text.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{')));
+  checks.push({
+    name: `escaped templates reach Helm and Kubernetes literally (${literals.length} values)`,
+    ok: result.ok && literals.length > 0 && got.length === literals.length && wrong.length === 0,
+    seconds: result.seconds,
+    detail: `${wrong.map((w) => w.where).join('\n')}\n${tail(result.output, 20)}`,
   });
 }
 

@@ -11,6 +11,7 @@ export {
   App,
   Aspects,
   Fn,
+  Lazy,
   LocalBackend,
   S3Backend,
   TerraformElement,

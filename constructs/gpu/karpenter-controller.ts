@@ -1,6 +1,7 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Construct } from 'constructs';
 import { SYSTEM_POOL_LABEL } from '../cluster/system-node-group';
+import type { IScrapeRegistry } from '../telemetry/otel-collector';
 import { KarpenterAws } from './karpenter-aws';
 
 /** Pinned Karpenter release (chart and controller share the version). */
@@ -14,6 +15,8 @@ export interface KarpenterControllerProps {
   readonly namespace?: string;
   /** @default 2 */
   readonly replicas?: number;
+  /** Where the controller registers for scraping (port 8080). @default - not scraped */
+  readonly metrics?: IScrapeRegistry;
 }
 
 /**
@@ -57,5 +60,6 @@ export class KarpenterController extends Construct {
       ],
       dependsOn: [this.crds],
     });
+    props.metrics?.addScrapeTarget({ name: 'karpenter', source: 'karpenter', namespace, podLabels: { 'app.kubernetes.io/name': 'karpenter' }, port: 8080 });
   }
 }

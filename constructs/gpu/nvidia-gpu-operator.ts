@@ -2,11 +2,14 @@ import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Construct } from 'constructs';
 import { SYSTEM_POOL_LABEL } from '../cluster/system-node-group';
+import type { IScrapeRegistry } from '../telemetry/otel-collector';
 import { GPU_TAINT } from './gpu-capacity';
 
 /** Pinned NVIDIA GPU operator chart. */
 export const GPU_OPERATOR_VERSION = 'v25.3.2';
 export const GPU_OPERATOR_NAMESPACE = 'gpu-operator';
+/** The DCGM exporter's pods and metrics port. */
+export const DCGM_EXPORTER = { podLabels: { app: 'nvidia-dcgm-exporter' }, port: 9400 } as const;
 
 export interface PoolSharing {
   /** Pool name: the key of its device plugin configuration. */
@@ -20,6 +23,8 @@ export interface NvidiaGpuOperatorProps {
   readonly timeSlicing?: readonly PoolSharing[];
   /** Run the MIG manager (pools with a MIG profile label their nodes). @default false */
   readonly mig?: boolean;
+  /** Where the DCGM exporter registers for scraping. @default - not scraped */
+  readonly metrics?: IScrapeRegistry;
 }
 
 /**
@@ -72,6 +77,7 @@ export class NvidiaGpuOperator extends Construct {
       ],
       dependsOn: [this.namespace],
     });
+    props.metrics?.addScrapeTarget({ name: 'dcgm-exporter', source: 'dcgm', namespace: GPU_OPERATOR_NAMESPACE, ...DCGM_EXPORTER });
   }
 }
 

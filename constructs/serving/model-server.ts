@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { BlueprintError, show } from '../core/errors';
 import type { IGpuCapacity } from '../gpu/gpu-capacity';
 import { PORTS } from '../guardrails/ports';
+import type { IScrapeRegistry } from '../telemetry/otel-collector';
 
 /** Pinned vLLM OpenAI-compatible server image. */
 export const VLLM_IMAGE = 'vllm/vllm-openai:v0.10.1.1';
@@ -71,13 +72,15 @@ export interface ModelServerProps {
   readonly weightsGiB: number;
   /** @default 1 */
   readonly replicas?: number;
+  /** Where the server registers its metrics port for scraping. @default - not scraped */
+  readonly metrics?: IScrapeRegistry;
 }
 
 /**
  * A model server (vLLM or Triton): a Deployment placed on its GPU capacity through the capacity
  * object, GPUs in limits, weights or the model repository read from S3 with its own read-only
  * Pod Identity role, a shared-memory volume, a startup probe sized for the model's load time,
- * restricted security context, topology spread across zones, metrics annotated for scraping, a
+ * restricted security context, topology spread across zones, metrics registered for scraping, a
  * PodDisruptionBudget and a Service.
  */
 export class ModelServer extends Construct {
@@ -171,6 +174,14 @@ export class ModelServer extends Construct {
         metadata: meta(this.serviceName),
         spec: { selector: labels, ports: engine.ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.containerPort })) },
       },
+    });
+    props.metrics?.addScrapeTarget({
+      name: this.serviceName,
+      source: props.engine ?? 'vllm',
+      namespace: SERVING_NAMESPACE,
+      podLabels: { 'gpb.io/model': props.name },
+      port: engine.metricsPort,
+      modelLabel: 'gpb.io/model',
     });
     new Manifest(this, 'Disruption', {
       manifest: {

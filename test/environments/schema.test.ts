@@ -86,6 +86,16 @@ const BAD: [string, unknown, string, string][] = [
   ['desired size outside min..max', { cluster: { systemNodeGroup: { minSize: 2, desiredSize: 1, maxSize: 3 } } }, 'cluster.systemNodeGroup.desiredSize', '1'],
   ['system pool of zero', { cluster: { systemNodeGroup: { minSize: 0 } } }, 'cluster.systemNodeGroup.minSize', '0'],
   ['instance type that is not one', { cluster: { systemNodeGroup: { instanceTypes: ['large'] } } }, 'cluster.systemNodeGroup.instanceTypes[0]', "'large'"],
+  ['OTLP traces without an endpoint', { observability: { traces: { exporter: 'otlp' } } }, 'observability.traces.otlpEndpoint', 'undefined'],
+  ['OTLP endpoint over plain HTTP', { observability: { traces: { exporter: 'otlp', otlpEndpoint: 'http://collector:4318' } } }, 'observability.traces.otlpEndpoint', "'http://collector:4318'"],
+  ['OTLP endpoint with X-Ray traces', { observability: { traces: { exporter: 'xray', otlpEndpoint: 'https://x.example.com' } } }, 'observability.traces.otlpEndpoint', "'https://x.example.com'"],
+  ['sampling above 100 percent', { observability: { traces: { samplingPercent: 150 } } }, 'observability.traces.samplingPercent', '150'],
+  ['alert address that is not one', { observability: { alerts: { emails: ['oncall'] } } }, 'observability.alerts.emails[0]', "'oncall'"],
+  ['prod without alert addresses', { stage: 'prod', observability: { alerts: { emails: [] } } }, 'observability.alerts.emails', '[]'],
+  ['prod with short log retention', { stage: 'prod', observability: { logs: { retentionDays: 30 } } }, 'observability.logs.retentionDays', '30'],
+  ['log retention CloudWatch does not accept', { observability: { logs: { retentionDays: 10 } } }, 'observability.logs.retentionDays', '10'],
+  ['scrape interval under 10 s', { observability: { scrapeIntervalSeconds: 5 } }, 'observability.scrapeIntervalSeconds', '5'],
+  ['error-rate SLO of zero', { observability: { slo: { errorRatePercent: 0 } } }, 'observability.slo.errorRatePercent', '0'],
 ];
 
 describe('bad configuration', () => {

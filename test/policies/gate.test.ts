@@ -78,6 +78,7 @@ describe('policy gate in npm run synth', () => {
       network: { flowLogs: { retentionDays: 365 } },
       cluster: { logRetentionDays: 365 },
       data: { vectorStore: { replicas: 3 }, cache: { replicas: 1 } },
+      observability: { logs: { retentionDays: 365 }, alerts: { emails: ['oncall@example.com'] } },
       ...(guardrails ? { guardrails } : {}),
     });
 

@@ -6,6 +6,9 @@ import { ENVIRONMENTS } from '../../environments';
 import { validateEnvironments } from '../../environments/validate';
 import type { BackendMode } from '../../stacks/layer-stack';
 import { synthesize } from '../../tools/synthesize';
+import { parse } from 'yaml';
+import { ruleGroups } from '../../constructs/telemetry/alert-rules';
+import { expectedMetricSources } from '../../stacks/telemetry-sources';
 import { onlyResource, resourcesOf, type TfJson } from '../helpers';
 
 const CONFIGS = validateEnvironments(ENVIRONMENTS);
@@ -95,8 +98,9 @@ describe.each(CONFIGS.map((c) => c.name))('environment %s', (name) => {
     const namespaces = (resourcesOf(platform, 'kubernetes_namespace_v1') as { metadata: { name: string; labels: Record<string, string> } }[]).filter((n) =>
       n.metadata.name.startsWith('gpb-'),
     );
-    expect(namespaces.map((n) => n.metadata.name)).toEqual(['gpb-gateway', 'gpb-serving', 'gpb-vector']);
-    for (const n of namespaces) expect(n.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(namespaces.map((n) => n.metadata.name).sort()).toEqual(['gpb-gateway', 'gpb-serving', 'gpb-telemetry', 'gpb-vector']);
+    // gpb-telemetry is privileged for the log agent's hostPath (tested under observability)
+    for (const n of namespaces.filter((x) => x.metadata.name !== 'gpb-telemetry')) expect(n.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     const policies = resourcesOf(platform, 'kubernetes_network_policy_v1') as { metadata: { name: string; namespace: string }; spec: unknown }[];
     for (const n of namespaces) {
       expect(policies.some((p) => p.metadata.namespace === n.metadata.name && p.metadata.name === 'default-deny')).toBe(true);
@@ -215,7 +219,7 @@ describe('GPU layer', () => {
     expect(baseline).toMatchObject({ capacity_type: 'ON_DEMAND', scaling_config: { min_size: 2, max_size: 4, desired_size: 2 } });
     const multi = pools('prod').find((p) => p.metadata.name === 'prod-multi-gpu')!;
     expect(JSON.stringify(multi.spec)).toContain('"gpb.io/efa":"true"');
-    expect(resourcesOf(SYNTHESIZED.prod.platform, 'helm_release').map((r) => r.chart).sort()).toEqual(['aws-efa-k8s-device-plugin', 'gpu-operator', 'karpenter', 'karpenter-crd']);
+    expect(resourcesOf(SYNTHESIZED.prod.platform, 'helm_release').map((r) => r.chart).sort()).toEqual(['aws-efa-k8s-device-plugin', 'gpu-operator', 'karpenter', 'karpenter-crd', 'opentelemetry-collector', 'opentelemetry-collector']);
   });
 
   it('reads the node role and security group from the cluster stack and deploys after the platform layer', () => {
@@ -224,6 +228,58 @@ describe('GPU layer', () => {
     const manifest = JSON.parse(readFileSync(path.join(WORK, 's3', 'manifest.json'), 'utf8')) as { stacks: Record<string, { dependencies: string[] }> };
     expect(manifest.stacks['dev-gpu'].dependencies.sort()).toEqual(['dev-cluster', 'dev-platform']);
     expect(manifest.stacks['dev-platform'].dependencies).toContain('dev-cluster');
+  });
+});
+
+describe('observability', () => {
+  type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const releaseValues = (json: TfJson, name: string) => JSON.parse((resourcesOf(json, 'helm_release') as Obj[]).find((r) => r.name === name)!.values[0]) as Obj;
+
+  it.each(CONFIGS.map((c) => c.name))('%s: the collector scrapes exactly the sources the data layer wrote alert rules for', (name) => {
+    const env = CONFIGS.find((c) => c.name === name)!;
+    const agent = releaseValues(SYNTHESIZED[name].platform, 'otel-agent').config;
+    const gateway = releaseValues(SYNTHESIZED[name].platform, 'otel-gateway').config;
+    const jobs = (agent.receivers.prometheus?.config.scrape_configs ?? []) as Obj[];
+    const scraped = new Set<string>(jobs.map((j) => j.relabel_configs.find((r: Obj) => r.target_label === 'source').replacement));
+    if (agent.receivers.kubeletstats) scraped.add('kubeletstats');
+    if (gateway.receivers.k8s_cluster) scraped.add('k8s_cluster');
+    expect([...scraped].sort()).toEqual([...expectedMetricSources(env)].sort());
+
+    const rules = parse((onlyResource(SYNTHESIZED[name].data, 'aws_prometheus_rule_group_namespace') as Obj).data) as Obj;
+    expect(rules.groups.map((g: Obj) => g.name)).toEqual(ruleGroups(env.observability.slo, expectedMetricSources(env)).map((g) => g.name));
+    // one scrape job per model, each labelled with its model
+    for (const m of env.serving.models) expect(jobs.map((j) => j.job_name)).toContain(`model-${m.name}`);
+  });
+
+  it.each(CONFIGS.map((c) => c.name))('%s: metrics go to its workspace, logs to its log group, traces as configured', (name) => {
+    const env = CONFIGS.find((c) => c.name === name)!;
+    const gateway = releaseValues(SYNTHESIZED[name].platform, 'otel-gateway');
+    expect(gateway.config.exporters.prometheusremotewrite.endpoint).toMatch(/^\$\{data\.terraform_remote_state\.[^}]+prometheus_endpoint\}api\/v1\/remote_write$/);
+    expect(gateway.config.exporters.awscloudwatchlogs.log_group_name).toMatch(/^\$\{data\.terraform_remote_state\.[^}]+WorkloadLogs[^}]+name\}$/);
+    expect(gateway.config.processors.probabilistic_sampler.sampling_percentage).toBe(env.observability.traces.samplingPercent);
+    expect(gateway.config.service.pipelines.traces.exporters).toEqual(['awsxray']);
+    expect(gateway.replicaCount).toBe(env.stage === 'dev' ? 1 : 2);
+    const ws = onlyResource(SYNTHESIZED[name].data, 'aws_prometheus_workspace') as Obj;
+    expect(ws.alias).toBe(`gpb-${name}`);
+    expect((resourcesOf(SYNTHESIZED[name].data, 'aws_sns_topic_subscription') as Obj[]).map((s) => s.endpoint)).toEqual(env.observability.alerts.emails);
+  });
+
+  it('opens the telemetry paths: OTLP in from workloads, scraping out to model metrics ports', () => {
+    const policies = resourcesOf(SYNTHESIZED.prod.platform, 'kubernetes_network_policy_v1') as Obj[];
+    const named = (ns: string, n: string) => policies.find((p) => p.metadata.namespace === ns && p.metadata.name === n)!;
+    expect(named('gpb-telemetry', 'allow-from-gpb-serving').spec.ingress[0].ports).toEqual([{ port: '4317', protocol: 'TCP' }, { port: '4318', protocol: 'TCP' }]);
+    expect(named('gpb-serving', 'allow-to-gpb-telemetry').spec.egress[0].ports).toEqual([{ port: '4317', protocol: 'TCP' }, { port: '4318', protocol: 'TCP' }]);
+    expect(named('gpb-serving', 'allow-from-gpb-telemetry').spec.ingress[0].ports).toEqual([{ port: '8000', protocol: 'TCP' }, { port: '8002', protocol: 'TCP' }]);
+    const ns = (resourcesOf(SYNTHESIZED.prod.platform, 'kubernetes_namespace_v1') as Obj[]).find((n) => n.metadata.name === 'gpb-telemetry')!;
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    expect(ns.metadata.labels['pod-security.kubernetes.io/warn']).toBe('restricted');
+  });
+
+  it('ships dashboards for the sources it scrapes as ConfigMaps for the Grafana sidecar', () => {
+    const maps = (resourcesOf(SYNTHESIZED.prod.platform, 'kubernetes_config_map_v1') as Obj[]).filter((m) => m.metadata.labels?.grafana_dashboard === '1');
+    expect(maps.map((m) => m.metadata.name).sort()).toEqual(['gpb-gpu-fleet', 'gpb-model-serving']);
+    const json = maps[0].data[`${maps[0].metadata.name}.json`] as string;
+    expect(json).toContain('"uid": "$${datasource}"'); // Terraform passes ${datasource} through
   });
 });
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,12 @@ describe('synthesize', () => {
     expect(network.resourcesByType.aws_vpc).toBe(1);
     expect(network.resourceCount).toBe(Object.values(network.resourcesByType).reduce((a, b) => a + b, 0));
     expect(existsSync(path.join(outdir, 'manifest.json'))).toBe(true);
+    // Grafana dashboards for import: dev scrapes DCGM and vLLM, not Triton or the gateway.
+    const dashboards = path.join(outdir, 'dashboards', 'dev');
+    expect(readdirSync(dashboards).sort()).toEqual(['gpb-gpu-fleet.json', 'gpb-model-serving.json']);
+    const fleet = JSON.parse(readFileSync(path.join(dashboards, 'gpb-gpu-fleet.json'), 'utf8')) as { uid: string; panels: unknown[] };
+    expect(fleet.uid).toBe('gpb-gpu-fleet');
+    expect(readFileSync(path.join(dashboards, 'gpb-gpu-fleet.json'), 'utf8')).toContain('"uid": "${datasource}"'); // unescaped in files
   });
 
   it('fails on bad config before writing anything, leaving an earlier output untouched', () => {

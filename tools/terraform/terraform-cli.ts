@@ -27,10 +27,11 @@ export class TerraformCli {
     writeFileSync(this.cliConfigFile, cliConfig(mirrorDir, cache));
   }
 
-  run(cwd: string, args: readonly string[]): TerraformResult {
+  run(cwd: string, args: readonly string[], input?: string): TerraformResult {
     const started = Date.now();
     const result = spawnSync(this.binary, [...args], {
       cwd,
+      input,
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,
       env: {
