@@ -28,9 +28,22 @@ export const modelSchema = z.strictObject({
   critical: z.boolean().default(false),
 });
 
+export const autoscalingSchema = z.strictObject({
+  /** vLLM: requests in flight (running + waiting) per replica KEDA aims for. @default 16 */
+  targetInFlightPerReplica: z.number().int().min(1, 'must be at least 1').max(1024, 'must be at most 1024').default(16),
+  /** Triton: mean queue time per request, in milliseconds, above which replicas are added. @default 100 */
+  targetQueueMilliseconds: z.number().positive('must be a positive number of milliseconds').default(100),
+  /** Seconds between KEDA's queries. @default 15 */
+  pollingSeconds: z.number().int().min(5, 'must be 5-300').max(300, 'must be 5-300').default(15),
+  /** Seconds without load before a model drops to minReplicas. @default 300 */
+  cooldownSeconds: z.number().int().min(60, 'must be 60-3600').max(3600, 'must be 60-3600').default(300),
+});
+
 export const servingSchema = z.strictObject({
   /** Models to serve. @default [] */
   models: z.array(modelSchema).default([]),
+  /** How KEDA scales model servers between minReplicas and maxReplicas. */
+  autoscaling: autoscalingSchema.prefault({}),
 });
 
 export type ServingConfig = z.output<typeof servingSchema>;

@@ -7,6 +7,7 @@ import { QdrantAws } from '../constructs/data/qdrant-aws';
 import { OpenSearchVectorStore } from '../constructs/data/opensearch-vector-store';
 import { ValkeyCache } from '../constructs/data/valkey-cache';
 import { PodIdentityRole } from '../constructs/cluster/pod-identity-role';
+import { KEDA_NAMESPACE, KEDA_OPERATOR_SERVICE_ACCOUNT } from '../constructs/serving/keda';
 import { modelServiceAccount, SERVING_NAMESPACE } from '../constructs/serving/model-server';
 import type { IVectorStore } from '../constructs/data/vector-store';
 import type { Network } from '../constructs/network/network';
@@ -95,6 +96,7 @@ export class DataStack extends AwsLayerStack {
       logRetentionDays: obs.logs.retentionDays,
       xray: obs.traces.exporter === 'xray',
       kmsDeletionWindowDays: env.cluster.kmsDeletionWindowDays,
+      autoscalerServiceAccount: env.serving.models.length > 0 ? { namespace: KEDA_NAMESPACE, name: KEDA_OPERATOR_SERVICE_ACCOUNT } : undefined,
     });
 
     if (env.data.cache) {

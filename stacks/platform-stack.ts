@@ -15,6 +15,7 @@ import { dashboardsFor, grafanaJson } from '../constructs/telemetry/dashboards';
 import { OTLP_PORTS, OtelCollector, TELEMETRY_NAMESPACE } from '../constructs/telemetry/otel-collector';
 import type { TelemetryAws } from '../constructs/telemetry/telemetry-aws';
 import { DCGM_EXPORTER, GPU_OPERATOR_NAMESPACE } from '../constructs/gpu/nvidia-gpu-operator';
+import { Keda, KEDA_NAMESPACE } from '../constructs/serving/keda';
 import { KubernetesLayerStack, type KubernetesLayerStackProps } from './kubernetes-layer-stack';
 import { expectedMetricSources } from './telemetry-sources';
 
@@ -53,6 +54,8 @@ export class PlatformStack extends KubernetesLayerStack {
   /** Encrypted gp3 volumes for in-cluster state (present when the environment runs Qdrant). */
   readonly storageClass?: EncryptedStorageClass;
   readonly externalSecrets?: ExternalSecrets;
+  /** KEDA, when the environment serves models: the ScaledObject CRD the serving layer uses. */
+  readonly keda?: Keda;
 
   constructor(scope: Construct, props: PlatformStackProps) {
     const qdrant = props.env.data.vectorStore.engine === 'qdrant';
@@ -101,7 +104,7 @@ export class PlatformStack extends KubernetesLayerStack {
       traces: obs.traces,
       scrapeIntervalSeconds: obs.scrapeIntervalSeconds,
       gatewayReplicas: env.stage === 'dev' ? 1 : 2,
-      logNamespaces: [this.gateway.name, this.serving.name, this.vectorStore.name, GPU_OPERATOR_NAMESPACE, props.karpenter?.namespace ?? 'kube-system'],
+      logNamespaces: [this.gateway.name, this.serving.name, this.vectorStore.name, GPU_OPERATOR_NAMESPACE, props.karpenter?.namespace ?? 'kube-system', KEDA_NAMESPACE],
       dependsOn: [this.telemetry.resource],
     });
     // Dashboards for Grafana's sidecar (label grafana_dashboard) and for import.
@@ -140,5 +143,7 @@ export class PlatformStack extends KubernetesLayerStack {
       });
     }
     if (pools.some((p) => p.efa)) new EfaDevicePlugin(this, 'EfaDevicePlugin');
+    // Model servers scale on their own load (docs/serving.md, "Autoscaling").
+    if (env.serving.models.length > 0) this.keda = new Keda(this, 'Keda', { replicas: env.stage === 'dev' ? 1 : 2, metrics: this.collector });
   }
 }

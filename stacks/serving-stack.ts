@@ -2,7 +2,9 @@ import type { Construct } from 'constructs';
 import type { PrivateBucket } from '../constructs/data/private-bucket';
 import type { QdrantAws } from '../constructs/data/qdrant-aws';
 import type { IGpuCapacity } from '../constructs/gpu/gpu-capacity';
-import { ModelServer } from '../constructs/serving/model-server';
+import { KEDA_AUTHENTICATION, kedaAwsAuthentication, ModelAutoscaling } from '../constructs/serving/keda';
+import { ENGINES, ModelServer, SERVING_NAMESPACE } from '../constructs/serving/model-server';
+import type { TelemetryAws } from '../constructs/telemetry/telemetry-aws';
 import { weightsGiB } from '../environments/serving-schema';
 import { modelPrefix } from './data-stack';
 import { QdrantVectorStore } from '../constructs/data/qdrant-vector-store';
@@ -20,6 +22,8 @@ export interface ServingStackProps extends KubernetesLayerStackProps {
   readonly capacities: ReadonlyMap<string, IGpuCapacity>;
   /** The model bucket (another stack: its name is read through state). */
   readonly modelBucket: PrivateBucket;
+  /** The Prometheus workspace KEDA reads load from. */
+  readonly telemetry: TelemetryAws;
 }
 
 /**
@@ -58,11 +62,36 @@ export class ServingStack extends KubernetesLayerStack {
             region: props.env.region,
             gpusPerReplica: m.gpusPerReplica,
             weightsGiB: weightsGiB(m),
-            replicas: Math.max(1, m.minReplicas),
+            autoscaled: true,
             metrics: props.platform.collector,
           }),
         ];
       }),
     );
+    if (props.env.serving.models.length > 0) {
+      const auth = kedaAwsAuthentication(this, 'AutoscalerAuthentication', SERVING_NAMESPACE);
+      const a = props.env.serving.autoscaling;
+      for (const m of props.env.serving.models) {
+        const server = this.models.get(m.name)!;
+        const load = ENGINES[m.engine].load(m.name, a);
+        new ModelAutoscaling(this, `Autoscaling-${m.name}`, {
+          deploymentName: server.serviceName,
+          namespace: SERVING_NAMESPACE,
+          // Scale to zero needs a front that holds requests and wakes the model (the gateway);
+          // until then a model keeps one replica.
+          minReplicas: Math.max(1, m.minReplicas),
+          maxReplicas: m.maxReplicas,
+          query: load.query,
+          metricType: load.metricType,
+          targetPerReplica: load.target,
+          prometheusUrl: props.telemetry.queryUrl,
+          region: props.env.region,
+          authenticationName: KEDA_AUTHENTICATION,
+          pollingSeconds: a.pollingSeconds,
+          cooldownSeconds: a.cooldownSeconds,
+          dependsOn: [auth, server.resource],
+        });
+      }
+    }
   }
 }

@@ -11,5 +11,6 @@ export function expectedMetricSources(env: EnvironmentConfig): Set<MetricSource>
   if (env.gpu.pools.length + env.gpu.nodeGroups.length > 0) sources.add('dcgm');
   if (env.gpu.pools.length > 0) sources.add('karpenter');
   for (const m of env.serving.models) sources.add(m.engine);
+  if (env.serving.models.length > 0) sources.add('keda');
   return sources;
 }

@@ -21,6 +21,14 @@ interface EngineSpec {
   readonly livePath: string;
   readonly ports: readonly { name: string; containerPort: number }[];
   readonly metricsPort: number;
+  /** What KEDA scales this engine on (docs/serving.md, "Autoscaling"). */
+  load(model: string, target: AutoscalingTargets): { query: string; metricType: 'AverageValue' | 'Value'; target: number };
+}
+
+/** Per-environment autoscaling targets (serving.autoscaling). */
+export interface AutoscalingTargets {
+  readonly targetInFlightPerReplica: number;
+  readonly targetQueueMilliseconds: number;
 }
 
 /** What differs between the engines; everything else (placement, security, probes' budget) is shared. */
@@ -33,6 +41,12 @@ export const ENGINES: Readonly<Record<ModelEngine, EngineSpec>> = {
     livePath: '/health',
     ports: [{ name: 'http', containerPort: PORTS.modelHttp }],
     metricsPort: PORTS.modelHttp,
+    // Requests in flight (running + waiting) over all replicas, divided by the target per replica.
+    load: (model, t) => ({
+      query: `sum(vllm:num_requests_running{model="${model}"}) + sum(vllm:num_requests_waiting{model="${model}"})`,
+      metricType: 'AverageValue',
+      target: t.targetInFlightPerReplica,
+    }),
   },
   triton: {
     image: TRITON_IMAGE,
@@ -47,6 +61,12 @@ export const ENGINES: Readonly<Record<ModelEngine, EngineSpec>> = {
       { name: 'metrics', containerPort: PORTS.modelMetrics },
     ],
     metricsPort: PORTS.modelMetrics,
+    // Mean queue time per request in milliseconds: an average, so scaled as a Value.
+    load: (model, t) => ({
+      query: `sum(rate(nv_inference_queue_duration_us{model="${model}"}[2m])) / sum(rate(nv_inference_request_success{model="${model}"}[2m])) / 1000`,
+      metricType: 'Value',
+      target: t.targetQueueMilliseconds,
+    }),
   },
 };
 /** Where model servers run (the platform layer's namespace). */
@@ -70,8 +90,10 @@ export interface ModelServerProps {
   readonly gpusPerReplica?: number;
   /** Weight size, for the startup budget. */
   readonly weightsGiB: number;
-  /** @default 1 */
+  /** Fixed replicas; leave out when an autoscaler owns the count (`autoscaled`). @default 1 */
   readonly replicas?: number;
+  /** An autoscaler (KEDA) sets the replica count: the Deployment leaves it alone. @default false */
+  readonly autoscaled?: boolean;
   /** Where the server registers its metrics port for scraping. @default - not scraped */
   readonly metrics?: IScrapeRegistry;
 }
@@ -116,7 +138,8 @@ export class ModelServer extends Construct {
         kind: 'Deployment',
         metadata: meta(this.serviceName),
         spec: {
-          replicas: props.replicas ?? 1,
+          // Terraform must not reset what the autoscaler set: no replicas field when autoscaled.
+          ...(props.autoscaled ? {} : { replicas: props.replicas ?? 1 }),
           selector: { matchLabels: labels },
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
           template: {

@@ -230,6 +230,24 @@ export function ruleGroups(slo: SloConfig, sources: ReadonlySet<MetricSource>): 
     });
   }
 
+  if (has('keda')) {
+    groups.push({
+      name: 'autoscaling',
+      interval: '1m',
+      source: 'keda',
+      rules: [
+        alert(
+          'AutoscalerErrors',
+          'sum by (scaledObject) (rate(keda_scaler_detail_errors_total[5m])) > 0',
+          '10m',
+          'critical',
+          'KEDA cannot read the load of {{ $labels.scaledObject }}',
+          'The model is stuck at its current replica count: no scale-up under load. Usually the workspace query is denied (the KEDA role) or the query returns nothing.',
+        ),
+      ],
+    });
+  }
+
   if (has('k8s_cluster')) {
     groups.push({
       name: 'cluster',

@@ -8,7 +8,7 @@
  * off) and the remote-write exporter adds none (`add_metric_suffixes: false`). OpenTelemetry-native
  * metrics (kubelet stats, cluster state) have their dots replaced by underscores.
  */
-export type MetricSource = 'vllm' | 'triton' | 'dcgm' | 'karpenter' | 'gateway' | 'kubeletstats' | 'k8s_cluster';
+export type MetricSource = 'vllm' | 'triton' | 'dcgm' | 'karpenter' | 'keda' | 'gateway' | 'kubeletstats' | 'k8s_cluster';
 
 export interface SourceCatalog {
   /** Where the list comes from (pinned version). */
@@ -74,6 +74,10 @@ export const METRIC_CATALOG: Readonly<Record<MetricSource, SourceCatalog>> = {
   karpenter: {
     reference: 'Karpenter 1.8 metrics reference (karpenter.sh/docs/reference/metrics)',
     metrics: ['karpenter_nodeclaims_created_total', 'karpenter_nodeclaims_disrupted_total', 'karpenter_nodes_allocatable', 'karpenter_nodepools_usage', 'karpenter_nodepools_limit', 'karpenter_pods_state'],
+  },
+  keda: {
+    reference: 'KEDA 2.17 operator metrics (keda.sh/docs/2.17/integrations/prometheus); its own namespace label arrives as exported_namespace',
+    metrics: ['keda_scaler_active', 'keda_scaler_metrics_value', 'keda_scaler_detail_errors_total', 'keda_scaled_object_errors_total', ...histogram('keda_scaler_metrics_latency_seconds')],
   },
   gateway: {
     reference: 'LiteLLM proxy Prometheus callback (litellm/integrations/prometheus.py; label model)',

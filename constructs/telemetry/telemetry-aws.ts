@@ -31,6 +31,8 @@ export interface TelemetryAwsProps {
   readonly xray?: boolean;
   /** @default 30 */
   readonly kmsDeletionWindowDays?: number;
+  /** The autoscaler (KEDA operator) that reads load from the workspace. @default - none */
+  readonly autoscalerServiceAccount?: { readonly namespace: string; readonly name: string };
 }
 
 /**
@@ -44,9 +46,13 @@ export class TelemetryAws extends Construct {
   readonly workspace: PrometheusWorkspace;
   /** `https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/api/v1/remote_write` */
   readonly remoteWriteUrl: string;
+  /** `https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>`: where KEDA queries. */
+  readonly queryUrl: string;
   readonly workloadLogGroupName: string;
   readonly alertTopicArn: string;
   readonly collectorRole: PodIdentityRole;
+  /** The autoscaler's role: query this workspace, nothing else (when an autoscaler is named). */
+  readonly autoscalerRole?: PodIdentityRole;
 
   constructor(scope: Construct, id: string, props: TelemetryAwsProps) {
     super(scope, id);
@@ -94,6 +100,7 @@ export class TelemetryAws extends Construct {
       loggingConfiguration: { logGroupArn: `${workspaceLogs.arn}:*` },
     });
     this.remoteWriteUrl = `${this.workspace.prometheusEndpoint}api/v1/remote_write`;
+    this.queryUrl = `https://aps-workspaces.${props.region}.${aws.dnsSuffix}/workspaces/${this.workspace.id}`;
 
     const topic = new SnsTopic(this, 'AlertTopic', { name: `${props.name}-alerts`, kmsMasterKeyId: key.arn });
     this.alertTopicArn = topic.arn;
@@ -145,6 +152,18 @@ export class TelemetryAws extends Construct {
         Effect: 'Allow',
         Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
         Resource: '*',
+      });
+    }
+    if (props.autoscalerServiceAccount) {
+      this.autoscalerRole = new PodIdentityRole(this, 'AutoscalerRole', {
+        clusterName: props.cluster.clusterName,
+        clusterArn: props.cluster.clusterArn,
+        namespace: props.autoscalerServiceAccount.namespace,
+        serviceAccount: props.autoscalerServiceAccount.name,
+        workloadKind: 'controller',
+        statements: [
+          { Sid: 'QueryLoad', Effect: 'Allow', Action: ['aps:QueryMetrics', 'aps:GetSeries', 'aps:GetLabels', 'aps:GetMetricMetadata'], Resource: this.workspace.arn },
+        ],
       });
     }
     this.collectorRole = new PodIdentityRole(this, 'CollectorRole', {

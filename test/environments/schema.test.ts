@@ -95,6 +95,8 @@ const BAD: [string, unknown, string, string][] = [
   ['prod with short log retention', { stage: 'prod', observability: { logs: { retentionDays: 30 } } }, 'observability.logs.retentionDays', '30'],
   ['log retention CloudWatch does not accept', { observability: { logs: { retentionDays: 10 } } }, 'observability.logs.retentionDays', '10'],
   ['scrape interval under 10 s', { observability: { scrapeIntervalSeconds: 5 } }, 'observability.scrapeIntervalSeconds', '5'],
+  ['autoscaling target of zero', { serving: { autoscaling: { targetInFlightPerReplica: 0 } } }, 'serving.autoscaling.targetInFlightPerReplica', '0'],
+  ['autoscaling cooldown under a minute', { serving: { autoscaling: { cooldownSeconds: 10 } } }, 'serving.autoscaling.cooldownSeconds', '10'],
   ['error-rate SLO of zero', { observability: { slo: { errorRatePercent: 0 } } }, 'observability.slo.errorRatePercent', '0'],
 ];
 

@@ -190,6 +190,26 @@ describe('serving layer', () => {
     expect(large.spec.template.spec.containers[0].args.join(' ')).toMatch(/--model s3:\/\/\$\{data\.terraform_remote_state\.cross-stack-reference-input-prod-data\.outputs\.\S+\}\/models\/llama-70b/);
   });
 
+  it.each(['dev', 'staging', 'prod'])('%s: KEDA scales every model on its own load from the workspace, with a query-only role', (name) => {
+    type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const env = CONFIGS.find((c) => c.name === name)!;
+    const manifests = resourcesOf(SYNTHESIZED[name].serving, 'kubernetes_manifest').map((m) => m.manifest as Obj);
+    const scaled = manifests.filter((m) => m.kind === 'ScaledObject');
+    expect(scaled.map((s) => s.spec.scaleTargetRef.name).sort()).toEqual(env.serving.models.map((m) => `model-${m.name}`).sort());
+    for (const m of env.serving.models) {
+      const so = scaled.find((s) => s.metadata.name === `model-${m.name}`)!;
+      expect([so.spec.minReplicaCount, so.spec.maxReplicaCount]).toEqual([Math.max(1, m.minReplicas), m.maxReplicas]);
+      expect(so.spec.triggers[0].metadata.serverAddress).toMatch(/^https:\/\/aps-workspaces\.us-west-2\.\$\{data\.terraform_remote_state\.[^}]+dns_suffix\}\/workspaces\/\$\{data\.terraform_remote_state\.[^}]+\}$/);
+      expect(so.spec.triggers[0].authenticationRef).toEqual({ name: 'amp' });
+      // the Deployment leaves the replica count to the autoscaler
+      const deployment = manifests.find((x) => x.kind === 'Deployment' && x.metadata.name === `model-${m.name}`)!;
+      expect(deployment.spec.replicas).toBeUndefined();
+    }
+    expect(manifests.filter((m) => m.kind === 'TriggerAuthentication').map((m) => m.spec)).toEqual([{ podIdentity: { provider: 'aws', identityOwner: 'keda' } }]);
+    const role = resourcesOf(SYNTHESIZED[name].data, 'aws_iam_role').find((r: Obj) => r.tags?.['gpb.io/service-account'] === 'keda.keda-operator') as Obj;
+    expect(role.tags['gpb.io/workload-kind']).toBe('controller');
+  });
+
   it('gives each model server a read-only role on its own prefix', () => {
     const policies = resourcesOf(SYNTHESIZED.prod.data, 'aws_iam_role_policy').filter((p) => String(p.role).includes('ModelRole'));
     expect(policies).toHaveLength(2);
@@ -219,7 +239,7 @@ describe('GPU layer', () => {
     expect(baseline).toMatchObject({ capacity_type: 'ON_DEMAND', scaling_config: { min_size: 2, max_size: 4, desired_size: 2 } });
     const multi = pools('prod').find((p) => p.metadata.name === 'prod-multi-gpu')!;
     expect(JSON.stringify(multi.spec)).toContain('"gpb.io/efa":"true"');
-    expect(resourcesOf(SYNTHESIZED.prod.platform, 'helm_release').map((r) => r.chart).sort()).toEqual(['aws-efa-k8s-device-plugin', 'gpu-operator', 'karpenter', 'karpenter-crd', 'opentelemetry-collector', 'opentelemetry-collector']);
+    expect(resourcesOf(SYNTHESIZED.prod.platform, 'helm_release').map((r) => r.chart).sort()).toEqual(['aws-efa-k8s-device-plugin', 'gpu-operator', 'karpenter', 'karpenter-crd', 'keda', 'opentelemetry-collector', 'opentelemetry-collector']);
   });
 
   it('reads the node role and security group from the cluster stack and deploys after the platform layer', () => {

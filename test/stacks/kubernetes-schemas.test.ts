@@ -5,6 +5,8 @@ import { EC2NodeClass } from '@kubernetes-models/karpenter/karpenter.k8s.aws/v1/
 import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import { SecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore';
 import { NodePool } from '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool';
+import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
+import { TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication';
 import { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
@@ -24,6 +26,8 @@ const MODELS: Record<string, { new (data: never): { validate(): void } }> = {
   Service,
   ServiceAccount,
   PodDisruptionBudget,
+  ScaledObject,
+  TriggerAuthentication,
 };
 
 /**

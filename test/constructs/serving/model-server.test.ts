@@ -37,6 +37,14 @@ const toCel = (v: unknown): unknown =>
   Array.isArray(v) ? v.map(toCel) : v && typeof v === 'object' ? new Map(Object.entries(v).map(([k, x]) => [k, toCel(x)])) : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v;
 
 describe('ModelServer', () => {
+  it('leaves the replica count to the autoscaler when autoscaled, and registers its metrics port for scraping', () => {
+    expect(model({ replicas: 2 }).deployment.spec.replicas).toBe(2);
+    expect(model({ autoscaled: true }).deployment.spec.replicas).toBeUndefined();
+    const targets: unknown[] = [];
+    model({ engine: 'triton', metrics: { addScrapeTarget: (t) => targets.push(t) } });
+    expect(targets).toEqual([{ name: 'model-llama-70b', source: 'triton', namespace: 'gpb-serving', podLabels: { 'gpb.io/model': 'llama-70b' }, port: 8002, modelLabel: 'gpb.io/model' }]);
+  });
+
   it('emits a Deployment, Service, PodDisruptionBudget and ServiceAccount valid against upstream schemas', () => {
     const { byKind } = model();
     expect(() => new Deployment(byKind('Deployment') as never).validate()).not.toThrow();

@@ -80,6 +80,17 @@ describe('TelemetryAws', () => {
     expect([association.namespace, association.service_account]).toEqual(['gpb-telemetry', 'otel-gateway']);
   });
 
+  it('gives the autoscaler a role that may only query this workspace, when one is named', () => {
+    expect(resourcesOf(telemetry(), 'aws_iam_role').some((r: Obj) => r.tags?.['gpb.io/workload-kind'] === 'controller')).toBe(false);
+    const json = telemetry({ autoscalerServiceAccount: { namespace: 'keda', name: 'keda-operator' } });
+    const role = resourcesOf(json, 'aws_iam_role').find((r: Obj) => r.tags?.['gpb.io/workload-kind'] === 'controller') as Obj;
+    expect(role.tags['gpb.io/service-account']).toBe('keda.keda-operator');
+    const policy = resourcesOf(json, 'aws_iam_role_policy').find((p: Obj) => String(p.role).includes('AutoscalerRole')) as Obj;
+    const [stmt] = policyOf(policy).Statement as Obj[];
+    expect(stmt.Action).toEqual(['aps:QueryMetrics', 'aps:GetSeries', 'aps:GetLabels', 'aps:GetMetricMetadata']);
+    expect(stmt.Resource).toMatch(/aws_prometheus_workspace\.Telemetry_Workspace_[0-9A-F]+\.arn/);
+  });
+
   it('leaves X-Ray out of the role when traces do not go there', () => {
     const json = telemetry({ xray: false });
     const policy = resourcesOf(json, 'aws_iam_role_policy').find((p: Obj) => String(p.role).includes('CollectorRole')) as Obj;
