@@ -75,9 +75,15 @@ export default defineEnvironment({
   },
   serving: {
     models: [
-      { name: 'llama-8b', pool: 'prod-baseline', parametersBillions: 8, dtype: 'bf16', minReplicas: 2, maxReplicas: 4, critical: true },
-      { name: 'llama-70b', pool: 'prod-multi-gpu', parametersBillions: 70, dtype: 'fp8', gpusPerReplica: 4, minReplicas: 1, maxReplicas: 4, critical: true },
+      { name: 'llama-8b', pool: 'prod-baseline', parametersBillions: 8, dtype: 'bf16', minReplicas: 2, maxReplicas: 4, critical: true, aliases: ['chat-small'] },
+      { name: 'llama-70b', pool: 'prod-multi-gpu', parametersBillions: 70, dtype: 'fp8', gpusPerReplica: 4, minReplicas: 1, maxReplicas: 4, critical: true, aliases: ['chat-large'] },
     ],
+    // Small first; when it fails or is overloaded, or a prompt is too long for it, the large model answers.
+    gateway: {
+      replicas: 3,
+      fallbacks: [{ model: 'llama-8b', to: ['llama-70b'] }],
+      contextWindowFallbacks: [{ model: 'llama-8b', to: ['llama-70b'] }],
+    },
   },
   observability: {
     scrapeIntervalSeconds: 15,

@@ -26,6 +26,30 @@ export const modelSchema = z.strictObject({
   maxReplicas: z.number().int().min(1),
   /** Must not run on interruptible (spot-only) capacity. @default false */
   critical: z.boolean().default(false),
+  /** More names the gateway answers to for this model (e.g. `chat-small`). @default [] */
+  aliases: z.array(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._:-]{0,62}$/, 'must be 1-63 letters, digits, ".", "_", ":" or "-"')).default([]),
+});
+
+const fallbackSchema = z.strictObject({
+  /** The model (name or alias) whose failures fall back. */
+  model: z.string(),
+  /** Models tried in order when it fails, is overloaded or (for context-window fallbacks) the prompt is too long. */
+  to: z.array(z.string()).min(1, 'must name at least one model'),
+});
+
+export const gatewaySchema = z.strictObject({
+  /** Gateway pods. @default 1 (at least 2 in prod) */
+  replicas: z.number().int().min(1).max(20).default(1),
+  /** How requests spread over a model's replicas. @default 'least-busy' */
+  routingStrategy: z.enum(['least-busy', 'simple-shuffle', 'latency-based-routing']).default('least-busy'),
+  /** Retries of a failed call before falling back. @default 2 */
+  numRetries: z.number().int().min(0).max(5).default(2),
+  /** Seconds a call may take. @default 600 */
+  timeoutSeconds: z.number().int().min(10).max(3600).default(600),
+  /** On failure or overload, try these models in order (e.g. a small model falls back to a large one). @default [] */
+  fallbacks: z.array(fallbackSchema).default([]),
+  /** When a prompt does not fit the model's context window, use these. @default [] */
+  contextWindowFallbacks: z.array(fallbackSchema).default([]),
 });
 
 export const autoscalingSchema = z.strictObject({
@@ -44,6 +68,8 @@ export const servingSchema = z.strictObject({
   models: z.array(modelSchema).default([]),
   /** How KEDA scales model servers between minReplicas and maxReplicas. */
   autoscaling: autoscalingSchema.prefault({}),
+  /** The OpenAI-compatible gateway in front of the vLLM models (docs/serving.md, "Gateway"). */
+  gateway: gatewaySchema.prefault({}),
 });
 
 export type ServingConfig = z.output<typeof servingSchema>;
@@ -84,7 +110,8 @@ type Issue = (path: (string | number)[], input: unknown, message: string) => voi
  * pool may launch; the tensor-parallel size divides the GPUs per node; the replicas fit under
  * the pool's GPU cap; critical models stay off spot-only capacity.
  */
-export function servingRules(serving: ServingConfig, gpu: GpuConfig, issue: Issue): void {
+export function servingRules(serving: ServingConfig, gpu: GpuConfig, issue: Issue, stage: 'dev' | 'staging' | 'prod' = 'dev'): void {
+  gatewayRules(serving, issue, stage);
   const capacities = capacitiesOf(gpu);
   const names = new Set<string>();
   serving.models.forEach((m, i) => {
@@ -117,4 +144,66 @@ export function servingRules(serving: ServingConfig, gpu: GpuConfig, issue: Issu
     }
     if (m.critical && cap.interruptible) issue(at('pool'), m.pool, `is spot-only; critical model '${m.name}' needs on-demand or reserved capacity`);
   });
+}
+
+/** Gateway rules: fallbacks name models the gateway serves, never themselves, without cycles. */
+function gatewayRules(serving: ServingConfig, issue: Issue, stage: 'dev' | 'staging' | 'prod'): void {
+  const routed = serving.models.filter((m) => m.engine === 'vllm');
+  const names = new Map<string, string>(); // name or alias -> model
+  serving.models.forEach((m, i) => {
+    m.aliases.forEach((a, j) => {
+      if (serving.models.some((x) => x.name === a) || names.has(a)) issue(['serving', 'models', i, 'aliases', j], a, 'is already a model name or alias; each name must route to one model');
+      if (m.engine !== 'vllm') issue(['serving', 'models', i, 'aliases', j], a, `is an alias of Triton model '${m.name}', which the gateway does not route (only vLLM models)`);
+    });
+  });
+  for (const m of routed) {
+    names.set(m.name, m.name);
+    for (const a of m.aliases) if (!names.has(a)) names.set(a, m.name);
+  }
+  const known = [...names.keys()].map((n) => `'${n}'`).join(', ') || 'none';
+  for (const kind of ['fallbacks', 'contextWindowFallbacks'] as const) {
+    const edges = new Map<string, string[]>();
+    serving.gateway[kind].forEach((f, i) => {
+      const at = (...rest: (string | number)[]) => ['serving', 'gateway', kind, i, ...rest];
+      const from = names.get(f.model);
+      if (!from) issue(at('model'), f.model, `must name a vLLM model or alias of this environment (${known})`);
+      if (edges.has(from ?? f.model)) issue(at('model'), f.model, 'already has fallbacks; list every target in one entry');
+      const targets: string[] = [];
+      f.to.forEach((t, j) => {
+        const to = names.get(t);
+        if (!to) issue(at('to', j), t, `must name a vLLM model or alias of this environment (${known})`);
+        else if (to === from) issue(at('to', j), t, `is '${f.model}' itself; a model cannot fall back to itself`);
+        else targets.push(to);
+      });
+      if (from) edges.set(from, targets);
+    });
+    const cycle = findCycle(edges);
+    if (cycle) issue(['serving', 'gateway', kind], cycle, `form a cycle (${cycle.join(' -> ')}); a failing request would go round`);
+  }
+  if (stage === 'prod' && routed.length > 0 && serving.gateway.replicas < 2) {
+    issue(['serving', 'gateway', 'replicas'], serving.gateway.replicas, 'must be at least 2 in a prod-stage environment (one endpoint for every model)');
+  }
+}
+
+function findCycle(edges: ReadonlyMap<string, readonly string[]>): string[] | undefined {
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (n: string): string[] | undefined => {
+    if (state.get(n) === 'done') return undefined;
+    if (state.get(n) === 'open') return [...path.slice(path.indexOf(n)), n];
+    state.set(n, 'open');
+    path.push(n);
+    for (const next of edges.get(n) ?? []) {
+      const c = visit(next);
+      if (c) return c;
+    }
+    path.pop();
+    state.set(n, 'done');
+    return undefined;
+  };
+  for (const n of edges.keys()) {
+    const c = visit(n);
+    if (c) return c;
+  }
+  return undefined;
 }

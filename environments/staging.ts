@@ -45,7 +45,8 @@ export default defineEnvironment({
     cache: { nodeType: 'cache.t4g.medium', replicas: 1, semanticCache: true, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
   },
   serving: {
-    models: [{ name: 'llama-8b', pool: 'staging-l40s', parametersBillions: 8, dtype: 'bf16', minReplicas: 1, maxReplicas: 4 }],
+    models: [{ name: 'llama-8b', pool: 'staging-l40s', parametersBillions: 8, dtype: 'bf16', minReplicas: 1, maxReplicas: 4, aliases: ['chat-small'] }],
+    gateway: { replicas: 2 },
   },
   observability: {
     traces: { exporter: 'xray', samplingPercent: 25 },

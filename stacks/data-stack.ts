@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import type { EksCluster } from '../constructs/cluster/eks-cluster';
 import { LogsKmsKey } from '../constructs/core/logs-kms-key';
 import { AuroraVectorStore } from '../constructs/data/aurora-vector-store';
+import { externalSecretsRole, GeneratedSecret } from '../constructs/data/generated-secret';
 import { PrivateBucket } from '../constructs/data/private-bucket';
 import { QdrantAws } from '../constructs/data/qdrant-aws';
 import { OpenSearchVectorStore } from '../constructs/data/opensearch-vector-store';
@@ -33,6 +34,10 @@ export class DataStack extends AwsLayerStack {
   readonly cache?: ValkeyCache;
   /** The AWS side of an in-cluster Qdrant (the store itself lives in the serving layer). */
   readonly qdrant?: QdrantAws;
+  /** The gateway's master key (when the environment serves vLLM models). */
+  readonly gatewayMasterKey?: GeneratedSecret;
+  /** External Secrets' role: reads the generated secrets (present when there are any). */
+  readonly externalSecretsRole?: PodIdentityRole;
   /** Prometheus workspace, alerting, log groups and the collector's role. */
   readonly telemetry: TelemetryAws;
   /** Each model server's role: read-only on its own prefix of the model bucket. */
@@ -98,6 +103,15 @@ export class DataStack extends AwsLayerStack {
       kmsDeletionWindowDays: env.cluster.kmsDeletionWindowDays,
       autoscalerServiceAccount: env.serving.models.length > 0 ? { namespace: KEDA_NAMESPACE, name: KEDA_OPERATOR_SERVICE_ACCOUNT } : undefined,
     });
+
+    // Secrets generated for in-cluster workloads; External Secrets is their only reader.
+    const generated: Record<string, GeneratedSecret> = {};
+    if (this.qdrant) generated.QdrantApiKey = this.qdrant.apiKey;
+    if (env.serving.models.some((m) => m.engine === 'vllm')) {
+      this.gatewayMasterKey = new GeneratedSecret(this, 'GatewayMasterKey', { name: `${name}/gateway/master-key`, purpose: `Gateway master key (${name})`, protect });
+      generated.GatewayMasterKey = this.gatewayMasterKey;
+    }
+    if (Object.keys(generated).length > 0) this.externalSecretsRole = externalSecretsRole(this, 'ExternalSecretsRole', cluster, generated);
 
     if (env.data.cache) {
       const logsKey = new LogsKmsKey(this, 'LogsKey', { alias: `gpb/${env.name}/data-logs`, region: env.region });

@@ -119,6 +119,9 @@ export class PlatformStack extends KubernetesLayerStack {
     if (qdrant) {
       this.vectorStore.allowFrom(this.vectorStore, tcp(PORTS.qdrantP2p)); // Raft between Qdrant pods
       this.storageClass = new EncryptedStorageClass(this, 'EncryptedStorage', { retain: env.stage !== 'dev' });
+    }
+    // Generated secrets (Qdrant's API key, the gateway's master key) reach the cluster through it.
+    if (qdrant || env.serving.models.some((m) => m.engine === 'vllm')) {
       this.externalSecrets = new ExternalSecrets(this, 'ExternalSecrets', { kubernetesVersion: version, vpcCidr: network.cidr });
     }
 

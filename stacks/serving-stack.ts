@@ -5,6 +5,9 @@ import type { IGpuCapacity } from '../constructs/gpu/gpu-capacity';
 import { KEDA_AUTHENTICATION, kedaAwsAuthentication, ModelAutoscaling } from '../constructs/serving/keda';
 import { ENGINES, ModelServer, SERVING_NAMESPACE } from '../constructs/serving/model-server';
 import type { TelemetryAws } from '../constructs/telemetry/telemetry-aws';
+import type { GeneratedSecret } from '../constructs/data/generated-secret';
+import { LlmGateway } from '../constructs/serving/llm-gateway';
+import { OTLP_HTTP_TRACES_ENDPOINT } from '../constructs/telemetry/otel-collector';
 import { weightsGiB } from '../environments/serving-schema';
 import { modelPrefix } from './data-stack';
 import { QdrantVectorStore } from '../constructs/data/qdrant-vector-store';
@@ -24,15 +27,20 @@ export interface ServingStackProps extends KubernetesLayerStackProps {
   readonly modelBucket: PrivateBucket;
   /** The Prometheus workspace KEDA reads load from. */
   readonly telemetry: TelemetryAws;
+  /** The gateway's master key in Secrets Manager (present when there are vLLM models). */
+  readonly gatewayMasterKey?: GeneratedSecret;
 }
 
 /**
- * Layer 6 (in-cluster): workloads: the vLLM model servers, placed on their GPU capacity by
- * object, and the in-cluster vector store (Qdrant) when chosen.
+ * Layer 6 (in-cluster): workloads: the model servers, placed on their GPU capacity by object and
+ * scaled by KEDA, the OpenAI-compatible gateway in front of the vLLM models, and the in-cluster
+ * vector store (Qdrant) when chosen.
  */
 export class ServingStack extends KubernetesLayerStack {
   readonly vectorStore?: IVectorStore;
   readonly models: ReadonlyMap<string, ModelServer>;
+  /** The OpenAI-compatible endpoint in front of the vLLM models. */
+  readonly gateway?: LlmGateway;
 
   constructor(scope: Construct, props: ServingStackProps) {
     super(scope, 'serving', { ...props, helm: true });
@@ -68,6 +76,27 @@ export class ServingStack extends KubernetesLayerStack {
         ];
       }),
     );
+    const routed = props.env.serving.models.filter((m) => m.engine === 'vllm');
+    if (routed.length > 0) {
+      if (!props.gatewayMasterKey) throw new Error('the gateway master key was validated but not built');
+      const g = props.env.serving.gateway;
+      this.gateway = new LlmGateway(this, 'Gateway', {
+        models: routed.map((m) => {
+          const server = this.models.get(m.name)!;
+          return { name: m.name, aliases: m.aliases, apiBase: `http://${server.serviceName}.${SERVING_NAMESPACE}.svc.cluster.local:${server.port}/v1` };
+        }),
+        routingStrategy: g.routingStrategy,
+        numRetries: g.numRetries,
+        timeoutSeconds: g.timeoutSeconds,
+        fallbacks: g.fallbacks,
+        contextWindowFallbacks: g.contextWindowFallbacks,
+        replicas: g.replicas,
+        masterKeySecretName: props.gatewayMasterKey.secretName,
+        region: props.env.region,
+        otlpTracesEndpoint: props.env.observability.traces.exporter === 'none' ? undefined : OTLP_HTTP_TRACES_ENDPOINT,
+        metrics: props.platform.collector,
+      });
+    }
     if (props.env.serving.models.length > 0) {
       const auth = kedaAwsAuthentication(this, 'AutoscalerAuthentication', SERVING_NAMESPACE);
       const a = props.env.serving.autoscaling;

@@ -12,5 +12,6 @@ export function expectedMetricSources(env: EnvironmentConfig): Set<MetricSource>
   if (env.gpu.pools.length > 0) sources.add('karpenter');
   for (const m of env.serving.models) sources.add(m.engine);
   if (env.serving.models.length > 0) sources.add('keda');
+  if (env.serving.models.some((m) => m.engine === 'vllm')) sources.add('gateway');
   return sources;
 }

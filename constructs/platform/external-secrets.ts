@@ -1,7 +1,7 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Construct } from 'constructs';
 import { SYSTEM_POOL_LABEL } from '../cluster/system-node-group';
-import { EXTERNAL_SECRETS_NAMESPACE, EXTERNAL_SECRETS_SERVICE_ACCOUNT } from '../data/qdrant-aws';
+import { EXTERNAL_SECRETS_NAMESPACE, EXTERNAL_SECRETS_SERVICE_ACCOUNT } from '../data/generated-secret';
 import { PORTS, tcp } from '../guardrails/ports';
 import { WorkloadNamespace } from '../guardrails/workload-namespace';
 
@@ -16,7 +16,7 @@ export interface ExternalSecretsProps {
 
 /**
  * External Secrets Operator: copies secrets from AWS Secrets Manager into Kubernetes Secrets,
- * authenticating with its own Pod Identity role (QdrantAws.externalSecretsRole), so no AWS
+ * authenticating with its own Pod Identity role (`externalSecretsRole`), so no AWS
  * credential is ever stored in the cluster. Runs on system nodes in a restricted namespace.
  */
 export class ExternalSecrets extends Construct {

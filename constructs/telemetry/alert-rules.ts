@@ -199,13 +199,33 @@ export function ruleGroups(slo: SloConfig, sources: ReadonlySet<MetricSource>): 
   }
 
   if (has('gateway')) {
-    const hits = 'sum(rate(litellm_cache_hits_metric_total[1h]))';
-    const misses = 'sum(rate(litellm_cache_misses_metric_total[1h]))';
-    const ratio = `(${hits} / (${hits} + ${misses}))`;
     groups.push({
       name: 'gateway',
       interval: '1m',
       source: 'gateway',
+      rules: [
+        alert(
+          'GatewayErrorRate',
+          `sum(rate(litellm_proxy_failed_requests_metric_total[5m])) / sum(rate(litellm_proxy_total_requests_metric_total[5m])) > ${slo.errorRatePercent / 100}`,
+          '5m',
+          'critical',
+          'The gateway fails {{ $value | humanizePercentage }} of requests',
+          `More than ${slo.errorRatePercent}% failed requests at the gateway for 5 minutes.`,
+        ),
+        { record: 'gen_ai_client_token_usage:rate5m', expr: withLabel('sum by (model) (rate(litellm_input_tokens_metric_total[5m]))', 'gen_ai_token_type', 'input') },
+        { record: 'gen_ai_client_token_usage:rate5m', expr: withLabel('sum by (model) (rate(litellm_output_tokens_metric_total[5m]))', 'gen_ai_token_type', 'output') },
+      ],
+    });
+  }
+
+  if (has('semantic_cache')) {
+    const hits = 'sum(rate(litellm_cache_hits_metric_total[1h]))';
+    const misses = 'sum(rate(litellm_cache_misses_metric_total[1h]))';
+    const ratio = `(${hits} / (${hits} + ${misses}))`;
+    groups.push({
+      name: 'semantic-cache',
+      interval: '1m',
+      source: 'semantic_cache',
       rules: [
         alert(
           'SemanticCacheHitRateDrop',
@@ -215,17 +235,7 @@ export function ruleGroups(slo: SloConfig, sources: ReadonlySet<MetricSource>): 
           'Semantic cache hit rate fell to {{ $value | humanizePercentage }}',
           `Below ${slo.cacheHitRateDropPercent}% of the rate a day earlier: check the cache (Valkey) health, the embedding model and the similarity threshold.`,
         ),
-        alert(
-          'GatewayErrorRate',
-          `sum(rate(litellm_proxy_failed_requests_metric_total[5m])) / sum(rate(litellm_proxy_total_requests_metric_total[5m])) > ${slo.errorRatePercent / 100}`,
-          '5m',
-          'critical',
-          'The gateway fails {{ $value | humanizePercentage }} of requests',
-          `More than ${slo.errorRatePercent}% failed requests at the gateway for 5 minutes.`,
-        ),
         { record: 'gpb:semantic_cache_hit_ratio:1h', expr: ratio },
-        { record: 'gen_ai_client_token_usage:rate5m', expr: withLabel('sum by (model) (rate(litellm_input_tokens_metric_total[5m]))', 'gen_ai_token_type', 'input') },
-        { record: 'gen_ai_client_token_usage:rate5m', expr: withLabel('sum by (model) (rate(litellm_output_tokens_metric_total[5m]))', 'gen_ai_token_type', 'output') },
       ],
     });
   }

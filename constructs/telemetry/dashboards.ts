@@ -18,7 +18,7 @@ export interface DashboardSpec {
 
 const q = (expr: string, legend: string) => ({ expr, legend });
 
-/** The dashboards: GPU fleet, model serving (vLLM, Triton), gateway and semantic cache. */
+/** The dashboards: GPU fleet, model serving (vLLM, Triton), gateway, semantic cache. */
 export const DASHBOARDS: readonly DashboardSpec[] = [
   {
     uid: 'gpb-gpu-fleet',
@@ -63,16 +63,24 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
     ],
   },
   {
-    uid: 'gpb-gateway-cache',
-    title: 'Gateway and semantic cache',
+    uid: 'gpb-gateway',
+    title: 'Gateway',
     sources: ['gateway'],
+    panels: [
+      { title: 'Requests per second', unit: 'reqps', queries: [q('sum(rate(litellm_proxy_total_requests_metric_total[5m]))', 'requests')] },
+      { title: 'Failed requests', unit: 'reqps', queries: [q('sum(rate(litellm_proxy_failed_requests_metric_total[5m]))', 'failed')] },
+      { title: 'Tokens per second at the gateway', unit: 'short', queries: [q('gen_ai_client_token_usage:rate5m', '{{model}} {{gen_ai_token_type}}')] },
+      { title: 'Fallbacks', unit: 'short', queries: [q('sum(rate(litellm_deployment_successful_fallbacks_total[5m]))', 'fallbacks')] },
+      { title: 'p95 gateway latency', unit: 's', queries: [q('histogram_quantile(0.95, sum by (le) (rate(litellm_request_total_latency_metric_bucket[5m])))', 'p95')] },
+    ],
+  },
+  {
+    uid: 'gpb-semantic-cache',
+    title: 'Semantic cache',
+    sources: ['semantic_cache'],
     panels: [
       { title: 'Semantic cache hit ratio (1h)', unit: 'percentunit', queries: [q('gpb:semantic_cache_hit_ratio:1h', 'hit ratio')] },
       { title: 'Cache hits and misses', unit: 'reqps', queries: [q('sum by (model) (rate(litellm_cache_hits_metric_total[5m]))', '{{model}} hits'), q('sum by (model) (rate(litellm_cache_misses_metric_total[5m]))', '{{model}} misses')] },
-      { title: 'Tokens per second at the gateway', unit: 'short', queries: [q('gen_ai_client_token_usage:rate5m', '{{model}} {{gen_ai_token_type}}')] },
-      { title: 'Failed requests', unit: 'reqps', queries: [q('sum(rate(litellm_proxy_failed_requests_metric_total[5m]))', 'failed')] },
-      { title: 'Fallbacks', unit: 'short', queries: [q('sum(rate(litellm_deployment_successful_fallbacks_total[5m]))', 'fallbacks')] },
-      { title: 'p95 gateway latency', unit: 's', queries: [q('histogram_quantile(0.95, sum by (le) (rate(litellm_request_total_latency_metric_bucket[5m])))', 'p95')] },
     ],
   },
 ];

@@ -8,7 +8,7 @@
  * off) and the remote-write exporter adds none (`add_metric_suffixes: false`). OpenTelemetry-native
  * metrics (kubelet stats, cluster state) have their dots replaced by underscores.
  */
-export type MetricSource = 'vllm' | 'triton' | 'dcgm' | 'karpenter' | 'keda' | 'gateway' | 'kubeletstats' | 'k8s_cluster';
+export type MetricSource = 'vllm' | 'triton' | 'dcgm' | 'karpenter' | 'keda' | 'gateway' | 'semantic_cache' | 'kubeletstats' | 'k8s_cluster';
 
 export interface SourceCatalog {
   /** Where the list comes from (pinned version). */
@@ -84,13 +84,15 @@ export const METRIC_CATALOG: Readonly<Record<MetricSource, SourceCatalog>> = {
     metrics: [
       'litellm_proxy_total_requests_metric_total',
       'litellm_proxy_failed_requests_metric_total',
-      'litellm_cache_hits_metric_total',
-      'litellm_cache_misses_metric_total',
       'litellm_input_tokens_metric_total',
       'litellm_output_tokens_metric_total',
       'litellm_deployment_successful_fallbacks_total',
       ...histogram('litellm_request_total_latency_metric'),
     ],
+  },
+  semantic_cache: {
+    reference: 'LiteLLM proxy Prometheus callback, cache metrics (exported only with a cache configured; label model)',
+    metrics: ['litellm_cache_hits_metric_total', 'litellm_cache_misses_metric_total'],
   },
   kubeletstats: {
     reference: 'kubeletstats receiver (contrib 0.153) default metrics',

@@ -18,6 +18,8 @@ export const COLLECTOR_AGENT_SERVICE_ACCOUNT = 'otel-agent';
 export const OTLP_PORTS = { grpc: 4317, http: 4318, agents: 4319 } as const;
 /** Where applications send OTLP (gRPC). */
 export const OTLP_ENDPOINT = `http://${COLLECTOR_GATEWAY_SERVICE_ACCOUNT}.${TELEMETRY_NAMESPACE}.svc.cluster.local:${OTLP_PORTS.grpc}`;
+/** Where applications send traces over OTLP/HTTP. */
+export const OTLP_HTTP_TRACES_ENDPOINT = `http://${COLLECTOR_GATEWAY_SERVICE_ACCOUNT}.${TELEMETRY_NAMESPACE}.svc.cluster.local:${OTLP_PORTS.http}/v1/traces`;
 const KUBELET_PORT = 10250;
 
 /** A set of pods to scrape with Prometheus: registered by the construct that runs them. */

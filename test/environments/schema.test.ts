@@ -95,6 +95,13 @@ const BAD: [string, unknown, string, string][] = [
   ['prod with short log retention', { stage: 'prod', observability: { logs: { retentionDays: 30 } } }, 'observability.logs.retentionDays', '30'],
   ['log retention CloudWatch does not accept', { observability: { logs: { retentionDays: 10 } } }, 'observability.logs.retentionDays', '10'],
   ['scrape interval under 10 s', { observability: { scrapeIntervalSeconds: 5 } }, 'observability.scrapeIntervalSeconds', '5'],
+  ['fallback to a model that does not exist', { serving: { gateway: { fallbacks: [{ model: 'llama-8b', to: ['gpt-9'] }] } } }, 'serving.gateway.fallbacks[0].to[0]', "'gpt-9'"],
+  ['fallback from a model that does not exist', { serving: { gateway: { fallbacks: [{ model: 'gpt-9', to: ['llama-8b'] }] } } }, 'serving.gateway.fallbacks[0].model', "'gpt-9'"],
+  ['model that falls back to itself', { serving: { gateway: { fallbacks: [{ model: 'llama-8b', to: ['llama-8b'] }] } } }, 'serving.gateway.fallbacks[0].to[0]', "'llama-8b'"],
+  ['alias that is another model name', { serving: { models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', maxReplicas: 2, aliases: ['llama-8b'] }] } }, 'serving.models[0].aliases[0]', "'llama-8b'"],
+  ['alias with a space', { serving: { models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', maxReplicas: 2, aliases: ['chat small'] }] } }, 'serving.models[0].aliases[0]', "'chat small'"],
+  ['one gateway replica in prod', { stage: 'prod', serving: { gateway: { replicas: 1 } } }, 'serving.gateway.replicas', '1'],
+  ['unknown routing strategy', { serving: { gateway: { routingStrategy: 'random' } } }, 'serving.gateway.routingStrategy', "'random'"],
   ['autoscaling target of zero', { serving: { autoscaling: { targetInFlightPerReplica: 0 } } }, 'serving.autoscaling.targetInFlightPerReplica', '0'],
   ['autoscaling cooldown under a minute', { serving: { autoscaling: { cooldownSeconds: 10 } } }, 'serving.autoscaling.cooldownSeconds', '10'],
   ['error-rate SLO of zero', { observability: { slo: { errorRatePercent: 0 } } }, 'observability.slo.errorRatePercent', '0'],
@@ -155,5 +162,31 @@ describe('bad configuration', () => {
   it('accepts no NAT when the endpoints nodes need are present', () => {
     const ok = devWith({ network: { natStrategy: 'none', interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'sts', 'eks-auth', 'ec2'] } });
     expect(Array.isArray(checkEnvironment(ok, 'dev'))).toBe(false);
+  });
+});
+
+describe('gateway fallbacks', () => {
+  const twoModels = (gateway: unknown) =>
+    devWith({
+      gpu: { pools: [{ name: 'dev-l4', instanceTypes: ['g6.12xlarge'], capacityTypes: ['on-demand'], gpuLimit: 8, sharing: { mode: 'none' } }] },
+      budget: { monthlyGpuUsd: 10000 },
+      serving: {
+        models: [
+          { name: 'small', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', maxReplicas: 2, aliases: ['chat'] },
+          { name: 'large', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', maxReplicas: 2 },
+        ],
+        gateway,
+      },
+    });
+
+  it('accepts a small model falling back to a large one, by name or alias', () => {
+    expect(Array.isArray(checkEnvironment(twoModels({ fallbacks: [{ model: 'chat', to: ['large'] }] }), 'dev'))).toBe(false);
+  });
+
+  it('rejects fallbacks that go round', () => {
+    const result = checkEnvironment(twoModels({ fallbacks: [{ model: 'small', to: ['large'] }, { model: 'large', to: ['chat'] }] }), 'dev');
+    expect(Array.isArray(result)).toBe(true);
+    const messages = (result as Exclude<typeof result, { name: string }>).map(formatProblem);
+    expect(messages).toContainEqual(expect.stringContaining("serving.gateway.fallbacks: [\"small\",\"large\",\"small\"] is not allowed: form a cycle (small -> large -> small)"));
   });
 });

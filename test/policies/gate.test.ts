@@ -79,6 +79,7 @@ describe('policy gate in npm run synth', () => {
       cluster: { logRetentionDays: 365 },
       data: { vectorStore: { replicas: 3 }, cache: { replicas: 1 } },
       observability: { logs: { retentionDays: 365 }, alerts: { emails: ['oncall@example.com'] } },
+      serving: { gateway: { replicas: 2 } },
       ...(guardrails ? { guardrails } : {}),
     });
 

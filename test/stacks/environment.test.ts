@@ -129,10 +129,15 @@ describe('data layer', () => {
   it('dev: Qdrant in the cluster with its API key generated write-only, a single-node cache, nothing protected', () => {
     const d = SYNTHESIZED.dev.data as TfJson & { ephemeral?: Record<string, Record<string, unknown>> };
     expect(resourcesOf(d, 'aws_rds_cluster')).toEqual([]);
-    expect(Object.keys(d.ephemeral?.aws_secretsmanager_random_password ?? {})).toHaveLength(1);
-    const version = onlyResource(d, 'aws_secretsmanager_secret_version');
-    expect(version.secret_string).toBeUndefined();
-    expect(version.secret_string_wo).toMatch(/^\$\{ephemeral\.aws_secretsmanager_random_password\.\w+\.random_password\}$/);
+    // Two generated secrets (Qdrant's API key, the gateway's master key), both write-only.
+    expect(Object.keys(d.ephemeral?.aws_secretsmanager_random_password ?? {})).toHaveLength(2);
+    const versions = resourcesOf(d, 'aws_secretsmanager_secret_version');
+    expect(versions).toHaveLength(2);
+    for (const version of versions) {
+      expect(version.secret_string).toBeUndefined();
+      expect(version.secret_string_wo).toMatch(/^\$\{ephemeral\.aws_secretsmanager_random_password\.\w+\.random_password\}$/);
+    }
+    expect(resourcesOf(d, 'aws_secretsmanager_secret').map((x) => x.name).sort()).toEqual(['gpb-dev/gateway/master-key', 'gpb-dev/qdrant/api-key']);
     expect(onlyResource(d, 'aws_elasticache_replication_group')).toMatchObject({ replicas_per_node_group: 0, multi_az_enabled: false });
     const releases = resourcesOf(SYNTHESIZED.dev.serving, 'helm_release');
     expect(releases.map((r) => r.chart)).toEqual(['qdrant']);
@@ -210,6 +215,23 @@ describe('serving layer', () => {
     expect(role.tags['gpb.io/workload-kind']).toBe('controller');
   });
 
+  it('prod: one gateway in front of both models, the small one falling back to the large one', () => {
+    type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const manifests = resourcesOf(SYNTHESIZED.prod.serving, 'kubernetes_manifest').map((m) => m.manifest as Obj);
+    const config = parse(manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'gateway-config')!.data['config.yaml']) as Obj;
+    expect(config.model_list.map((m: Obj) => `${m.model_name}->${m.litellm_params.api_base}`)).toEqual([
+      'llama-8b->http://model-llama-8b.gpb-serving.svc.cluster.local:8000/v1',
+      'chat-small->http://model-llama-8b.gpb-serving.svc.cluster.local:8000/v1',
+      'llama-70b->http://model-llama-70b.gpb-serving.svc.cluster.local:8000/v1',
+      'chat-large->http://model-llama-70b.gpb-serving.svc.cluster.local:8000/v1',
+    ]);
+    expect(config.router_settings.fallbacks).toEqual([{ 'llama-8b': ['llama-70b'] }]);
+    expect(manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'gateway')!.spec.replicas).toBe(3);
+    // the master key: generated in the data layer, read only by External Secrets
+    const eso = resourcesOf(SYNTHESIZED.prod.data, 'aws_iam_role_policy').find((p: Obj) => String(p.role).includes('ExternalSecretsRole')) as Obj;
+    expect((JSON.parse(eso.policy).Statement as Obj[]).map((x) => x.Sid)).toEqual(['ReadGatewayMasterKey', 'DecryptGatewayMasterKey']);
+  });
+
   it('gives each model server a read-only role on its own prefix', () => {
     const policies = resourcesOf(SYNTHESIZED.prod.data, 'aws_iam_role_policy').filter((p) => String(p.role).includes('ModelRole'));
     expect(policies).toHaveLength(2);
@@ -239,7 +261,7 @@ describe('GPU layer', () => {
     expect(baseline).toMatchObject({ capacity_type: 'ON_DEMAND', scaling_config: { min_size: 2, max_size: 4, desired_size: 2 } });
     const multi = pools('prod').find((p) => p.metadata.name === 'prod-multi-gpu')!;
     expect(JSON.stringify(multi.spec)).toContain('"gpb.io/efa":"true"');
-    expect(resourcesOf(SYNTHESIZED.prod.platform, 'helm_release').map((r) => r.chart).sort()).toEqual(['aws-efa-k8s-device-plugin', 'gpu-operator', 'karpenter', 'karpenter-crd', 'keda', 'opentelemetry-collector', 'opentelemetry-collector']);
+    expect(resourcesOf(SYNTHESIZED.prod.platform, 'helm_release').map((r) => r.chart).sort()).toEqual(['aws-efa-k8s-device-plugin', 'external-secrets', 'gpu-operator', 'karpenter', 'karpenter-crd', 'keda', 'opentelemetry-collector', 'opentelemetry-collector']);
   });
 
   it('reads the node role and security group from the cluster stack and deploys after the platform layer', () => {
@@ -297,7 +319,7 @@ describe('observability', () => {
 
   it('ships dashboards for the sources it scrapes as ConfigMaps for the Grafana sidecar', () => {
     const maps = (resourcesOf(SYNTHESIZED.prod.platform, 'kubernetes_config_map_v1') as Obj[]).filter((m) => m.metadata.labels?.grafana_dashboard === '1');
-    expect(maps.map((m) => m.metadata.name).sort()).toEqual(['gpb-gpu-fleet', 'gpb-model-serving']);
+    expect(maps.map((m) => m.metadata.name).sort()).toEqual(['gpb-gateway', 'gpb-gpu-fleet', 'gpb-model-serving']);
     const json = maps[0].data[`${maps[0].metadata.name}.json`] as string;
     expect(json).toContain('"uid": "$${datasource}"'); // Terraform passes ${datasource} through
   });

@@ -10,7 +10,7 @@ import { TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/
 import { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { Service, ServiceAccount } from 'kubernetes-models/v1';
+import { ConfigMap, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { afterAll, describe, expect, it } from 'vitest';
 import { synthesize } from '../../tools/synthesize';
 import { resourcesOf, type TfJson } from '../helpers';
@@ -25,6 +25,7 @@ const MODELS: Record<string, { new (data: never): { validate(): void } }> = {
   Deployment,
   Service,
   ServiceAccount,
+  ConfigMap,
   PodDisruptionBudget,
   ScaledObject,
   TriggerAuthentication,

@@ -1,6 +1,7 @@
 import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import { SecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore';
 import { describe, expect, it } from 'vitest';
+import { externalSecretsRole } from '../../../constructs/data/generated-secret';
 import { QdrantAws } from '../../../constructs/data/qdrant-aws';
 import { QDRANT_CHART_VERSION, QDRANT_IMAGE_TAG, QdrantVectorStore } from '../../../constructs/data/qdrant-vector-store';
 import { EncryptedStorageClass } from '../../../constructs/platform/encrypted-storage-class';
@@ -18,18 +19,36 @@ describe('QdrantAws', () => {
   it('generates the API key write-only: never in configuration or state', () => {
     const version = onlyResource(json, 'aws_secretsmanager_secret_version');
     expect(version.secret_string).toBeUndefined();
-    expect(version.secret_string_wo).toMatch(/^\$\{ephemeral\.aws_secretsmanager_random_password\.qdrant_api_key_\w+\.random_password\}$/);
+    expect(version.secret_string_wo).toMatch(/^\$\{ephemeral\.aws_secretsmanager_random_password\.generated_\w+\.random_password\}$/);
     expect(version.secret_string_wo_version).toBe(1);
     expect(onlyResource(json, 'aws_secretsmanager_secret')).toMatchObject({ name: 'gpb-t/qdrant/api-key', kms_key_id: expect.stringMatching(/aws_kms_key/), lifecycle: { prevent_destroy: true } });
   });
 
-  it('lets External Secrets read this one secret and Qdrant write its snapshot bucket', () => {
+  it('lets Qdrant write its snapshot bucket, and External Secrets read exactly the generated secrets', () => {
     const policies = resourcesOf(json, 'aws_iam_role_policy');
-    const eso = policyOf(policies.find((p) => String(p.role).includes('ExternalSecretsRole'))!).Statement;
-    expect(eso[0]).toMatchObject({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: expect.stringMatching(/aws_secretsmanager_secret\.\w+\.arn/) });
     const qdrant = policyOf(policies.find((p) => String(p.role).includes('QdrantRole'))!).Statement;
     expect(qdrant.map((s) => s.Resource).join(' ')).toMatch(/aws_s3_bucket\.Qdrant_Snapshots_\w+\.arn/);
-    expect(resourcesOf(json, 'aws_eks_pod_identity_association').map((a) => `${a.namespace}/${a.service_account}`).sort()).toEqual(['external-secrets/external-secrets', 'gpb-vector/qdrant']);
+    const withEso = synthWith((scope) => {
+      const cluster = testCluster(scope);
+      const q = new QdrantAws(scope, 'Qdrant', { name: 'gpb-t', cluster });
+      externalSecretsRole(scope, 'Eso', cluster, { QdrantApiKey: q.apiKey });
+    });
+    const eso = policyOf(resourcesOf(withEso, 'aws_iam_role_policy').find((p) => String(p.role).includes('Eso'))!).Statement;
+    expect(eso.map((s) => [s.Sid, s.Action])).toEqual([
+      ['ReadQdrantApiKey', ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']],
+      ['DecryptQdrantApiKey', 'kms:Decrypt'],
+    ]);
+    expect(eso[0].Resource).toMatch(/aws_secretsmanager_secret\.Qdrant_ApiKey_Secret_\w+\.arn/);
+    expect(resourcesOf(withEso, 'aws_eks_pod_identity_association').map((a) => `${a.namespace}/${a.service_account}`).sort()).toEqual(['external-secrets/external-secrets', 'gpb-vector/qdrant']);
+  });
+
+  it('moves the key and secret of earlier versions instead of replacing them', () => {
+    const moved = (json as unknown as { moved?: { from: string; to: string }[] }).moved ?? [];
+    expect(moved.map((m) => m.from).sort()).toEqual([
+      'aws_kms_key.Qdrant_SecretKey_C30B05D0',
+      'aws_secretsmanager_secret.Qdrant_ApiKey_1A51A50F',
+      'aws_secretsmanager_secret_version.Qdrant_ApiKeyValue_8834BCB9',
+    ]);
   });
 
   it('passes the policy pack in prod', () => {

@@ -39,7 +39,8 @@ describe.each(validateEnvironments(ENVIRONMENTS).map((e) => [e.name, e] as const
     for (const s of groupSources) expect(sources.has(s)).toBe(true);
     if (sources.has('dcgm')) expect(groupSources.has('dcgm')).toBe(true);
     if (sources.has('vllm')) expect(groupSources.has('vllm')).toBe(true);
-    expect(groupSources.has('gateway')).toBe(false); // no gateway yet in the reference environments
+    expect(groupSources.has('gateway')).toBe(true); // every reference environment serves a vLLM model
+    expect(groupSources.has('semantic_cache')).toBe(false); // no semantic cache configured yet
   });
 
   it('puts the environment SLOs into the thresholds', () => {

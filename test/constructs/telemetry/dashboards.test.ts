@@ -38,6 +38,7 @@ describe.each(DASHBOARDS.map((d) => [d.uid, d] as const))('dashboard %s', (_uid,
 describe('dashboardsFor', () => {
   it('ships a dashboard only when every source it reads is scraped', () => {
     expect(dashboardsFor(new Set<MetricSource>(['dcgm', 'k8s_cluster', 'vllm'])).map((d) => d.uid)).toEqual(['gpb-gpu-fleet', 'gpb-model-serving']);
+    expect(dashboardsFor(new Set<MetricSource>(['gateway', 'semantic_cache'])).map((d) => d.uid)).toEqual(['gpb-gateway', 'gpb-semantic-cache']);
     expect(dashboardsFor(new Set<MetricSource>(['dcgm'])).map((d) => d.uid)).toEqual([]);
   });
 });

@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { BlueprintError, show } from '../core/errors';
+import { PORTS } from '../guardrails/ports';
+import type { IScrapeRegistry } from '../telemetry/otel-collector';
+
+/** Pinned LiteLLM proxy image. */
+export const LITELLM_IMAGE = 'ghcr.io/berriai/litellm:v1.79.0-stable';
+/** Namespace of the gateway (the platform layer's network policies open it to the VPC). */
+export const GATEWAY_NAMESPACE = 'gpb-gateway';
+/** The gateway's service account (data-layer roles, e.g. the cache client, trust this name). */
+export const GATEWAY_SERVICE_ACCOUNT = 'gateway';
+/** Kubernetes Secret the master key is synced into. */
+const MASTER_KEY_SECRET = 'gateway-master-key';
+
+export interface GatewayModel {
+  /** Served model name (the vLLM `--served-model-name`). */
+  readonly name: string;
+  /** More names clients may use. */
+  readonly aliases: readonly string[];
+  /** OpenAI-compatible base URL of the model's Service, e.g. `http://model-x.gpb-serving.svc.cluster.local:8000/v1`. */
+  readonly apiBase: string;
+}
+
+export interface GatewayFallback {
+  readonly model: string;
+  readonly to: readonly string[];
+}
+
+export interface LlmGatewayProps {
+  readonly models: readonly GatewayModel[];
+  /** @default 'least-busy' */
+  readonly routingStrategy?: 'least-busy' | 'simple-shuffle' | 'latency-based-routing';
+  /** @default 2 */
+  readonly numRetries?: number;
+  /** @default 600 */
+  readonly timeoutSeconds?: number;
+  /** Tried in order when a model fails or is overloaded. @default [] */
+  readonly fallbacks?: readonly GatewayFallback[];
+  /** Tried when a prompt exceeds a model's context window. @default [] */
+  readonly contextWindowFallbacks?: readonly GatewayFallback[];
+  /** @default 1 */
+  readonly replicas?: number;
+  /** Secrets Manager secret holding the master key (GeneratedSecret.secretName). */
+  readonly masterKeySecretName: string;
+  readonly region: string;
+  /** OTLP/HTTP traces endpoint (the collector gateway). @default - no traces */
+  readonly otlpTracesEndpoint?: string;
+  /** Where the gateway registers its metrics for scraping. @default - not scraped */
+  readonly metrics?: IScrapeRegistry;
+}
+
+/**
+ * One OpenAI-compatible endpoint in front of every vLLM model: the LiteLLM proxy, configured from
+ * the environment. Model names and aliases route to their model's Service; requests spread over
+ * replicas by the routing strategy; failed calls are retried, then fall back to the listed
+ * models (a small model to a large one), and prompts too long for a model go to its
+ * context-window fallbacks. Clients authenticate with the master key, generated in Secrets
+ * Manager and synced by External Secrets (never in configuration or state). Prometheus metrics
+ * (requests, failures, tokens, latency, fallbacks) are scraped; traces go to the collector.
+ */
+export class LlmGateway extends Construct {
+  readonly resource: Manifest;
+  readonly serviceName = 'gateway';
+  readonly port = PORTS.gateway;
+  /** The LiteLLM configuration (config.yaml) as an object. */
+  readonly config: object;
+
+  constructor(scope: Construct, id: string, props: LlmGatewayProps) {
+    super(scope, id);
+    if (props.models.length === 0) throw new BlueprintError(`LlmGateway '${id}': 'models' must not be empty`);
+    const routes = new Map<string, string>();
+    for (const m of props.models) {
+      for (const n of [m.name, ...m.aliases]) {
+        if (routes.has(n)) throw new BlueprintError(`LlmGateway '${id}': name ${show(n)} routes to both '${routes.get(n)}' and '${m.name}'`);
+        routes.set(n, m.name);
+      }
+    }
+    for (const f of [...(props.fallbacks ?? []), ...(props.contextWindowFallbacks ?? [])]) {
+      for (const n of [f.model, ...f.to]) {
+        if (!routes.has(n)) throw new BlueprintError(`LlmGateway '${id}': fallback names ${show(n)}, which is not a model or alias of the gateway`);
+      }
+    }
+    const timeout = props.timeoutSeconds ?? 600;
+    this.config = {
+      model_list: props.models.flatMap((m) =>
+        [m.name, ...m.aliases].map((name) => ({
+          model_name: name,
+          litellm_params: { model: `hosted_vllm/${m.name}`, api_base: m.apiBase, timeout },
+        })),
+      ),
+      router_settings: {
+        routing_strategy: props.routingStrategy ?? 'least-busy',
+        num_retries: props.numRetries ?? 2,
+        timeout,
+        // A deployment failing 3 times in a minute is cooled down for 30 s (its fallbacks serve).
+        allowed_fails: 3,
+        cooldown_time: 30,
+        ...(props.fallbacks?.length ? { fallbacks: props.fallbacks.map((f) => ({ [f.model]: [...f.to] })) } : {}),
+        ...(props.contextWindowFallbacks?.length ? { context_window_fallbacks: props.contextWindowFallbacks.map((f) => ({ [f.model]: [...f.to] })) } : {}),
+      },
+      litellm_settings: {
+        callbacks: props.otlpTracesEndpoint ? ['prometheus', 'otel'] : ['prometheus'],
+        drop_params: true,
+      },
+      general_settings: { master_key: 'os.environ/LITELLM_MASTER_KEY' },
+    };
+
+    const labels = { 'app.kubernetes.io/name': 'litellm', 'app.kubernetes.io/instance': 'gateway' };
+    const meta = (name: string) => ({ name, namespace: GATEWAY_NAMESPACE, labels: { ...labels, 'app.kubernetes.io/managed-by': 'gpu-platform-blueprint' } });
+    const manifest = (mid: string, m: Record<string, unknown>, dependsOn?: Manifest[]) => new Manifest(this, mid, { manifest: m, dependsOn });
+
+    const store = manifest('SecretStore', {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'SecretStore',
+      metadata: meta('aws-secrets-manager'),
+      spec: { provider: { aws: { service: 'SecretsManager', region: props.region } } },
+    });
+    const masterKey = manifest(
+      'MasterKey',
+      {
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'ExternalSecret',
+        metadata: meta(MASTER_KEY_SECRET),
+        spec: {
+          refreshInterval: '1h',
+          secretStoreRef: { kind: 'SecretStore', name: 'aws-secrets-manager' },
+          target: { name: MASTER_KEY_SECRET, creationPolicy: 'Owner' },
+          data: [{ secretKey: 'master-key', remoteRef: { key: props.masterKeySecretName } }],
+        },
+      },
+      [store],
+    );
+    const configYaml = stringify(this.config);
+    const configMap = manifest('Config', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: meta('gateway-config'),
+      data: { 'config.yaml': configYaml },
+    });
+    const account = manifest('ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(GATEWAY_SERVICE_ACCOUNT) });
+    const replicas = props.replicas ?? 1;
+    const probe = (path: string, extra: Record<string, number>) => ({ httpGet: { path, port: this.port }, periodSeconds: 10, timeoutSeconds: 5, ...extra });
+    this.resource = manifest(
+      'Resource',
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: meta(this.serviceName),
+        spec: {
+          replicas,
+          selector: { matchLabels: labels },
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+          template: {
+            // A configuration change rolls the pods (LiteLLM reads its file at start).
+            metadata: { labels, annotations: { 'gpb.io/config-sha256': createHash('sha256').update(configYaml).digest('hex') } },
+            spec: {
+              serviceAccountName: GATEWAY_SERVICE_ACCOUNT,
+              securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+              topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels } }],
+              containers: [
+                {
+                  name: 'litellm',
+                  image: LITELLM_IMAGE,
+                  args: ['--config', '/etc/litellm/config.yaml', '--port', String(this.port), '--num_workers', '1'],
+                  env: [
+                    { name: 'LITELLM_MASTER_KEY', valueFrom: { secretKeyRef: { name: MASTER_KEY_SECRET, key: 'master-key' } } },
+                    { name: 'HOME', value: '/tmp' },
+                    ...(props.otlpTracesEndpoint
+                      ? [
+                          { name: 'OTEL_EXPORTER', value: 'otlp_http' },
+                          { name: 'OTEL_ENDPOINT', value: props.otlpTracesEndpoint },
+                          { name: 'OTEL_SERVICE_NAME', value: 'gateway' },
+                        ]
+                      : []),
+                  ],
+                  ports: [{ name: 'http', containerPort: this.port }],
+                  resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '2Gi' } },
+                  securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+                  readinessProbe: probe('/health/readiness', { failureThreshold: 3 }),
+                  livenessProbe: probe('/health/liveliness', { failureThreshold: 6, initialDelaySeconds: 30 }),
+                  volumeMounts: [
+                    { name: 'config', mountPath: '/etc/litellm', readOnly: true },
+                    { name: 'tmp', mountPath: '/tmp' },
+                  ],
+                },
+              ],
+              volumes: [
+                { name: 'config', configMap: { name: 'gateway-config' } },
+                { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
+              ],
+            },
+          },
+        },
+      },
+      [configMap, masterKey, account],
+    );
+    manifest('Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(this.serviceName),
+      spec: { selector: labels, ports: [{ name: 'http', port: this.port, targetPort: this.port }] },
+    });
+    if (replicas > 1) {
+      manifest('Disruption', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta(this.serviceName), spec: { maxUnavailable: 1, selector: { matchLabels: labels } } });
+    }
+    props.metrics?.addScrapeTarget({ name: 'gateway', source: 'gateway', namespace: GATEWAY_NAMESPACE, podLabels: labels, port: this.port });
+  }
+}

@@ -1,0 +1,123 @@
+import { run } from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
+import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
+import { SecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { ConfigMap, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { WORKLOAD_VALIDATIONS, WORKLOAD_VARIABLES } from '../../../constructs/guardrails/workload-admission';
+import { LITELLM_IMAGE, LlmGateway, type LlmGatewayProps } from '../../../constructs/serving/llm-gateway';
+import type { ScrapeTarget } from '../../../constructs/telemetry/otel-collector';
+import { ALL_RULES } from '../../../policies';
+import { evaluateStack } from '../../../policies/engine/evaluate';
+import { type JsonObject, StackView } from '../../../policies/engine/stack-view';
+import { resourcesOf, synthWith } from '../../helpers';
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const PROPS: LlmGatewayProps = {
+  models: [
+    { name: 'llama-8b', aliases: ['chat-small'], apiBase: 'http://model-llama-8b.gpb-serving.svc.cluster.local:8000/v1' },
+    { name: 'llama-70b', aliases: [], apiBase: 'http://model-llama-70b.gpb-serving.svc.cluster.local:8000/v1' },
+  ],
+  fallbacks: [{ model: 'llama-8b', to: ['llama-70b'] }],
+  contextWindowFallbacks: [{ model: 'chat-small', to: ['llama-70b'] }],
+  replicas: 2,
+  masterKeySecretName: 'gpb-t/gateway/master-key',
+  region: 'us-west-2',
+  otlpTracesEndpoint: 'http://otel-gateway.gpb-telemetry.svc.cluster.local:4318/v1/traces',
+};
+
+function gateway(over: Partial<LlmGatewayProps> = {}) {
+  const json = synthWith((scope) => new LlmGateway(scope, 'Gateway', { ...PROPS, ...over }));
+  const manifests = resourcesOf(json, 'kubernetes_manifest').map((m) => m.manifest as Obj);
+  const byKind = (k: string) => manifests.find((m) => m.kind === k)!;
+  const config = parse(byKind('ConfigMap').data['config.yaml']) as Obj;
+  return { json, manifests, byKind, config, deployment: byKind('Deployment') };
+}
+
+const toCel = (v: unknown): unknown =>
+  Array.isArray(v) ? v.map(toCel) : v && typeof v === 'object' ? new Map(Object.entries(v).map(([k, x]) => [k, toCel(x)])) : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v;
+
+describe('LlmGateway', () => {
+  it('routes every model name and alias to its model’s Service through the vLLM provider', () => {
+    const { config } = gateway();
+    expect(config.model_list).toEqual([
+      { model_name: 'llama-8b', litellm_params: { model: 'hosted_vllm/llama-8b', api_base: PROPS.models[0].apiBase, timeout: 600 } },
+      { model_name: 'chat-small', litellm_params: { model: 'hosted_vllm/llama-8b', api_base: PROPS.models[0].apiBase, timeout: 600 } },
+      { model_name: 'llama-70b', litellm_params: { model: 'hosted_vllm/llama-70b', api_base: PROPS.models[1].apiBase, timeout: 600 } },
+    ]);
+  });
+
+  it('retries, cools down failing deployments, and falls back from the small model to the large one', () => {
+    const { config } = gateway();
+    expect(config.router_settings).toEqual({
+      routing_strategy: 'least-busy',
+      num_retries: 2,
+      timeout: 600,
+      allowed_fails: 3,
+      cooldown_time: 30,
+      fallbacks: [{ 'llama-8b': ['llama-70b'] }],
+      context_window_fallbacks: [{ 'chat-small': ['llama-70b'] }],
+    });
+    expect(gateway({ fallbacks: [], contextWindowFallbacks: [] }).config.router_settings.fallbacks).toBeUndefined();
+  });
+
+  it('authenticates clients with the master key synced from Secrets Manager, never written in config', () => {
+    const { config, byKind, deployment, manifests } = gateway();
+    expect(config.general_settings).toEqual({ master_key: 'os.environ/LITELLM_MASTER_KEY' });
+    const external = byKind('ExternalSecret');
+    expect(external.spec.data).toEqual([{ secretKey: 'master-key', remoteRef: { key: 'gpb-t/gateway/master-key' } }]);
+    const env = deployment.spec.template.spec.containers[0].env as Obj[];
+    expect(env).toContainEqual({ name: 'LITELLM_MASTER_KEY', valueFrom: { secretKeyRef: { name: 'gateway-master-key', key: 'master-key' } } });
+    expect(JSON.stringify(manifests)).not.toMatch(/sk-[A-Za-z0-9]{8,}/);
+  });
+
+  it('exports Prometheus metrics (scraped) and traces to the collector', () => {
+    const targets: ScrapeTarget[] = [];
+    const { config, deployment } = gateway({ metrics: { addScrapeTarget: (t) => targets.push(t) } });
+    expect(config.litellm_settings.callbacks).toEqual(['prometheus', 'otel']);
+    expect(deployment.spec.template.spec.containers[0].env).toContainEqual({ name: 'OTEL_ENDPOINT', value: PROPS.otlpTracesEndpoint });
+    expect(targets).toEqual([{ name: 'gateway', source: 'gateway', namespace: 'gpb-gateway', podLabels: { 'app.kubernetes.io/name': 'litellm', 'app.kubernetes.io/instance': 'gateway' }, port: 4000 }]);
+    expect(gateway({ otlpTracesEndpoint: undefined }).config.litellm_settings.callbacks).toEqual(['prometheus']);
+  });
+
+  it('rolls its pods when the configuration changes', () => {
+    const sha = (g: ReturnType<typeof gateway>) => g.deployment.spec.template.metadata.annotations['gpb.io/config-sha256'];
+    expect(sha(gateway())).toMatch(/^[0-9a-f]{64}$/);
+    expect(sha(gateway())).toBe(sha(gateway()));
+    expect(sha(gateway({ numRetries: 3 }))).not.toBe(sha(gateway()));
+  });
+
+  it('emits objects valid against upstream schemas, with a disruption budget when replicated', () => {
+    const { byKind, deployment } = gateway();
+    expect(deployment.spec.template.spec.containers[0].image).toBe(LITELLM_IMAGE);
+    expect(LITELLM_IMAGE).toMatch(/:v\d+\.\d+\.\d+-stable$/);
+    const models: [string, { new (d: never): { validate(): void } }][] = [
+      ['Deployment', Deployment], ['Service', Service], ['ConfigMap', ConfigMap], ['ServiceAccount', ServiceAccount],
+      ['PodDisruptionBudget', PodDisruptionBudget], ['ExternalSecret', ExternalSecret], ['SecretStore', SecretStore],
+    ];
+    for (const [kind, Model] of models) expect(() => new Model(byKind(kind) as never).validate(), kind).not.toThrow();
+    expect(gateway({ replicas: 1 }).manifests.some((m) => m.kind === 'PodDisruptionBudget')).toBe(false);
+  });
+
+  it('passes the policy pack and the in-cluster admission policy', () => {
+    const { json, deployment } = gateway();
+    const findings = evaluateStack(new StackView('t', json as unknown as JsonObject), ALL_RULES, { environment: 't', stage: 'prod' }, []);
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const object = toCel({ spec: deployment.spec.template.spec });
+    const variables = new Map<string, unknown>();
+    const bind = () => ({ object, variables }) as never;
+    for (const v of WORKLOAD_VARIABLES) variables.set(v.name, run(v.expression, bind(), { funcs: strings } as never));
+    expect(WORKLOAD_VALIDATIONS.filter((v) => run(v.expression, bind(), { funcs: strings } as never) !== true).map((v) => v.name)).toEqual([]);
+    expect(deployment.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+  });
+
+  it('rejects a name routed twice, a fallback to an unknown model, and no models', () => {
+    expect(() => gateway({ models: [...PROPS.models, { name: 'other', aliases: ['chat-small'], apiBase: 'http://x/v1' }] })).toThrow("name 'chat-small' routes to both 'llama-8b' and 'other'");
+    expect(() => gateway({ fallbacks: [{ model: 'llama-8b', to: ['gpt-9'] }] })).toThrow("fallback names 'gpt-9', which is not a model or alias");
+    expect(() => gateway({ models: [] })).toThrow("'models' must not be empty");
+  });
+});
