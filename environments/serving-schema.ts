@@ -19,6 +19,11 @@ export const modelSchema = z.strictObject({
   dtype: z.enum(['bf16', 'fp16', 'fp8', 'int8', 'int4']),
   /** GPUs per replica = tensor-parallel size. @default 1 */
   gpusPerReplica: z.number().int().min(1).max(8).default(1),
+  /**
+   * Nodes per replica, for models too large for one node: a LeaderWorkerSet on an EFA pool,
+   * `gpusPerReplica` GPUs per node (whole nodes), pipeline parallelism across nodes. @default 1
+   */
+  nodesPerReplica: z.number().int().min(1, 'must be at least 1').max(16, 'must be at most 16').default(1),
   /** Share of GPU memory kept for the KV cache, activations and CUDA graphs. @default 0.3 */
   kvCacheHeadroom: z.number().min(0.05, 'must be 0.05-0.9').max(0.9, 'must be 0.05-0.9').default(0.3),
   /** @default 1 */
@@ -125,22 +130,33 @@ export function servingRules(serving: ServingConfig, gpu: GpuConfig, issue: Issu
     }
     if (m.maxReplicas < m.minReplicas) issue(at('maxReplicas'), m.maxReplicas, `must be >= minReplicas (${m.minReplicas})`);
     const tp = m.gpusPerReplica;
+    const nodes = m.nodesPerReplica;
+    if (nodes > 1) {
+      if (m.engine !== 'vllm') issue(at('nodesPerReplica'), nodes, 'is built for vLLM only (Ray across the nodes of a LeaderWorkerSet)');
+      const pool = gpu.pools.find((p) => p.name === m.pool);
+      if (!pool?.efa) issue(at('nodesPerReplica'), nodes, `needs a GPU pool with efa: true; '${cap.name}' ${pool ? 'has no EFA' : 'is a node group'}`);
+      const partial = cap.types.filter((t) => t.gpus !== tp);
+      if (partial.length > 0) {
+        issue(at('gpusPerReplica'), tp, `must equal the GPUs per node of every instance type in pool '${cap.name}' when a replica spans ${nodes} nodes (whole nodes): ${partial.map((t) => `${t.name} has ${t.gpus}`).join(', ')}`);
+      }
+    }
     if (cap.timeSliced && tp > 1) issue(at('gpusPerReplica'), tp, `must be 1 on time-sliced pool '${cap.name}' (a slice is not a whole GPU)`);
     const badTp = cap.types.filter((t) => t.gpus < tp || t.gpus % tp !== 0);
     if (badTp.length > 0) {
       issue(at('gpusPerReplica'), tp, `must divide the GPUs per node of every instance type in pool '${cap.name}': ${badTp.map((t) => `${t.name} has ${t.gpus}`).join(', ')}`);
     }
     const need = weightsGiB(m) * (1 + m.kvCacheHeadroom);
-    const tooSmall = cap.types.filter((t) => t.gpuMemoryGiB * tp < need);
+    const gpus = tp * nodes;
+    const tooSmall = cap.types.filter((t) => t.gpuMemoryGiB * gpus < need);
     if (tooSmall.length > 0) {
       issue(
         at('gpusPerReplica'),
         tp,
-        `gives ${tooSmall.map((t) => `${tp} x ${t.gpuMemoryGiB} GiB (${t.name})`).join(', ')}, but ${m.name} needs ${need.toFixed(1)} GiB (${weightsGiB(m).toFixed(1)} GiB of ${m.dtype} weights + ${Math.round(m.kvCacheHeadroom * 100)}% headroom); use more GPUs per replica, a smaller dtype or larger GPUs`,
+        `gives ${tooSmall.map((t) => `${gpus} x ${t.gpuMemoryGiB} GiB (${t.name})`).join(', ')}, but ${m.name} needs ${need.toFixed(1)} GiB (${weightsGiB(m).toFixed(1)} GiB of ${m.dtype} weights + ${Math.round(m.kvCacheHeadroom * 100)}% headroom); use more GPUs per replica, more nodes per replica (nodesPerReplica, on an EFA pool), a smaller dtype or larger GPUs`,
       );
     }
-    if (m.maxReplicas * tp > cap.maxGpus) {
-      issue(at('maxReplicas'), m.maxReplicas, `needs ${m.maxReplicas * tp} GPUs (${m.maxReplicas} x ${tp}) but pool '${cap.name}' is capped at ${cap.maxGpus}`);
+    if (m.maxReplicas * gpus > cap.maxGpus) {
+      issue(at('maxReplicas'), m.maxReplicas, `needs ${m.maxReplicas * gpus} GPUs (${m.maxReplicas} x ${gpus}) but pool '${cap.name}' is capped at ${cap.maxGpus}`);
     }
     if (m.critical && cap.interruptible) issue(at('pool'), m.pool, `is spot-only; critical model '${m.name}' needs on-demand or reserved capacity`);
   });

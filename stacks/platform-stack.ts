@@ -16,6 +16,7 @@ import { OTLP_PORTS, OtelCollector, TELEMETRY_NAMESPACE } from '../constructs/te
 import type { TelemetryAws } from '../constructs/telemetry/telemetry-aws';
 import { DCGM_EXPORTER, GPU_OPERATOR_NAMESPACE } from '../constructs/gpu/nvidia-gpu-operator';
 import { Keda, KEDA_NAMESPACE } from '../constructs/serving/keda';
+import { LeaderWorkerSetController, LWS_NAME_LABEL } from '../constructs/serving/leader-worker-set';
 import { KubernetesLayerStack, type KubernetesLayerStackProps } from './kubernetes-layer-stack';
 import { expectedMetricSources } from './telemetry-sources';
 
@@ -54,6 +55,8 @@ export class PlatformStack extends KubernetesLayerStack {
   /** Encrypted gp3 volumes for in-cluster state (present when the environment runs Qdrant). */
   readonly storageClass?: EncryptedStorageClass;
   readonly externalSecrets?: ExternalSecrets;
+  /** LeaderWorkerSet controller, when a model spans several nodes. */
+  readonly leaderWorkerSet?: LeaderWorkerSetController;
   /** KEDA, when the environment serves models: the ScaledObject CRD the serving layer uses. */
   readonly keda?: Keda;
 
@@ -146,6 +149,11 @@ export class PlatformStack extends KubernetesLayerStack {
       });
     }
     if (pools.some((p) => p.efa)) new EfaDevicePlugin(this, 'EfaDevicePlugin');
+    // Models too large for one node run as LeaderWorkerSets; their group members talk on any port.
+    if (env.serving.models.some((m) => m.nodesPerReplica > 1)) {
+      this.leaderWorkerSet = new LeaderWorkerSetController(this, 'LeaderWorkerSet');
+      this.serving.allowWithinGroups('ModelGroups', LWS_NAME_LABEL);
+    }
     // Model servers scale on their own load (docs/serving.md, "Autoscaling").
     if (env.serving.models.length > 0) this.keda = new Keda(this, 'Keda', { replicas: env.stage === 'dev' ? 1 : 2, metrics: this.collector });
   }

@@ -71,6 +71,7 @@ export class ServingStack extends KubernetesLayerStack {
             gpusPerReplica: m.gpusPerReplica,
             weightsGiB: weightsGiB(m),
             autoscaled: true,
+            nodes: m.nodesPerReplica,
             metrics: props.platform.collector,
           }),
         ];
@@ -105,6 +106,7 @@ export class ServingStack extends KubernetesLayerStack {
         const load = ENGINES[m.engine].load(m.name, a);
         new ModelAutoscaling(this, `Autoscaling-${m.name}`, {
           deploymentName: server.serviceName,
+          targetKind: server.scaleTarget,
           namespace: SERVING_NAMESPACE,
           // Scale to zero needs a front that holds requests and wakes the model (the gateway);
           // until then a model keeps one replica.

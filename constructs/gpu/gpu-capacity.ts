@@ -31,6 +31,8 @@ export interface IGpuCapacity {
   readonly tolerations: readonly Toleration[];
   /** Spot capacity only: interruptions expected. */
   readonly interruptible: boolean;
+  /** Nodes have Elastic Fabric Adapter interfaces (multi-node models need them). */
+  readonly efa: boolean;
 }
 
 export const gpuTolerations = (): Toleration[] => [{ key: GPU_TAINT.key, operator: 'Exists', effect: GPU_TAINT.effect }];

@@ -41,6 +41,8 @@ export class GpuNodeGroup extends Construct implements IGpuCapacity {
   readonly nodeSelector: Readonly<Record<string, string>>;
   readonly tolerations: readonly Toleration[];
   readonly interruptible: boolean;
+  /** Managed node groups are not set up for EFA here (use a GPU pool). */
+  readonly efa = false;
 
   constructor(scope: Construct, id: string, props: GpuNodeGroupProps) {
     super(scope, id);

@@ -73,6 +73,7 @@ export class GpuNodePool extends Construct implements IGpuCapacity {
   readonly nodeSelector: Readonly<Record<string, string>>;
   readonly tolerations: readonly Toleration[];
   readonly interruptible: boolean;
+  readonly efa: boolean;
   readonly sharing: GpuSharing;
 
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
@@ -88,6 +89,7 @@ export class GpuNodePool extends Construct implements IGpuCapacity {
     this.nodeSelector = { 'karpenter.sh/nodepool': props.name };
     this.tolerations = gpuTolerations();
     this.interruptible = props.capacityTypes.every((c) => c === 'spot');
+    this.efa = props.efa ?? false;
 
     const rootGiB = props.rootVolumeGiB ?? 50;
     const dataGiB = props.dataVolumeGiB ?? 200;

@@ -125,6 +125,20 @@ export class WorkloadNamespace extends Construct {
     });
   }
 
+  /**
+   * Lets the pods of multi-node groups (pods carrying `groupLabel`) reach each other on every
+   * port: Ray and NCCL bootstrap pick ports at run time. Nothing else gains a path.
+   */
+  allowWithinGroups(id: string, groupLabel: string): void {
+    const members = { matchExpressions: [{ key: groupLabel, operator: 'Exists' }] };
+    this.policy(`AllowGroup-${id}`, `allow-within-${id.toLowerCase()}`, {
+      podSelector: members,
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [{ podSelector: members }] }],
+      egress: [{ to: [{ podSelector: members }] }],
+    });
+  }
+
   private policy(id: string, name: string, spec: ConstructorParameters<typeof NetworkPolicyV1>[2]['spec']): NetworkPolicyV1 {
     return new NetworkPolicyV1(this, id, {
       metadata: { name, namespace: this.name, labels: { 'app.kubernetes.io/managed-by': 'gpu-platform-blueprint' } },

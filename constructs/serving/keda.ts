@@ -75,8 +75,10 @@ export class Keda extends Construct {
 
 /** A Prometheus query, an AMP workspace to run it on, and the scaling it drives. */
 export interface ModelAutoscalingProps {
-  /** The Deployment to scale (same namespace). */
+  /** The Deployment (or LeaderWorkerSet) to scale, same namespace. */
   readonly deploymentName: string;
+  /** Its kind. @default { apiVersion: 'apps/v1', kind: 'Deployment' } */
+  readonly targetKind?: { readonly apiVersion: string; readonly kind: string };
   readonly namespace: string;
   readonly minReplicas: number;
   readonly maxReplicas: number;
@@ -128,7 +130,7 @@ export class ModelAutoscaling extends Construct {
         kind: 'ScaledObject',
         metadata: { name: props.deploymentName, namespace: props.namespace, labels: { 'app.kubernetes.io/managed-by': 'gpu-platform-blueprint' } },
         spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.deploymentName },
+          scaleTargetRef: { ...(props.targetKind ?? { apiVersion: 'apps/v1', kind: 'Deployment' }), name: props.deploymentName },
           minReplicaCount: props.minReplicas,
           maxReplicaCount: props.maxReplicas,
           pollingInterval: props.pollingSeconds ?? 15,

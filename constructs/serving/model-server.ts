@@ -74,6 +74,29 @@ export const SERVING_NAMESPACE = 'gpb-serving';
 /** Assumed streaming rate of weights from S3 (Run:ai model streamer), for the startup budget. */
 const STREAM_GIB_PER_SECOND = 0.5;
 
+/** LeaderWorkerSet (multi-node models) API and the label our templates give leaders and workers. */
+export const LWS_API_VERSION = 'leaderworkerset.x-k8s.io/v1';
+export const LWS_ROLE_LABEL = 'gpb.io/lws-role';
+/** Extended resource of Elastic Fabric Adapter interfaces (EFA device plugin). */
+export const EFA_RESOURCE = 'vpc.amazonaws.com/efa';
+/** Ray's head port on the leader of a multi-node group. */
+export const RAY_PORT = 6379;
+
+/** Workers join the leader's Ray cluster and wait; vLLM on the leader drives them. */
+const WORKER_SCRIPT = `exec ray start --address=$LWS_LEADER_ADDRESS:${RAY_PORT} --block`;
+
+/**
+ * The leader starts Ray, waits until every node of the group has joined, then serves with
+ * tensor parallelism inside a node and pipeline parallelism across nodes.
+ */
+function leaderScript(serverArgs: readonly string[], nodes: number): string {
+  return [
+    `ray start --head --port=${RAY_PORT}`,
+    `until [ "$(ray status 2>/dev/null | grep -c node_)" -ge ${nodes} ]; do sleep 5; done`,
+    `exec python3 -m vllm.entrypoints.openai.api_server ${serverArgs.join(' ')} --pipeline-parallel-size ${nodes} --distributed-executor-backend ray`,
+  ].join(' && ');
+}
+
 /** The service account a model's server runs as (its Pod Identity role trusts this name). */
 export const modelServiceAccount = (model: string): string => `model-${model}`;
 
@@ -96,6 +119,12 @@ export interface ModelServerProps {
   readonly autoscaled?: boolean;
   /** Where the server registers its metrics port for scraping. @default - not scraped */
   readonly metrics?: IScrapeRegistry;
+  /**
+   * Nodes per replica. Above 1 the model spans whole nodes of an EFA pool as a LeaderWorkerSet
+   * (tensor parallelism inside a node, pipeline parallelism across nodes, over Ray). vLLM only.
+   * @default 1
+   */
+  readonly nodes?: number;
 }
 
 /**
@@ -106,15 +135,29 @@ export interface ModelServerProps {
  * PodDisruptionBudget and a Service.
  */
 export class ModelServer extends Construct {
-  /** The Deployment. */
+  /** The Deployment (or LeaderWorkerSet for a multi-node model). */
   readonly resource: Manifest;
+  /** What an autoscaler scales: the Deployment or the LeaderWorkerSet. */
+  readonly scaleTarget: { readonly apiVersion: string; readonly kind: string };
   readonly serviceName: string;
   readonly port = PORTS.modelHttp;
 
   constructor(scope: Construct, id: string, props: ModelServerProps) {
     super(scope, id);
     const tp = props.gpusPerReplica ?? 1;
+    const nodes = props.nodes ?? 1;
     const engine = ENGINES[props.engine ?? 'vllm'];
+    if (!Number.isInteger(nodes) || nodes < 1) throw new BlueprintError(`ModelServer '${props.name}': 'nodes' ${show(nodes)} must be a whole number of at least 1`);
+    if (nodes > 1) {
+      if ((props.engine ?? 'vllm') !== 'vllm') throw new BlueprintError(`ModelServer '${props.name}': multi-node serving ('nodes' ${nodes}) is built for vLLM only`);
+      if (!props.pool.efa) throw new BlueprintError(`ModelServer '${props.name}': 'nodes' ${nodes} needs an EFA pool; '${props.pool.name}' has no EFA`);
+      const partial = props.pool.instanceTypes.filter((t) => t.gpus !== tp);
+      if (partial.length > 0) {
+        throw new BlueprintError(
+          `ModelServer '${props.name}': a multi-node replica takes whole nodes, so 'gpusPerReplica' ${tp} must equal the GPUs of every instance type of '${props.pool.name}' (${partial.map((t) => `${t.name} has ${t.gpus}`).join(', ')})`,
+        );
+      }
+    }
     const fits = props.pool.instanceTypes.filter((t) => t.gpus >= tp && t.gpus % tp === 0);
     if (fits.length === 0) {
       throw new BlueprintError(`ModelServer '${props.name}': 'gpusPerReplica' ${show(tp)} does not divide the GPUs per node of any instance type of '${props.pool.name}'`);
@@ -127,82 +170,106 @@ export class ModelServer extends Construct {
     const startupSeconds = Math.ceil(props.weightsGiB / STREAM_GIB_PER_SECOND) + 120;
     const labels = { 'app.kubernetes.io/name': props.engine ?? 'vllm', 'app.kubernetes.io/instance': props.name, 'gpb.io/model': props.name };
     const sa = modelServiceAccount(props.name);
+    const serverArgs = engine.args({ name: props.name, modelUri: props.modelUri, tp, port: this.port });
     this.serviceName = `model-${props.name}`;
     const meta = (name: string) => ({ name, namespace: SERVING_NAMESPACE, labels: { ...labels, 'app.kubernetes.io/managed-by': 'gpu-platform-blueprint' } });
 
     const account = new Manifest(this, 'ServiceAccount', { manifest: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(sa) } });
     const probe = (path: string, extra: Record<string, number>) => ({ httpGet: { path, port: this.port }, periodSeconds: 10, ...extra });
-    this.resource = new Manifest(this, 'Resource', {
-      manifest: {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: meta(this.serviceName),
-        spec: {
-          // Terraform must not reset what the autoscaler set: no replicas field when autoscaled.
-          ...(props.autoscaled ? {} : { replicas: props.replicas ?? 1 }),
-          selector: { matchLabels: labels },
-          strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-          template: {
-            metadata: {
-              labels,
-              annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(engine.metricsPort), 'prometheus.io/path': '/metrics' },
-            },
-            spec: {
-              serviceAccountName: sa,
-              nodeSelector: { ...props.pool.nodeSelector },
-              tolerations: props.pool.tolerations.map((t) => ({ ...t })),
-              topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels } }],
-              securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
-              terminationGracePeriodSeconds: 60,
-              containers: [
-                {
-                  name: 'server',
-                  image: engine.image,
-                  ...(engine.command ? { command: engine.command } : {}),
-                  args: engine.args({ name: props.name, modelUri: props.modelUri, tp, port: this.port }),
-                  env: [
-                    { name: 'AWS_REGION', value: props.region },
-                    { name: 'HOME', value: '/tmp' },
-                    { name: 'HF_HOME', value: '/tmp/hf' },
-                  ],
-                  ports: engine.ports.map((p) => ({ ...p })),
-                  resources: {
-                    requests: { cpu: String(cpu), memory: `${memoryGiB}Gi` },
-                    limits: { memory: `${memoryGiB}Gi`, [props.pool.gpuResourceName]: String(tp) },
-                  },
-                  securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-                  startupProbe: probe(engine.startupPath, { failureThreshold: Math.ceil(startupSeconds / 10) }),
-                  readinessProbe: probe(engine.readyPath, { failureThreshold: 3 }),
-                  livenessProbe: probe(engine.livePath, { failureThreshold: 6 }),
-                  volumeMounts: [
-                    { name: 'shm', mountPath: '/dev/shm' },
-                    { name: 'tmp', mountPath: '/tmp' },
-                  ],
-                },
-              ],
-              volumes: [
-                { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: `${Math.min(16, 4 * tp)}Gi` } },
-                { name: 'tmp', emptyDir: { sizeLimit: '20Gi' } },
-              ],
-            },
-          },
-        },
+    const efa = nodes > 1 ? { [EFA_RESOURCE]: '1' } : {};
+    const container = (role: 'server' | 'leader' | 'worker') => ({
+      name: role === 'worker' ? 'worker' : 'server',
+      image: engine.image,
+      ...(role === 'server' ? { ...(engine.command ? { command: engine.command } : {}), args: serverArgs } : { command: ['/bin/sh', '-c'], args: [role === 'leader' ? leaderScript(serverArgs, nodes) : WORKER_SCRIPT] }),
+      env: [
+        { name: 'AWS_REGION', value: props.region },
+        { name: 'HOME', value: '/tmp' },
+        { name: 'HF_HOME', value: '/tmp/hf' },
+        ...(nodes > 1 ? [{ name: 'FI_PROVIDER', value: 'efa' }, { name: 'FI_EFA_USE_DEVICE_RDMA', value: '1' }] : []),
+      ],
+      ...(role === 'worker' ? {} : { ports: engine.ports.map((p) => ({ ...p })) }),
+      resources: {
+        requests: { cpu: String(cpu), memory: `${memoryGiB}Gi` },
+        limits: { memory: `${memoryGiB}Gi`, [props.pool.gpuResourceName]: String(tp), ...efa },
       },
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      ...(role === 'worker'
+        ? {}
+        : {
+            startupProbe: probe(engine.startupPath, { failureThreshold: Math.ceil(startupSeconds / 10) }),
+            readinessProbe: probe(engine.readyPath, { failureThreshold: 3 }),
+            livenessProbe: probe(engine.livePath, { failureThreshold: 6 }),
+          }),
+      volumeMounts: [
+        { name: 'shm', mountPath: '/dev/shm' },
+        { name: 'tmp', mountPath: '/tmp' },
+      ],
+    });
+    const podSpec = (role: 'server' | 'leader' | 'worker') => ({
+      serviceAccountName: sa,
+      nodeSelector: { ...props.pool.nodeSelector },
+      tolerations: props.pool.tolerations.map((t) => ({ ...t })),
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels } }],
+      securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+      terminationGracePeriodSeconds: 60,
+      containers: [container(role)],
+      volumes: [
+        { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: `${Math.min(16, 4 * tp)}Gi` } },
+        { name: 'tmp', emptyDir: { sizeLimit: '20Gi' } },
+      ],
+    });
+    const annotations = { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(engine.metricsPort), 'prometheus.io/path': '/metrics' };
+    // Terraform must not reset what the autoscaler set: no replicas field when autoscaled.
+    const replicas = props.autoscaled ? {} : { replicas: props.replicas ?? 1 };
+    this.scaleTarget = nodes > 1 ? { apiVersion: LWS_API_VERSION, kind: 'LeaderWorkerSet' } : { apiVersion: 'apps/v1', kind: 'Deployment' };
+    this.resource = new Manifest(this, 'Resource', {
+      manifest:
+        nodes > 1
+          ? {
+              apiVersion: LWS_API_VERSION,
+              kind: 'LeaderWorkerSet',
+              metadata: meta(this.serviceName),
+              spec: {
+                ...replicas,
+                startupPolicy: 'LeaderCreated',
+                rolloutStrategy: { type: 'RollingUpdate', rollingUpdateConfiguration: { maxUnavailable: 0, maxSurge: 1 } },
+                leaderWorkerTemplate: {
+                  size: nodes,
+                  // One failed pod restarts its whole group: a pipeline stage cannot rejoin alone.
+                  restartPolicy: 'RecreateGroupOnPodRestart',
+                  leaderTemplate: { metadata: { labels: { ...labels, [LWS_ROLE_LABEL]: 'leader' }, annotations }, spec: podSpec('leader') },
+                  workerTemplate: { metadata: { labels: { ...labels, [LWS_ROLE_LABEL]: 'worker' } }, spec: podSpec('worker') },
+                },
+              },
+            }
+          : {
+              apiVersion: 'apps/v1',
+              kind: 'Deployment',
+              metadata: meta(this.serviceName),
+              spec: {
+                ...replicas,
+                selector: { matchLabels: labels },
+                strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+                template: { metadata: { labels, annotations }, spec: podSpec('server') },
+              },
+            },
       dependsOn: [account],
     });
+    // Only the leader serves (and reports metrics) in a multi-node group.
+    const servingPods = nodes > 1 ? { ...labels, [LWS_ROLE_LABEL]: 'leader' } : labels;
     new Manifest(this, 'Service', {
       manifest: {
         apiVersion: 'v1',
         kind: 'Service',
         metadata: meta(this.serviceName),
-        spec: { selector: labels, ports: engine.ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.containerPort })) },
+        spec: { selector: servingPods, ports: engine.ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.containerPort })) },
       },
     });
     props.metrics?.addScrapeTarget({
       name: this.serviceName,
       source: props.engine ?? 'vllm',
       namespace: SERVING_NAMESPACE,
-      podLabels: { 'gpb.io/model': props.name },
+      podLabels: nodes > 1 ? { 'gpb.io/model': props.name, [LWS_ROLE_LABEL]: 'leader' } : { 'gpb.io/model': props.name },
       port: engine.metricsPort,
       modelLabel: 'gpb.io/model',
     });

@@ -190,3 +190,30 @@ describe('gateway fallbacks', () => {
     expect(messages).toContainEqual(expect.stringContaining("serving.gateway.fallbacks: [\"small\",\"large\",\"small\"] is not allowed: form a cycle (small -> large -> small)"));
   });
 });
+
+describe('multi-node models', () => {
+  const env = (pool: Record<string, unknown>, model: Record<string, unknown>) =>
+    devWith({
+      gpu: { pools: [{ name: 'big', instanceTypes: ['p4de.24xlarge'], capacityTypes: ['on-demand'], gpuLimit: 16, sharing: { mode: 'none' }, ...pool }] },
+      serving: { models: [{ name: 'llama-405b', pool: 'big', parametersBillions: 405, dtype: 'fp8', gpusPerReplica: 8, nodesPerReplica: 2, maxReplicas: 1, ...model }] },
+      budget: { monthlyGpuUsd: 100000 },
+    });
+  const problems = (input: ReturnType<typeof env>) => {
+    const r = checkEnvironment(input, 'dev');
+    return Array.isArray(r) ? r.map(formatProblem) : [];
+  };
+
+  it('accepts a 405B model over two whole 8-GPU EFA nodes (16 x 80 GiB for 377 GiB + 30%)', () => {
+    expect(problems(env({ efa: true }, {}))).toEqual([]);
+  });
+
+  it('rejects a pool without EFA, Triton, partial nodes, too few nodes and too many GPUs', () => {
+    expect(problems(env({}, {}))).toContainEqual(expect.stringContaining("serving.models[0].nodesPerReplica: 2 is not allowed: needs a GPU pool with efa: true; 'big' has no EFA"));
+    expect(problems(env({ efa: true }, { engine: 'triton' }))).toContainEqual(expect.stringContaining('is built for vLLM only'));
+    expect(problems(env({ efa: true }, { gpusPerReplica: 4 }))).toContainEqual(expect.stringContaining('must equal the GPUs per node of every instance type'));
+    // bf16: 754 GiB of weights + 30% does not fit one 8 x 80 GiB node, and does fit two
+    expect(problems(env({ efa: true }, { nodesPerReplica: 1, dtype: 'bf16' }))).toContainEqual(expect.stringContaining('gives 8 x 80 GiB (p4de.24xlarge), but llama-405b needs 980.7 GiB (754.4 GiB of bf16 weights + 30% headroom); use more GPUs per replica, more nodes per replica'));
+    expect(problems(env({ efa: true }, { nodesPerReplica: 2, dtype: 'bf16' }))).toEqual([]);
+    expect(problems(env({ efa: true }, { maxReplicas: 2 }))).toContainEqual(expect.stringContaining('needs 32 GPUs (2 x 16) but pool \'big\' is capped at 16'));
+  });
+});

@@ -9,7 +9,7 @@ import { synthesize } from '../../tools/synthesize';
 import { parse } from 'yaml';
 import { ruleGroups } from '../../constructs/telemetry/alert-rules';
 import { expectedMetricSources } from '../../stacks/telemetry-sources';
-import { onlyResource, resourcesOf, type TfJson } from '../helpers';
+import { devWith, onlyResource, resourcesOf, type TfJson } from '../helpers';
 
 const CONFIGS = validateEnvironments(ENVIRONMENTS);
 const WORK = mkdtempSync(path.join(tmpdir(), 'gpb-stack-test-'));
@@ -359,5 +359,33 @@ describe('local backend (offline rehearsal)', () => {
     const strip = (j: TfJson) =>
       JSON.stringify({ ...j, '//': undefined, terraform: { ...j.terraform, backend: undefined }, data: { ...j.data, terraform_remote_state: undefined } });
     expect(strip(local.network)).toBe(strip(SYNTHESIZED.dev.network));
+  });
+});
+
+describe('a model too large for one node', () => {
+  type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const input = devWith({
+    gpu: { pools: [{ name: 'big', instanceTypes: ['p4de.24xlarge'], capacityTypes: ['on-demand'], gpuLimit: 16, sharing: { mode: 'none' }, efa: true }] },
+    serving: { models: [{ name: 'llama-405b', pool: 'big', parametersBillions: 405, dtype: 'bf16', gpusPerReplica: 8, nodesPerReplica: 2, minReplicas: 1, maxReplicas: 1 }] },
+    budget: { monthlyGpuUsd: 100000 },
+  });
+  const { stacks } = synthesize({ outdir: path.join(WORK, 'multi-node'), registry: { dev: input } });
+  const json = (layer: string) => JSON.parse(readFileSync(path.join(stacks.find((x) => x.layer === layer)!.dir, 'cdk.tf.json'), 'utf8')) as TfJson;
+
+  it('installs the LeaderWorkerSet controller and EFA plugin, and opens the group members to each other only', () => {
+    const platform = json('platform');
+    expect(resourcesOf(platform, 'helm_release').map((r) => r.chart)).toEqual(expect.arrayContaining(['lws', 'aws-efa-k8s-device-plugin']));
+    const group = (resourcesOf(platform, 'kubernetes_network_policy_v1') as Obj[]).find((p) => p.metadata.name === 'allow-within-modelgroups')!;
+    expect(group.metadata.namespace).toBe('gpb-serving');
+    const members = { match_expressions: [{ key: 'leaderworkerset.sigs.k8s.io/name', operator: 'Exists' }] };
+    expect(group.spec).toMatchObject({ pod_selector: members, ingress: [{ from: [{ pod_selector: members }] }], egress: [{ to: [{ pod_selector: members }] }] });
+  });
+
+  it('runs the model as a LeaderWorkerSet of two nodes that KEDA scales', () => {
+    const manifests = resourcesOf(json('serving'), 'kubernetes_manifest').map((m) => m.manifest as Obj);
+    const lws = manifests.find((m) => m.kind === 'LeaderWorkerSet')!;
+    expect(lws.spec.leaderWorkerTemplate.size).toBe(2);
+    const so = manifests.find((m) => m.kind === 'ScaledObject')!;
+    expect(so.spec.scaleTargetRef).toEqual({ apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet', name: 'model-llama-405b' });
   });
 });

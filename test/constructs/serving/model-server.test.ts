@@ -2,7 +2,7 @@ import { run } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { Service, ServiceAccount } from 'kubernetes-models/v1';
+import { Pod, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { GpuInstanceType } from '../../../constructs/gpu/gpu-instance-type';
 import { GpuNodePool } from '../../../constructs/gpu/gpu-node-pool';
@@ -15,13 +15,14 @@ import { resourcesOf, synthWith } from '../../helpers';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function model(over: Partial<ModelServerProps> = {}, poolTypes = ['g6e.12xlarge']) {
+function model(over: Partial<ModelServerProps> = {}, poolTypes = ['g6e.12xlarge'], efa = false) {
   const json = synthWith((scope) => {
     const pool = new GpuNodePool(scope, 'Pool', {
       name: 'big',
       instanceTypes: poolTypes.map((t) => GpuInstanceType.of(t)),
       capacityTypes: ['on-demand'],
       gpuLimit: 16,
+      efa,
       nodeRoleName: 'r',
       clusterName: 'c',
       securityGroupId: 'sg-1',
@@ -110,5 +111,66 @@ describe('ModelServer', () => {
 
   it('throws when the tensor-parallel size fits no instance type of the pool', () => {
     expect(() => model({ gpusPerReplica: 3 })).toThrow(/ModelServer 'llama-70b': 'gpusPerReplica' 3 does not divide the GPUs per node of any instance type of 'big'/);
+  });
+});
+
+describe('ModelServer across nodes (LeaderWorkerSet)', () => {
+  const multi = (over: Partial<ModelServerProps> = {}) => model({ name: 'llama-405b', gpusPerReplica: 8, nodes: 2, weightsGiB: 400, ...over }, ['p4de.24xlarge'], true);
+
+  it('emits a LeaderWorkerSet of whole EFA nodes: group size, group restart, leader-first startup', () => {
+    const { byKind, manifests } = multi();
+    expect(manifests.some((m) => m.kind === 'Deployment')).toBe(false);
+    const lws = byKind('LeaderWorkerSet');
+    expect(lws.apiVersion).toBe('leaderworkerset.x-k8s.io/v1');
+    expect(lws.spec).toMatchObject({ replicas: 2, startupPolicy: 'LeaderCreated', leaderWorkerTemplate: { size: 2, restartPolicy: 'RecreateGroupOnPodRestart' } });
+    for (const template of [lws.spec.leaderWorkerTemplate.leaderTemplate, lws.spec.leaderWorkerTemplate.workerTemplate]) {
+      expect(() => new Pod({ metadata: { name: 'x' }, spec: template.spec } as never).validate()).not.toThrow();
+      const c = template.spec.containers[0];
+      expect(c.resources.limits).toMatchObject({ 'nvidia.com/gpu': '8', 'vpc.amazonaws.com/efa': '1' });
+      expect(c.env).toContainEqual({ name: 'FI_PROVIDER', value: 'efa' });
+    }
+  });
+
+  it('leader starts Ray, waits for every node, then serves with TP inside and PP across nodes; workers join it', () => {
+    const t = multi().byKind('LeaderWorkerSet').spec.leaderWorkerTemplate;
+    const leader = t.leaderTemplate.spec.containers[0];
+    expect(leader.command).toEqual(['/bin/sh', '-c']);
+    expect(leader.args[0]).toMatch(/^ray start --head --port=6379 && until .* -ge 2 \]; do sleep 5; done && exec python3 -m vllm\.entrypoints\.openai\.api_server .*--tensor-parallel-size 8 .*--pipeline-parallel-size 2 --distributed-executor-backend ray$/);
+    expect(leader.readinessProbe.httpGet.path).toBe('/health');
+    const worker = t.workerTemplate.spec.containers[0];
+    expect(worker.args).toEqual(['exec ray start --address=$LWS_LEADER_ADDRESS:6379 --block']);
+    expect(worker.readinessProbe).toBeUndefined();
+    expect(worker.ports).toBeUndefined();
+  });
+
+  it('serves, is scraped and is scaled through the leader and the set', () => {
+    const targets: Record<string, unknown>[] = [];
+    let server!: ModelServer;
+    const json = synthWith((scope) => {
+      const pool = new GpuNodePool(scope, 'Pool', { name: 'big', instanceTypes: [GpuInstanceType.of('p4de.24xlarge')], capacityTypes: ['on-demand'], gpuLimit: 16, efa: true, nodeRoleName: 'r', clusterName: 'c', securityGroupId: 'sg-1' });
+      server = new ModelServer(scope, 'Model', { name: 'big', pool, modelUri: 's3://m/models/big', region: 'us-west-2', gpusPerReplica: 8, nodes: 2, weightsGiB: 400, autoscaled: true, metrics: { addScrapeTarget: (x) => targets.push({ ...x }) } });
+    });
+    const manifests = resourcesOf(json, 'kubernetes_manifest').map((m) => m.manifest as Obj);
+    expect(manifests.find((m) => m.kind === 'Service')!.spec.selector).toMatchObject({ 'gpb.io/lws-role': 'leader' });
+    expect(manifests.find((m) => m.kind === 'LeaderWorkerSet')!.spec.replicas).toBeUndefined();
+    expect(targets[0].podLabels).toEqual({ 'gpb.io/model': 'big', 'gpb.io/lws-role': 'leader' });
+    expect(server.scaleTarget).toEqual({ apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet' });
+  });
+
+  it('passes the in-cluster admission policy for leader and worker pods', () => {
+    const t = multi().byKind('LeaderWorkerSet').spec.leaderWorkerTemplate;
+    for (const template of [t.leaderTemplate, t.workerTemplate]) {
+      const object = toCel({ spec: template.spec });
+      const variables = new Map<string, unknown>();
+      const bind = () => ({ object, variables }) as never;
+      for (const v of WORKLOAD_VARIABLES) variables.set(v.name, run(v.expression, bind(), { funcs: strings } as never));
+      expect(WORKLOAD_VALIDATIONS.filter((v) => run(v.expression, bind(), { funcs: strings } as never) !== true).map((v) => v.name)).toEqual([]);
+    }
+  });
+
+  it('refuses a pool without EFA, partial nodes and Triton', () => {
+    expect(() => model({ gpusPerReplica: 8, nodes: 2 }, ['p4de.24xlarge'], false)).toThrow("'nodes' 2 needs an EFA pool; 'big' has no EFA");
+    expect(() => model({ gpusPerReplica: 4, nodes: 2 }, ['p4de.24xlarge'], true)).toThrow("'gpusPerReplica' 4 must equal the GPUs of every instance type of 'big' (p4de.24xlarge has 8)");
+    expect(() => model({ gpusPerReplica: 8, nodes: 2, engine: 'triton' }, ['p4de.24xlarge'], true)).toThrow('built for vLLM only');
   });
 });

@@ -1,0 +1,44 @@
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { Construct } from 'constructs';
+
+/** Pinned LeaderWorkerSet controller chart (CRD `leaderworkerset.x-k8s.io/v1` included). */
+export const LWS_VERSION = '0.7.0';
+export const LWS_NAMESPACE = 'lws-system';
+/** Label LeaderWorkerSet puts on every pod of a group (its set's name). */
+export const LWS_NAME_LABEL = 'leaderworkerset.sigs.k8s.io/name';
+
+/**
+ * The LeaderWorkerSet controller (kubernetes-sigs/lws), which runs a model too large for one node
+ * as groups of pods (one leader, N-1 workers) created, scheduled, restarted and rolled together.
+ * Installed only when the environment has a multi-node model; its CRD lives in this (platform)
+ * layer, the LeaderWorkerSets in the serving layer.
+ */
+export class LeaderWorkerSetController extends Construct {
+  readonly resource: Release;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const namespace = new NamespaceV1(this, 'Namespace', {
+      metadata: {
+        name: LWS_NAMESPACE,
+        labels: {
+          'app.kubernetes.io/managed-by': 'gpu-platform-blueprint',
+          'pod-security.kubernetes.io/enforce': 'baseline',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+        },
+      },
+    });
+    this.resource = new Release(this, 'Resource', {
+      name: 'lws',
+      repository: 'oci://registry.k8s.io/lws/charts',
+      chart: 'lws',
+      version: LWS_VERSION,
+      namespace: LWS_NAMESPACE,
+      atomic: true,
+      timeout: 600,
+      dependsOn: [namespace],
+    });
+  }
+}
