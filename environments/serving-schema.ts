@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type GpuConfig, instanceTypeResolver } from './gpu-schema';
 import type { GpuInstanceType } from '../constructs/gpu/gpu-instance-type';
+import { parseCidr } from '../constructs/core/cidr';
 
 const dnsLabel = z.string().regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, 'must be a lowercase DNS label of at most 40 characters');
 
@@ -42,6 +43,22 @@ const fallbackSchema = z.strictObject({
   to: z.array(z.string()).min(1, 'must name at least one model'),
 });
 
+const cidr = z.string().refine((v) => parseCidr(v) !== undefined, { message: 'must be a canonical IPv4 CIDR such as 203.0.113.0/24 (no host bits set)' });
+
+/** How clients reach the gateway: inside the VPC only (default), or through an ALB with TLS. */
+export const exposureSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('internal') }),
+  z.strictObject({
+    type: z.literal('alb'),
+    /** `internal` (VPC and connected networks) or `internet-facing`. @default 'internal' */
+    scheme: z.enum(['internal', 'internet-facing']).default('internal'),
+    /** ACM certificate for the HTTPS listener. */
+    certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, 'must be an ACM certificate ARN'),
+    /** Client networks allowed to connect (the ALB's inbound rules). Never 0.0.0.0/0 in prod. */
+    allowCidrs: z.array(cidr).min(1, 'must name at least one client network'),
+  }),
+]);
+
 export const gatewaySchema = z.strictObject({
   /** Gateway pods. @default 1 (at least 2 in prod) */
   replicas: z.number().int().min(1).max(20).default(1),
@@ -55,6 +72,8 @@ export const gatewaySchema = z.strictObject({
   fallbacks: z.array(fallbackSchema).default([]),
   /** When a prompt does not fit the model's context window, use these. @default [] */
   contextWindowFallbacks: z.array(fallbackSchema).default([]),
+  /** @default { type: 'internal' } */
+  exposure: exposureSchema.default({ type: 'internal' }),
 });
 
 export const autoscalingSchema = z.strictObject({
@@ -195,6 +214,16 @@ function gatewayRules(serving: ServingConfig, issue: Issue, stage: 'dev' | 'stag
     });
     const cycle = findCycle(edges);
     if (cycle) issue(['serving', 'gateway', kind], cycle, `form a cycle (${cycle.join(' -> ')}); a failing request would go round`);
+  }
+  const exposure = serving.gateway.exposure;
+  if (exposure.type === 'alb') {
+    if (routed.length === 0) issue(['serving', 'gateway', 'exposure'], exposure.type, 'exposes a gateway this environment does not run (it has no vLLM model)');
+    exposure.allowCidrs.forEach((c, i) => {
+      const parsed = parseCidr(c);
+      if (parsed && parsed.prefix === 0 && stage === 'prod') {
+        issue(['serving', 'gateway', 'exposure', 'allowCidrs', i], c, 'opens the gateway to the whole internet; a prod-stage gateway must name its client networks');
+      }
+    });
   }
   if (stage === 'prod' && routed.length > 0 && serving.gateway.replicas < 2) {
     issue(['serving', 'gateway', 'replicas'], serving.gateway.replicas, 'must be at least 2 in a prod-stage environment (one endpoint for every model)');

@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import { ClusterAddons } from '../constructs/cluster/cluster-addons';
 import { EksCluster } from '../constructs/cluster/eks-cluster';
 import { SystemNodeGroup } from '../constructs/cluster/system-node-group';
+import { LoadBalancerControllerAws } from '../constructs/cluster/load-balancer-controller';
 import { TerraformOutput } from '../constructs/core/cdktf';
 import { LogsKmsKey } from '../constructs/core/logs-kms-key';
 import { GpuNodeGroup } from '../constructs/gpu/gpu-node-group';
@@ -25,6 +26,8 @@ export class ClusterStack extends AwsLayerStack {
   readonly addons: ClusterAddons;
   /** Karpenter's AWS side; present when the environment has GPU pools. */
   readonly karpenter?: KarpenterAws;
+  /** The AWS Load Balancer Controller's role, when the gateway is exposed through an ALB. */
+  readonly loadBalancerController?: LoadBalancerControllerAws;
   /** Managed GPU node groups (static or reserved capacity), by name. */
   readonly gpuNodeGroups: ReadonlyMap<string, GpuNodeGroup>;
 
@@ -70,6 +73,10 @@ export class ClusterStack extends AwsLayerStack {
 
     if (env.gpu.pools.length > 0) {
       this.karpenter = new KarpenterAws(this, 'Karpenter', { cluster: this.cluster, clusterName: c.name, region: env.region });
+    }
+    // The gateway behind an ALB needs the controller that builds it (docs/serving.md, "Exposure").
+    if (env.serving.gateway.exposure.type === 'alb') {
+      this.loadBalancerController = new LoadBalancerControllerAws(this, 'LoadBalancerController', { clusterName: this.cluster.clusterName, clusterArn: this.cluster.clusterArn });
     }
     const resolve = instanceTypeResolver(env.gpu);
     this.gpuNodeGroups = new Map(

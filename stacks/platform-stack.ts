@@ -15,6 +15,7 @@ import { dashboardsFor, grafanaJson } from '../constructs/telemetry/dashboards';
 import { OTLP_PORTS, OtelCollector, TELEMETRY_NAMESPACE } from '../constructs/telemetry/otel-collector';
 import type { TelemetryAws } from '../constructs/telemetry/telemetry-aws';
 import { DCGM_EXPORTER, GPU_OPERATOR_NAMESPACE } from '../constructs/gpu/nvidia-gpu-operator';
+import { LoadBalancerController } from '../constructs/cluster/load-balancer-controller';
 import { Keda, KEDA_NAMESPACE } from '../constructs/serving/keda';
 import { LeaderWorkerSetController, LWS_NAME_LABEL } from '../constructs/serving/leader-worker-set';
 import { KubernetesLayerStack, type KubernetesLayerStackProps } from './kubernetes-layer-stack';
@@ -55,6 +56,8 @@ export class PlatformStack extends KubernetesLayerStack {
   /** Encrypted gp3 volumes for in-cluster state (present when the environment runs Qdrant). */
   readonly storageClass?: EncryptedStorageClass;
   readonly externalSecrets?: ExternalSecrets;
+  /** AWS Load Balancer Controller, when the gateway is exposed through an ALB. */
+  readonly loadBalancerController?: LoadBalancerController;
   /** LeaderWorkerSet controller, when a model spans several nodes. */
   readonly leaderWorkerSet?: LeaderWorkerSetController;
   /** KEDA, when the environment serves models: the ScaledObject CRD the serving layer uses. */
@@ -67,7 +70,13 @@ export class PlatformStack extends KubernetesLayerStack {
     const version = env.cluster.kubernetesVersion;
     const ns = (id: string, name: string) => new WorkloadNamespace(this, id, { name, kubernetesVersion: version });
 
-    this.gateway = ns('GatewayNamespace', 'gpb-gateway');
+    const alb = env.serving.gateway.exposure.type === 'alb';
+    // Behind an ALB, a new gateway pod takes traffic only once the target group sees it healthy.
+    this.gateway = new WorkloadNamespace(this, 'GatewayNamespace', {
+      name: 'gpb-gateway',
+      kubernetesVersion: version,
+      labels: alb ? { 'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled' } : undefined,
+    });
     this.serving = ns('ServingNamespace', 'gpb-serving');
     this.vectorStore = ns('VectorStoreNamespace', 'gpb-vector');
 
@@ -149,6 +158,9 @@ export class PlatformStack extends KubernetesLayerStack {
       });
     }
     if (pools.some((p) => p.efa)) new EfaDevicePlugin(this, 'EfaDevicePlugin');
+    if (alb) {
+      this.loadBalancerController = new LoadBalancerController(this, 'LoadBalancerController', { clusterName: env.cluster.name, region: env.region, vpcId: network.vpcId });
+    }
     // Models too large for one node run as LeaderWorkerSets; their group members talk on any port.
     if (env.serving.models.some((m) => m.nodesPerReplica > 1)) {
       this.leaderWorkerSet = new LeaderWorkerSetController(this, 'LeaderWorkerSet');

@@ -95,6 +95,7 @@ export class ServingStack extends KubernetesLayerStack {
         masterKeySecretName: props.gatewayMasterKey.secretName,
         region: props.env.region,
         otlpTracesEndpoint: props.env.observability.traces.exporter === 'none' ? undefined : OTLP_HTTP_TRACES_ENDPOINT,
+        alb: g.exposure.type === 'alb' ? { scheme: g.exposure.scheme, certificateArn: g.exposure.certificateArn, allowCidrs: g.exposure.allowCidrs } : undefined,
         metrics: props.platform.collector,
       });
     }

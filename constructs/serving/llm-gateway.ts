@@ -50,7 +50,19 @@ export interface LlmGatewayProps {
   readonly otlpTracesEndpoint?: string;
   /** Where the gateway registers its metrics for scraping. @default - not scraped */
   readonly metrics?: IScrapeRegistry;
+  /** An ALB in front (AWS Load Balancer Controller): TLS, an allow list. @default - VPC-internal Service only */
+  readonly alb?: GatewayAlb;
 }
+
+export interface GatewayAlb {
+  readonly scheme: 'internal' | 'internet-facing';
+  readonly certificateArn: string;
+  /** Client networks the ALB admits (never empty). */
+  readonly allowCidrs: readonly string[];
+}
+
+/** TLS 1.3 and 1.2 only. */
+export const ALB_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 
 /**
  * One OpenAI-compatible endpoint in front of every vLLM model: the LiteLLM proxy, configured from
@@ -60,6 +72,7 @@ export interface LlmGatewayProps {
  * context-window fallbacks. Clients authenticate with the master key, generated in Secrets
  * Manager and synced by External Secrets (never in configuration or state). Prometheus metrics
  * (requests, failures, tokens, latency, fallbacks) are scraped; traces go to the collector.
+ * Reachable inside the VPC by default; optionally through an ALB with TLS and an allow list.
  */
 export class LlmGateway extends Construct {
   readonly resource: Manifest;
@@ -203,6 +216,31 @@ export class LlmGateway extends Construct {
       metadata: meta(this.serviceName),
       spec: { selector: labels, ports: [{ name: 'http', port: this.port, targetPort: this.port }] },
     });
+    if (props.alb) {
+      if (props.alb.allowCidrs.length === 0) throw new BlueprintError(`LlmGateway '${id}': 'alb.allowCidrs' must name the client networks; an ALB without an allow list admits everyone`);
+      manifest('Ingress', {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: {
+          ...meta(this.serviceName),
+          annotations: {
+            'alb.ingress.kubernetes.io/scheme': props.alb.scheme,
+            'alb.ingress.kubernetes.io/target-type': 'ip',
+            'alb.ingress.kubernetes.io/listen-ports': '[{"HTTPS":443}]',
+            'alb.ingress.kubernetes.io/certificate-arn': props.alb.certificateArn,
+            'alb.ingress.kubernetes.io/ssl-policy': ALB_SSL_POLICY,
+            'alb.ingress.kubernetes.io/inbound-cidrs': props.alb.allowCidrs.join(','),
+            'alb.ingress.kubernetes.io/healthcheck-path': '/health/liveliness',
+            // Streaming completions stay open as long as a call may take.
+            'alb.ingress.kubernetes.io/load-balancer-attributes': `idle_timeout.timeout_seconds=${Math.min(4000, timeout)},routing.http.drop_invalid_header_fields.enabled=true`,
+          },
+        },
+        spec: {
+          ingressClassName: 'alb',
+          rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: this.serviceName, port: { number: this.port } } } }] } }],
+        },
+      });
+    }
     if (replicas > 1) {
       manifest('Disruption', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta(this.serviceName), spec: { maxUnavailable: 1, selector: { matchLabels: labels } } });
     }

@@ -234,6 +234,17 @@ const CASES: Record<string, Case> = {
     message: /chart 'karpenter' version '1\.x' is not exact/,
     passes: [['helm_release', 'H', { chart: 'karpenter', version: '1.3.3' }]],
   },
+  'GPB-K8S-012': {
+    ctx: ctx('prod'),
+    fires: [
+      ['kubernetes_manifest', 'I', { manifest: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'gateway', annotations: { 'alb.ingress.kubernetes.io/inbound-cidrs': '10.0.0.0/8,0.0.0.0/0' } }, spec: { ingressClassName: 'alb' } } }],
+    ],
+    message: /Ingress 'gateway' admits 0\.0\.0\.0\/0 in a prod-stage environment/,
+    passes: [
+      ['kubernetes_manifest', 'I', { manifest: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'gateway', annotations: { 'alb.ingress.kubernetes.io/inbound-cidrs': '10.0.0.0/8' } }, spec: { ingressClassName: 'alb' } } }],
+      ['kubernetes_manifest', 'I', { manifest: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'other', annotations: {} }, spec: { ingressClassName: 'nginx' } } }],
+    ],
+  },
   'GPB-AI-001': {
     fires: [nodePool({ taints: [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }] }, { cpu: '100' })],
     message: /NodePool 'gpu' can launch GPU nodes but has no limits\['nvidia\.com\/gpu'\]/,

@@ -389,3 +389,33 @@ describe('a model too large for one node', () => {
     expect(so.spec.scaleTargetRef).toEqual({ apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet', name: 'model-llama-405b' });
   });
 });
+
+describe('the gateway behind an ALB', () => {
+  type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const input = devWith({
+    serving: {
+      gateway: {
+        exposure: { type: 'alb', scheme: 'internet-facing', certificateArn: 'arn:aws:acm:us-west-2:111122223333:certificate/0f0e0d0c-0b0a-0908-0706-050403020100', allowCidrs: ['203.0.113.0/24'] },
+      },
+    },
+  });
+  const result = synthesize({ outdir: path.join(WORK, 'alb'), registry: { dev: input } });
+  const json = (layer: string) => JSON.parse(readFileSync(path.join(result.stacks.find((x) => x.layer === layer)!.dir, 'cdk.tf.json'), 'utf8')) as TfJson;
+
+  it('gets the controller’s role in the cluster layer, the controller in the platform layer and an Ingress in the serving layer', () => {
+    const roles = resourcesOf(json('cluster'), 'aws_iam_role') as Obj[];
+    expect(roles.some((r) => r.tags?.['gpb.io/service-account'] === 'kube-system.aws-load-balancer-controller')).toBe(true);
+    const platform = json('platform');
+    expect(resourcesOf(platform, 'helm_release').map((r) => r.chart)).toContain('aws-load-balancer-controller');
+    const ns = (resourcesOf(platform, 'kubernetes_namespace_v1') as Obj[]).find((n) => n.metadata.name === 'gpb-gateway')!;
+    expect(ns.metadata.labels['elbv2.k8s.aws/pod-readiness-gate-inject']).toBe('enabled');
+    const ingress = resourcesOf(json('serving'), 'kubernetes_manifest').map((m) => m.manifest as Obj).find((m) => m.kind === 'Ingress')!;
+    expect(ingress.metadata.annotations['alb.ingress.kubernetes.io/inbound-cidrs']).toBe('203.0.113.0/24');
+    expect(result.policy.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  it('is internal by default: no controller, no Ingress', () => {
+    expect(resourcesOf(SYNTHESIZED.dev.platform, 'helm_release').map((r) => r.chart)).not.toContain('aws-load-balancer-controller');
+    expect(resourcesOf(SYNTHESIZED.dev.serving, 'kubernetes_manifest').some((m) => (m.manifest as Obj).kind === 'Ingress')).toBe(false);
+  });
+});

@@ -9,6 +9,7 @@ import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObj
 import { TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication';
 import { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,7 @@ const MODELS: Record<string, { new (data: never): { validate(): void } }> = {
   PodDisruptionBudget,
   ScaledObject,
   TriggerAuthentication,
+  Ingress,
 };
 
 /**

@@ -3,6 +3,7 @@ import { strings } from '@bufbuild/cel/ext';
 import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import { SecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore';
 import { Deployment } from 'kubernetes-models/apps/v1';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
@@ -119,5 +120,24 @@ describe('LlmGateway', () => {
     expect(() => gateway({ models: [...PROPS.models, { name: 'other', aliases: ['chat-small'], apiBase: 'http://x/v1' }] })).toThrow("name 'chat-small' routes to both 'llama-8b' and 'other'");
     expect(() => gateway({ fallbacks: [{ model: 'llama-8b', to: ['gpt-9'] }] })).toThrow("fallback names 'gpt-9', which is not a model or alias");
     expect(() => gateway({ models: [] })).toThrow("'models' must not be empty");
+  });
+
+  it('is VPC-internal by default; with an ALB: HTTPS only, TLS 1.2+, the allow list, IP targets, long idle timeout', () => {
+    expect(gateway().manifests.some((m) => m.kind === 'Ingress')).toBe(false);
+    const arn = 'arn:aws:acm:us-west-2:111122223333:certificate/0f0e0d0c-0b0a-0908-0706-050403020100';
+    const ingress = gateway({ alb: { scheme: 'internet-facing', certificateArn: arn, allowCidrs: ['203.0.113.0/24', '198.51.100.0/24'] } }).byKind('Ingress');
+    expect(() => new Ingress(ingress as never).validate()).not.toThrow();
+    expect(ingress.spec.ingressClassName).toBe('alb');
+    expect(ingress.spec.rules[0].http.paths[0].backend).toEqual({ service: { name: 'gateway', port: { number: 4000 } } });
+    expect(ingress.metadata.annotations).toMatchObject({
+      'alb.ingress.kubernetes.io/scheme': 'internet-facing',
+      'alb.ingress.kubernetes.io/target-type': 'ip',
+      'alb.ingress.kubernetes.io/listen-ports': '[{"HTTPS":443}]',
+      'alb.ingress.kubernetes.io/certificate-arn': arn,
+      'alb.ingress.kubernetes.io/ssl-policy': 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      'alb.ingress.kubernetes.io/inbound-cidrs': '203.0.113.0/24,198.51.100.0/24',
+    });
+    expect(ingress.metadata.annotations['alb.ingress.kubernetes.io/load-balancer-attributes']).toContain('idle_timeout.timeout_seconds=600');
+    expect(() => gateway({ alb: { scheme: 'internal', certificateArn: arn, allowCidrs: [] } })).toThrow("'alb.allowCidrs' must name the client networks");
   });
 });
