@@ -52,7 +52,9 @@ export default defineEnvironment({
     cache: { nodeType: 'cache.t4g.small', replicas: 0, snapshotRetentionDays: 1, semanticCache: true, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
   },
   serving: {
-    models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', minReplicas: 0, maxReplicas: 2 }],
+    models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', minReplicas: 0, maxReplicas: 2, aliases: ['chat-small'] }],
+    // Idle models leave their GPU; the gateway's request count wakes them (cold start: minutes).
+    autoscaling: { scaleToZero: true, cooldownSeconds: 600 },
   },
   observability: {
     // Every trace while developing; short retention; no one paged.

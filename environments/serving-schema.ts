@@ -85,6 +85,11 @@ export const autoscalingSchema = z.strictObject({
   pollingSeconds: z.number().int().min(5, 'must be 5-300').max(300, 'must be 5-300').default(15),
   /** Seconds without load before a model drops to minReplicas. @default 300 */
   cooldownSeconds: z.number().int().min(60, 'must be 60-3600').max(3600, 'must be 60-3600').default(300),
+  /**
+   * Let models with `minReplicas: 0` scale to zero when idle; the gateway's request count for the
+   * model wakes them (the first requests fail or fall back while it loads). Not in prod. @default false
+   */
+  scaleToZero: z.boolean().default(false),
 });
 
 export const servingSchema = z.strictObject({
@@ -183,6 +188,13 @@ export function servingRules(serving: ServingConfig, gpu: GpuConfig, issue: Issu
 
 /** Gateway rules: fallbacks name models the gateway serves, never themselves, without cycles. */
 function gatewayRules(serving: ServingConfig, issue: Issue, stage: 'dev' | 'staging' | 'prod'): void {
+  const toZero = serving.autoscaling.scaleToZero;
+  if (toZero && stage === 'prod') issue(['serving', 'autoscaling', 'scaleToZero'], true, 'must be false in a prod-stage environment: a cold start takes minutes');
+  serving.models.forEach((m, i) => {
+    if (m.minReplicas !== 0) return;
+    if (!toZero) issue(['serving', 'models', i, 'minReplicas'], 0, 'needs serving.autoscaling.scaleToZero: true (not in prod); otherwise set it to 1');
+    else if (m.engine !== 'vllm') issue(['serving', 'models', i, 'minReplicas'], 0, `cannot wake Triton model '${m.name}': only models behind the gateway scale to zero`);
+  });
   const routed = serving.models.filter((m) => m.engine === 'vllm');
   const names = new Map<string, string>(); // name or alias -> model
   serving.models.forEach((m, i) => {

@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import type { PrivateBucket } from '../constructs/data/private-bucket';
 import type { QdrantAws } from '../constructs/data/qdrant-aws';
 import type { IGpuCapacity } from '../constructs/gpu/gpu-capacity';
-import { KEDA_AUTHENTICATION, kedaAwsAuthentication, ModelAutoscaling } from '../constructs/serving/keda';
+import { gatewayWakeQuery, KEDA_AUTHENTICATION, kedaAwsAuthentication, ModelAutoscaling } from '../constructs/serving/keda';
 import { ENGINES, ModelServer, SERVING_NAMESPACE } from '../constructs/serving/model-server';
 import type { TelemetryAws } from '../constructs/telemetry/telemetry-aws';
 import type { GeneratedSecret } from '../constructs/data/generated-secret';
@@ -109,9 +109,9 @@ export class ServingStack extends KubernetesLayerStack {
           deploymentName: server.serviceName,
           targetKind: server.scaleTarget,
           namespace: SERVING_NAMESPACE,
-          // Scale to zero needs a front that holds requests and wakes the model (the gateway);
-          // until then a model keeps one replica.
-          minReplicas: Math.max(1, m.minReplicas),
+          // At zero replicas only the gateway sees requests for the model: its count wakes it.
+          minReplicas: m.minReplicas,
+          wakeQuery: m.minReplicas === 0 ? gatewayWakeQuery([m.name, ...m.aliases]) : undefined,
           maxReplicas: m.maxReplicas,
           query: load.query,
           metricType: load.metricType,

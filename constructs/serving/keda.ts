@@ -73,6 +73,14 @@ export class Keda extends Construct {
   }
 }
 
+/** Requests per second per replica of the wake trigger: high, so it activates and never sizes. */
+export const WAKE_THRESHOLD = 1000;
+
+/** Requests the gateway received for a model (any of its names) over two minutes. */
+export function gatewayWakeQuery(names: readonly string[]): string {
+  return `sum(rate(litellm_proxy_total_requests_metric_total{requested_model=~"${names.map((n) => n.replace(/[.]/g, '\\\\.')).join('|')}"}[2m]))`;
+}
+
 /** A Prometheus query, an AMP workspace to run it on, and the scaling it drives. */
 export interface ModelAutoscalingProps {
   /** The Deployment (or LeaderWorkerSet) to scale, same namespace. */
@@ -103,6 +111,11 @@ export interface ModelAutoscalingProps {
   readonly pollingSeconds?: number;
   /** Seconds of no load before scaling to the minimum. @default 300 */
   readonly cooldownSeconds?: number;
+  /**
+   * Requests for the model arriving elsewhere (the gateway): wakes a model at zero replicas. Its
+   * target is high so it only activates; the load query sizes. @default - no wake trigger
+   */
+  readonly wakeQuery?: string;
   /** What must exist first (the Deployment, the TriggerAuthentication). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -118,6 +131,9 @@ export class ModelAutoscaling extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelAutoscalingProps) {
     super(scope, id);
+    if (props.minReplicas === 0 && !props.wakeQuery) {
+      throw new BlueprintError(`ModelAutoscaling '${id}': 'minReplicas' 0 needs a 'wakeQuery': at zero replicas the model reports no load of its own`);
+    }
     if (props.maxReplicas < Math.max(1, props.minReplicas)) {
       throw new BlueprintError(`ModelAutoscaling '${id}': 'maxReplicas' ${show(props.maxReplicas)} must be >= minReplicas and at least 1`);
     }
@@ -159,6 +175,24 @@ export class ModelAutoscaling extends Construct {
               },
               authenticationRef: { name: props.authenticationName },
             },
+            ...(props.wakeQuery
+              ? [
+                  {
+                    type: 'prometheus',
+                    name: 'wake',
+                    metricType: 'AverageValue',
+                    metadata: {
+                      serverAddress: props.prometheusUrl,
+                      awsRegion: props.region,
+                      query: props.wakeQuery,
+                      threshold: String(WAKE_THRESHOLD),
+                      activationThreshold: '0',
+                      ignoreNullValues: 'true',
+                    },
+                    authenticationRef: { name: props.authenticationName },
+                  },
+                ]
+              : []),
           ],
         },
       },

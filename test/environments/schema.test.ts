@@ -105,6 +105,8 @@ const BAD: [string, unknown, string, string][] = [
   ['ALB certificate that is not an ACM ARN', { serving: { gateway: { exposure: { type: 'alb', certificateArn: 'my-cert', allowCidrs: ['10.0.0.0/8'] } } } }, 'serving.gateway.exposure.certificateArn', "'my-cert'"],
   ['one gateway replica in prod', { stage: 'prod', serving: { gateway: { replicas: 1 } } }, 'serving.gateway.replicas', '1'],
   ['unknown routing strategy', { serving: { gateway: { routingStrategy: 'random' } } }, 'serving.gateway.routingStrategy', "'random'"],
+  ['scale to zero in prod', { stage: 'prod', serving: { autoscaling: { scaleToZero: true } } }, 'serving.autoscaling.scaleToZero', 'true'],
+  ['a model at zero replicas without scale to zero', { serving: { autoscaling: { scaleToZero: false } } }, 'serving.models[0].minReplicas', '0'],
   ['autoscaling target of zero', { serving: { autoscaling: { targetInFlightPerReplica: 0 } } }, 'serving.autoscaling.targetInFlightPerReplica', '0'],
   ['autoscaling cooldown under a minute', { serving: { autoscaling: { cooldownSeconds: 10 } } }, 'serving.autoscaling.cooldownSeconds', '10'],
   ['error-rate SLO of zero', { observability: { slo: { errorRatePercent: 0 } } }, 'observability.slo.errorRatePercent', '0'],

@@ -203,7 +203,9 @@ describe('serving layer', () => {
     expect(scaled.map((s) => s.spec.scaleTargetRef.name).sort()).toEqual(env.serving.models.map((m) => `model-${m.name}`).sort());
     for (const m of env.serving.models) {
       const so = scaled.find((s) => s.metadata.name === `model-${m.name}`)!;
-      expect([so.spec.minReplicaCount, so.spec.maxReplicaCount]).toEqual([Math.max(1, m.minReplicas), m.maxReplicas]);
+      expect([so.spec.minReplicaCount, so.spec.maxReplicaCount]).toEqual([m.minReplicas, m.maxReplicas]);
+      // a model that may scale to zero is woken by the gateway's request count for any of its names
+      expect(so.spec.triggers.map((t: Obj) => t.name)).toEqual(m.minReplicas === 0 ? ['load', 'wake'] : ['load']);
       expect(so.spec.triggers[0].metadata.serverAddress).toMatch(/^https:\/\/aps-workspaces\.us-west-2\.\$\{data\.terraform_remote_state\.[^}]+dns_suffix\}\/workspaces\/\$\{data\.terraform_remote_state\.[^}]+\}$/);
       expect(so.spec.triggers[0].authenticationRef).toEqual({ name: 'amp' });
       // the Deployment leaves the replica count to the autoscaler

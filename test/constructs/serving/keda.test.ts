@@ -1,6 +1,6 @@
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import { describe, expect, it } from 'vitest';
-import { Keda, KEDA_VERSION, ModelAutoscaling, type ModelAutoscalingProps } from '../../../constructs/serving/keda';
+import { gatewayWakeQuery, Keda, KEDA_VERSION, ModelAutoscaling, type ModelAutoscalingProps } from '../../../constructs/serving/keda';
 import { ENGINES } from '../../../constructs/serving/model-server';
 import { METRIC_CATALOG } from '../../../constructs/telemetry/metric-catalog';
 import type { ScrapeTarget } from '../../../constructs/telemetry/otel-collector';
@@ -59,6 +59,18 @@ describe('ModelAutoscaling', () => {
     expect(b.scaleUp.stabilizationWindowSeconds).toBe(0);
     expect(b.scaleDown.stabilizationWindowSeconds).toBeGreaterThanOrEqual(300);
     expect(b.scaleDown.policies).toEqual([{ type: 'Pods', value: 1, periodSeconds: 300 }]);
+  });
+
+  it('wakes a model at zero replicas on gateway requests, without letting that trigger size it', () => {
+    const so = scaledObject({ minReplicas: 0, wakeQuery: gatewayWakeQuery(['llama-8b', 'chat.small']) });
+    expect(so.spec.minReplicaCount).toBe(0);
+    const wake = so.spec.triggers[1];
+    expect(wake).toMatchObject({ name: 'wake', metadata: { threshold: '1000', activationThreshold: '0' } });
+    expect(wake.metadata.query).toBe('sum(rate(litellm_proxy_total_requests_metric_total{requested_model=~"llama-8b|chat\\\\.small"}[2m]))');
+    const { errors, metrics } = parsePromql(wake.metadata.query);
+    expect(errors).toEqual([]);
+    for (const m of metrics) expect(METRIC_CATALOG.gateway.metrics).toContain(m);
+    expect(() => scaledObject({ minReplicas: 0 })).toThrow("'minReplicas' 0 needs a 'wakeQuery'");
   });
 
   it('rejects a maximum under the minimum and a non-positive target', () => {

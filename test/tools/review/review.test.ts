@@ -89,7 +89,11 @@ describe('review of two synth outputs', () => {
       cluster: { logRetentionDays: 365 },
       data: { vectorStore: { replicas: 3 }, cache: { replicas: 1 } },
       observability: { logs: { retentionDays: 365 }, alerts: { emails: ['oncall@example.com'] } },
-      serving: { gateway: { replicas: 2 } },
+      serving: {
+        gateway: { replicas: 2 },
+        autoscaling: { scaleToZero: false },
+        models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', minReplicas: 1, maxReplicas: 2 }],
+      },
     });
     const worse = buildReview(loadSynthOutput(BASE), loadSynthOutput(synthDir(bad)), { base: 'b', head: 'h' });
     expect(worse.environments[0].policy.new.map((f) => f.ruleId)).toContain('GPB-AWS-013');
