@@ -67,6 +67,15 @@ describe('synthesize', () => {
 });
 
 describe('command line', () => {
+  it('synthesizes every environment with no terraform binary on PATH (nothing shells out at synth)', () => {
+    const outdir = path.join(WORK, 'no-terraform');
+    const bin = mkdtempSync(path.join(tmpdir(), 'gpb-empty-path-'));
+    const r = run(['tools/synth.ts', '--outdir', outdir], { PATH: bin });
+    expect(r.stderr).not.toMatch(/terraform/i);
+    expect(r.code).toBe(0);
+    rmSync(bin, { recursive: true, force: true });
+  });
+
   it('npm run synth prints a resource table per stack', () => {
     const outdir = path.join(WORK, 'cli');
     const r = run(['tools/synth.ts', '--env', 'dev', '--outdir', outdir]);
