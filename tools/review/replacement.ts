@@ -20,6 +20,9 @@ export const DISRUPTIVE_TYPES: Readonly<Record<string, string>> = {
   aws_vpc: 'VPC (everything in it)',
   aws_subnet: 'subnet',
   aws_nat_gateway: 'NAT gateway (egress interruption)',
+  aws_prometheus_workspace: 'Prometheus workspace (its stored metrics)',
+  aws_cloudwatch_log_group: 'log group (its stored logs)',
+  aws_secretsmanager_secret: 'secret (a generated secret is generated again: clients need the new value)',
   kubernetes_manifest: 'Kubernetes object',
   helm_release: 'Helm release',
 };
@@ -43,6 +46,10 @@ export const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   aws_iam_role: ['name', 'name_prefix', 'path'],
   aws_security_group: ['name', 'name_prefix', 'vpc_id', 'description'],
   aws_sqs_queue: ['name', 'fifo_queue'],
+  aws_prometheus_workspace: ['kms_key_arn'],
+  aws_cloudwatch_log_group: ['name', 'name_prefix'],
+  aws_secretsmanager_secret: ['name', 'name_prefix'],
+  aws_sns_topic: ['name', 'name_prefix', 'fifo_topic'],
 };
 
 /** The force-new attributes among the changed paths. */

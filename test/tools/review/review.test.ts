@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../../../environments';
 import type { EnvironmentInput } from '../../../environments/schema';
 import { diffValues } from '../../../tools/review/diff';
+import { DISRUPTIVE_TYPES, replacementReasons } from '../../../tools/review/replacement';
 import { display, MASK } from '../../../tools/review/mask';
 import { toMarkdown } from '../../../tools/review/markdown';
 import { buildReview, type Review } from '../../../tools/review/review';
@@ -64,6 +65,14 @@ describe('review of two synth outputs', () => {
     expect(md).toContain('> [!CAUTION]');
     expect(md).toMatch(/`aws_eks_cluster\.Cluster_\w+`: EKS cluster \(every workload on it\) \*\*replaced\*\* \(force-new: name\)/);
     expect(md).toContain('| -/+ | `aws_eks_cluster.');
+  });
+
+  it('knows which telemetry and secret changes replace, and what replacing them loses', () => {
+    expect(replacementReasons('aws_prometheus_workspace', ['alias', 'kms_key_arn'])).toEqual(['kms_key_arn']);
+    expect(replacementReasons('aws_cloudwatch_log_group', ['retention_in_days'])).toEqual([]);
+    expect(replacementReasons('aws_secretsmanager_secret', ['name'])).toEqual(['name']);
+    expect(DISRUPTIVE_TYPES.aws_prometheus_workspace).toContain('stored metrics');
+    expect(DISRUPTIVE_TYPES.aws_cloudwatch_log_group).toContain('stored logs');
   });
 
   it('flags removal of a NAT gateway and of node groups', () => {
