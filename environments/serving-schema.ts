@@ -104,6 +104,11 @@ export const servingSchema = z.strictObject({
 export type ServingConfig = z.output<typeof servingSchema>;
 export type ModelConfig = ServingConfig['models'][number];
 
+/** The models the gateway routes (vLLM; Triton is not an OpenAI chat server): none means no gateway. */
+export function routedModels(serving: Pick<ServingConfig, 'models'>): ModelConfig[] {
+  return serving.models.filter((m) => m.engine === 'vllm');
+}
+
 /** Weight memory of a model in GiB. */
 export function weightsGiB(m: Pick<ModelConfig, 'parametersBillions' | 'dtype'>): number {
   return (m.parametersBillions * 1e9 * BYTES_PER_PARAMETER[m.dtype]) / 2 ** 30;
@@ -139,7 +144,7 @@ type Issue = (path: (string | number)[], input: unknown, message: string) => voi
  * pool may launch; the tensor-parallel size divides the GPUs per node; the replicas fit under
  * the pool's GPU cap; critical models stay off spot-only capacity.
  */
-export function servingRules(serving: ServingConfig, gpu: GpuConfig, issue: Issue, stage: 'dev' | 'staging' | 'prod' = 'dev'): void {
+export function servingRules(serving: ServingConfig, gpu: GpuConfig, issue: Issue, stage: 'dev' | 'staging' | 'prod'): void {
   gatewayRules(serving, issue, stage);
   const capacities = capacitiesOf(gpu);
   const names = new Set<string>();
@@ -195,7 +200,7 @@ function gatewayRules(serving: ServingConfig, issue: Issue, stage: 'dev' | 'stag
     if (!toZero) issue(['serving', 'models', i, 'minReplicas'], 0, 'needs serving.autoscaling.scaleToZero: true (not in prod); otherwise set it to 1');
     else if (m.engine !== 'vllm') issue(['serving', 'models', i, 'minReplicas'], 0, `cannot wake Triton model '${m.name}': only models behind the gateway scale to zero`);
   });
-  const routed = serving.models.filter((m) => m.engine === 'vllm');
+  const routed = routedModels(serving);
   const names = new Map<string, string>(); // name or alias -> model
   serving.models.forEach((m, i) => {
     m.aliases.forEach((a, j) => {

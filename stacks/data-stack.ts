@@ -16,6 +16,7 @@ import { ruleGroups } from '../constructs/telemetry/alert-rules';
 import { TelemetryAws } from '../constructs/telemetry/telemetry-aws';
 import { AwsLayerStack, type LayerStackProps } from './layer-stack';
 import { expectedMetricSources } from './telemetry-sources';
+import { routedModels } from '../environments/serving-schema';
 
 export interface DataStackProps extends LayerStackProps {
   readonly network: Network;
@@ -107,7 +108,7 @@ export class DataStack extends AwsLayerStack {
     // Secrets generated for in-cluster workloads; External Secrets is their only reader.
     const generated: Record<string, GeneratedSecret> = {};
     if (this.qdrant) generated.QdrantApiKey = this.qdrant.apiKey;
-    if (env.serving.models.some((m) => m.engine === 'vllm')) {
+    if (routedModels(env.serving).length > 0) {
       this.gatewayMasterKey = new GeneratedSecret(this, 'GatewayMasterKey', { name: `${name}/gateway/master-key`, purpose: `Gateway master key (${name})`, protect });
       generated.GatewayMasterKey = this.gatewayMasterKey;
     }

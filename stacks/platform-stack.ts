@@ -20,6 +20,7 @@ import { Keda, KEDA_NAMESPACE } from '../constructs/serving/keda';
 import { LeaderWorkerSetController, LWS_NAME_LABEL } from '../constructs/serving/leader-worker-set';
 import { KubernetesLayerStack, type KubernetesLayerStackProps } from './kubernetes-layer-stack';
 import { expectedMetricSources } from './telemetry-sources';
+import { routedModels } from '../environments/serving-schema';
 
 export interface PlatformStackProps extends KubernetesLayerStackProps {
   /** The environment's network: data subnet CIDRs bound the data-layer egress. */
@@ -133,7 +134,7 @@ export class PlatformStack extends KubernetesLayerStack {
       this.storageClass = new EncryptedStorageClass(this, 'EncryptedStorage', { retain: env.stage !== 'dev' });
     }
     // Generated secrets (Qdrant's API key, the gateway's master key) reach the cluster through it.
-    if (qdrant || env.serving.models.some((m) => m.engine === 'vllm')) {
+    if (qdrant || routedModels(env.serving).length > 0) {
       this.externalSecrets = new ExternalSecrets(this, 'ExternalSecrets', { kubernetesVersion: version, vpcCidr: network.cidr });
     }
 

@@ -8,7 +8,7 @@ import type { TelemetryAws } from '../constructs/telemetry/telemetry-aws';
 import type { GeneratedSecret } from '../constructs/data/generated-secret';
 import { LlmGateway } from '../constructs/serving/llm-gateway';
 import { OTLP_HTTP_TRACES_ENDPOINT } from '../constructs/telemetry/otel-collector';
-import { weightsGiB } from '../environments/serving-schema';
+import { routedModels, weightsGiB } from '../environments/serving-schema';
 import { modelPrefix } from './data-stack';
 import { QdrantVectorStore } from '../constructs/data/qdrant-vector-store';
 import type { IVectorStore } from '../constructs/data/vector-store';
@@ -77,7 +77,7 @@ export class ServingStack extends KubernetesLayerStack {
         ];
       }),
     );
-    const routed = props.env.serving.models.filter((m) => m.engine === 'vllm');
+    const routed = routedModels(props.env.serving);
     if (routed.length > 0) {
       if (!props.gatewayMasterKey) throw new Error('the gateway master key was validated but not built');
       const g = props.env.serving.gateway;

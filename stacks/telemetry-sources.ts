@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from '../environments/schema';
 import type { MetricSource } from '../constructs/telemetry/metric-catalog';
+import { routedModels } from '../environments/serving-schema';
 
 /**
  * The metric sources an environment's collector will scrape, known from configuration alone.
@@ -12,6 +13,6 @@ export function expectedMetricSources(env: EnvironmentConfig): Set<MetricSource>
   if (env.gpu.pools.length > 0) sources.add('karpenter');
   for (const m of env.serving.models) sources.add(m.engine);
   if (env.serving.models.length > 0) sources.add('keda');
-  if (env.serving.models.some((m) => m.engine === 'vllm')) sources.add('gateway');
+  if (routedModels(env.serving).length > 0) sources.add('gateway');
   return sources;
 }
