@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { logRetentionDays } from './log-retention';
+import { logRetentionDays } from './fields';
 
 const percent = (what: string) => z.number().min(0, `${what} must be 0-100`).max(100, `${what} must be 0-100`);
 const seconds = z.number().positive('must be a positive number of seconds');

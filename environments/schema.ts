@@ -4,7 +4,7 @@ import { RULE_IDS } from '../policies';
 import { dataRules, dataSchema } from './data-schema';
 import { gpuRules, gpuSchema } from './gpu-schema';
 import { LAYERS } from './layers';
-import { logRetentionDays } from './log-retention';
+import { cidr, logRetentionDays } from './fields';
 import { observabilityRules, observabilitySchema } from './observability-schema';
 import { servingRules, servingSchema } from './serving-schema';
 import {
@@ -25,11 +25,6 @@ import {
  * own section here (see docs/environments.md).
  */
 
-const cidr = z
-  .string()
-  .refine((s) => parseCidr(s) !== undefined, {
-    message: 'must be a canonical IPv4 CIDR such as 10.0.0.0/16 (no host bits set)',
-  });
 
 const awsRegion = z
   .string()

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type GpuConfig, instanceTypeResolver } from './gpu-schema';
 import type { GpuInstanceType } from '../constructs/gpu/gpu-instance-type';
 import { parseCidr } from '../constructs/core/cidr';
+import { cidr } from './fields';
 
 const dnsLabel = z.string().regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, 'must be a lowercase DNS label of at most 40 characters');
 
@@ -42,8 +43,6 @@ const fallbackSchema = z.strictObject({
   /** Models tried in order when it fails, is overloaded or (for context-window fallbacks) the prompt is too long. */
   to: z.array(z.string()).min(1, 'must name at least one model'),
 });
-
-const cidr = z.string().refine((v) => parseCidr(v) !== undefined, { message: 'must be a canonical IPv4 CIDR such as 203.0.113.0/24 (no host bits set)' });
 
 /** How clients reach the gateway: inside the VPC only (default), or through an ALB with TLS. */
 export const exposureSchema = z.discriminatedUnion('type', [

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { parseCidr } from '../constructs/core/cidr';
+
+/** Field types several environment sections share (schema.ts imports the sections, so they live here). */
 
 /** Retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [
@@ -10,4 +13,10 @@ export const logRetentionDays = z
   .number()
   .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
     message: `must be one of the CloudWatch Logs retention values: ${LOG_RETENTION_DAYS.join(', ')}`,
+  });
+
+export const cidr = z
+  .string()
+  .refine((s) => parseCidr(s) !== undefined, {
+    message: 'must be a canonical IPv4 CIDR such as 10.0.0.0/16 (no host bits set)',
   });
