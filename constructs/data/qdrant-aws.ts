@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { EksCluster } from '../cluster/eks-cluster';
 import { PodIdentityRole } from '../cluster/pod-identity-role';
-import { TerraformStack } from '../core/cdktf';
+import { moveFrom } from '../core/moved';
 import { GeneratedSecret } from './generated-secret';
 import { PrivateBucket } from './private-bucket';
 
@@ -34,13 +34,9 @@ export class QdrantAws extends Construct {
     this.apiKey = new GeneratedSecret(this, 'ApiKey', { name: `${props.name}/qdrant/api-key`, purpose: `Qdrant API key (${props.name})`, protect: props.protect });
     this.secretName = this.apiKey.secretName;
     // Addresses before GeneratedSecret existed: move, do not replace, a deployed key and secret.
-    // Written as plain `moved` blocks: cdktf's moveFromId would run `terraform version` at synth.
-    const address = (r: { terraformResourceType: string; friendlyUniqueId: string }) => `${r.terraformResourceType}.${r.friendlyUniqueId}`;
-    TerraformStack.of(this).addOverride('moved', [
-      { from: 'aws_kms_key.Qdrant_SecretKey_C30B05D0', to: address(this.apiKey.key) },
-      { from: 'aws_secretsmanager_secret.Qdrant_ApiKey_1A51A50F', to: address(this.apiKey.secret) },
-      { from: 'aws_secretsmanager_secret_version.Qdrant_ApiKeyValue_8834BCB9', to: address(this.apiKey.version) },
-    ]);
+    moveFrom(this.apiKey.key, 'aws_kms_key.Qdrant_SecretKey_C30B05D0');
+    moveFrom(this.apiKey.secret, 'aws_secretsmanager_secret.Qdrant_ApiKey_1A51A50F');
+    moveFrom(this.apiKey.version, 'aws_secretsmanager_secret_version.Qdrant_ApiKeyValue_8834BCB9');
     this.snapshots = new PrivateBucket(this, 'Snapshots', { purpose: 'Qdrant snapshots', namePrefix: `${props.name}-qdrant-snapshots-`, preventDestroy: props.protect });
     this.qdrantRole = new PodIdentityRole(this, 'QdrantRole', {
       clusterName: props.cluster.clusterName,
