@@ -73,6 +73,26 @@ export function devWith(patch: unknown): EnvironmentInput {
   return merge(structuredClone(devInput), patch);
 }
 
+/**
+ * The dev environment moved to stage prod with everything prod requires except what a test
+ * wants to fail on: its API endpoint stays public (policy GPB-AWS-013 fires).
+ */
+export function prodLikeDev(patch: Record<string, unknown> = {}): EnvironmentInput {
+  return devWith({
+    stage: 'prod',
+    network: { flowLogs: { retentionDays: 365 } },
+    cluster: { logRetentionDays: 365 },
+    data: { vectorStore: { replicas: 3 }, cache: { replicas: 1 } },
+    observability: { logs: { retentionDays: 365 }, alerts: { emails: ['oncall@example.com'] } },
+    serving: {
+      gateway: { replicas: 2 },
+      autoscaling: { scaleToZero: false },
+      models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', minReplicas: 1, maxReplicas: 2 }],
+    },
+    ...patch,
+  });
+}
+
 /** Validates an environment input; fails the test with the problems if it is invalid. */
 export function validEnv(input: EnvironmentInput = devInput): EnvironmentConfig {
   const checked = checkEnvironment(input, input.name);

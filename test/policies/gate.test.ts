@@ -9,7 +9,7 @@ import { PolicyGate } from '../../policies/engine/gate';
 import { Policy } from '../../policies/engine/policy';
 import { buildEnvironment } from '../../stacks/environment';
 import { PolicyError, synthesize } from '../../tools/synthesize';
-import { devWith, resourcesOf, type TfJson } from '../helpers';
+import { devWith, prodLikeDev, resourcesOf, type TfJson } from '../helpers';
 
 const WORK = mkdtempSync(path.join(tmpdir(), 'gpb-gate-test-'));
 afterAll(() => rmSync(WORK, { recursive: true, force: true }));
@@ -72,27 +72,14 @@ describe('policy gate in a real app.synth()', () => {
 });
 
 describe('policy gate in npm run synth', () => {
-  const prodLikeDev = (guardrails?: unknown) =>
-    devWith({
-      stage: 'prod',
-      network: { flowLogs: { retentionDays: 365 } },
-      cluster: { logRetentionDays: 365 },
-      data: { vectorStore: { replicas: 3 }, cache: { replicas: 1 } },
-      observability: { logs: { retentionDays: 365 }, alerts: { emails: ['oncall@example.com'] } },
-      serving: {
-        gateway: { replicas: 2 },
-        autoscaling: { scaleToZero: false },
-        models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', minReplicas: 1, maxReplicas: 2 }],
-      },
-      ...(guardrails ? { guardrails } : {}),
-    });
+  const prodLike = (guardrails?: unknown) => prodLikeDev(guardrails ? { guardrails } : {});
 
   it('writes the complete output and all three reports, then fails on an error finding', () => {
     // given a prod-stage environment with a public API endpoint (GPB-AWS-013)
     const dir = outdir();
     let error: unknown;
     try {
-      synthesize({ outdir: dir, registry: { dev: prodLikeDev() } });
+      synthesize({ outdir: dir, registry: { dev: prodLike() } });
     } catch (e) {
       error = e;
     }
@@ -111,7 +98,7 @@ describe('policy gate in npm run synth', () => {
     const guardrails = {
       suppressions: [{ rule: 'GPB-AWS-013', path: 'cluster/Cluster', reason: 'pilot account without VPN access yet (TICKET-42)' }],
     };
-    const result = synthesize({ outdir: outdir(), registry: { dev: prodLikeDev(guardrails) } });
+    const result = synthesize({ outdir: outdir(), registry: { dev: prodLike(guardrails) } });
     expect(result.policy.findings).toContainEqual(
       expect.objectContaining({ ruleId: 'GPB-AWS-013', suppressed: { reason: 'pilot account without VPN access yet (TICKET-42)', source: 'environment dev' } }),
     );

@@ -11,6 +11,8 @@ import { ruleGroups } from '../../constructs/telemetry/alert-rules';
 import { expectedMetricSources } from '../../stacks/telemetry-sources';
 import { devWith, onlyResource, resourcesOf, type TfJson } from '../helpers';
 
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 const CONFIGS = validateEnvironments(ENVIRONMENTS);
 const WORK = mkdtempSync(path.join(tmpdir(), 'gpb-stack-test-'));
 afterAll(() => rmSync(WORK, { recursive: true, force: true }));
@@ -196,7 +198,6 @@ describe('serving layer', () => {
   });
 
   it.each(['dev', 'staging', 'prod'])('%s: KEDA scales every model on its own load from the workspace, with a query-only role', (name) => {
-    type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     const env = CONFIGS.find((c) => c.name === name)!;
     const manifests = resourcesOf(SYNTHESIZED[name].serving, 'kubernetes_manifest').map((m) => m.manifest as Obj);
     const scaled = manifests.filter((m) => m.kind === 'ScaledObject');
@@ -218,7 +219,6 @@ describe('serving layer', () => {
   });
 
   it('prod: one gateway in front of both models, the small one falling back to the large one', () => {
-    type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     const manifests = resourcesOf(SYNTHESIZED.prod.serving, 'kubernetes_manifest').map((m) => m.manifest as Obj);
     const config = parse(manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'gateway-config')!.data['config.yaml']) as Obj;
     expect(config.model_list.map((m: Obj) => `${m.model_name}->${m.litellm_params.api_base}`)).toEqual([
@@ -276,7 +276,6 @@ describe('GPU layer', () => {
 });
 
 describe('observability', () => {
-  type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const releaseValues = (json: TfJson, name: string) => JSON.parse((resourcesOf(json, 'helm_release') as Obj[]).find((r) => r.name === name)!.values[0]) as Obj;
 
   it.each(CONFIGS.map((c) => c.name))('%s: the collector scrapes exactly the sources the data layer wrote alert rules for', (name) => {
@@ -365,7 +364,6 @@ describe('local backend (offline rehearsal)', () => {
 });
 
 describe('a model too large for one node', () => {
-  type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const input = devWith({
     gpu: { pools: [{ name: 'big', instanceTypes: ['p4de.24xlarge'], capacityTypes: ['on-demand'], gpuLimit: 16, sharing: { mode: 'none' }, efa: true }] },
     serving: { models: [{ name: 'llama-405b', pool: 'big', parametersBillions: 405, dtype: 'bf16', gpusPerReplica: 8, nodesPerReplica: 2, minReplicas: 1, maxReplicas: 1 }] },
@@ -393,7 +391,6 @@ describe('a model too large for one node', () => {
 });
 
 describe('the gateway behind an ALB', () => {
-  type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const input = devWith({
     serving: {
       gateway: {

@@ -11,7 +11,7 @@ import { toMarkdown } from '../../../tools/review/markdown';
 import { buildReview, type Review } from '../../../tools/review/review';
 import { loadSynthOutput, splitStackId } from '../../../tools/review/synth-output';
 import { PolicyError, synthesize } from '../../../tools/synthesize';
-import { devWith } from '../../helpers';
+import { devWith, prodLikeDev } from '../../helpers';
 
 const WORK = mkdtempSync(path.join(tmpdir(), 'gpb-review-test-'));
 afterAll(() => rmSync(WORK, { recursive: true, force: true }));
@@ -92,18 +92,7 @@ describe('review of two synth outputs', () => {
   });
 
   it('shows policy findings that are new and those that are fixed', () => {
-    const bad = dev({
-      stage: 'prod',
-      network: { flowLogs: { retentionDays: 365 } },
-      cluster: { logRetentionDays: 365 },
-      data: { vectorStore: { replicas: 3 }, cache: { replicas: 1 } },
-      observability: { logs: { retentionDays: 365 }, alerts: { emails: ['oncall@example.com'] } },
-      serving: {
-        gateway: { replicas: 2 },
-        autoscaling: { scaleToZero: false },
-        models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', minReplicas: 1, maxReplicas: 2 }],
-      },
-    });
+    const bad = { dev: prodLikeDev() };
     const worse = buildReview(loadSynthOutput(BASE), loadSynthOutput(synthDir(bad)), { base: 'b', head: 'h' });
     expect(worse.environments[0].policy.new.map((f) => f.ruleId)).toContain('GPB-AWS-013');
     const better = buildReview(loadSynthOutput(synthDir(bad)), loadSynthOutput(BASE), { base: 'b', head: 'h' });
