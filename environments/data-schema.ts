@@ -46,8 +46,8 @@ export const cacheSchema = z.strictObject({
   snapshotRetentionDays: z.number().int().min(0).max(35).default(7),
   /** @default 'sun:05:00-sun:06:00' */
   maintenanceWindow: z.string().regex(/^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/, 'must look like sun:05:00-sun:06:00').default('sun:05:00-sun:06:00'),
-  /** Semantic caching needs Valkey's vector search (engine 8.2). @default false */
-  semanticCache: z.boolean().default(false),
+  /** Moved: the semantic cache is configured as serving.gateway.semanticCache. Kept only to say so. */
+  semanticCache: z.boolean().optional(),
   /** Service accounts that may connect (IAM authentication through their Pod Identity roles). @default [] */
   clients: z.array(clientSchema).default([]),
 });
@@ -76,6 +76,9 @@ export function dataRules(data: DataConfig, stage: 'dev' | 'staging' | 'prod', i
   }
   if (vs.engine === 'opensearch-serverless' && stage === 'prod' && !vs.standbyReplicas) {
     issue(['data', 'vectorStore', 'standbyReplicas'], false, 'must be true in a prod-stage environment (one zone would hold the only copy)');
+  }
+  if (data.cache?.semanticCache !== undefined) {
+    issue(['data', 'cache', 'semanticCache'], data.cache.semanticCache, 'has moved: remove it and configure serving.gateway.semanticCache (embedding model, similarity threshold, TTL) instead');
   }
   if (data.cache && stage === 'prod' && data.cache.replicas === 0) {
     issue(['data', 'cache', 'replicas'], 0, 'must be at least 1 in a prod-stage environment (Multi-AZ with automatic failover)');

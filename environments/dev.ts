@@ -46,13 +46,19 @@ export default defineEnvironment({
     ],
   },
   data: {
-    // Qdrant in the cluster: no managed database to pay for in dev; one small cache node with
-    // the semantic cache on, to exercise it.
+    // Qdrant in the cluster: no managed database to pay for in dev; one small cache node that
+    // holds the gateway's semantic cache, to exercise it.
     vectorStore: { engine: 'qdrant', replicas: 1, storageGiB: 20 },
-    cache: { nodeType: 'cache.t4g.small', replicas: 0, snapshotRetentionDays: 1, semanticCache: true, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
+    cache: { nodeType: 'cache.t4g.small', replicas: 0, snapshotRetentionDays: 1, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
   },
   serving: {
-    models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', minReplicas: 0, maxReplicas: 2, aliases: ['chat-small'] }],
+    models: [
+      { name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', minReplicas: 0, maxReplicas: 2, aliases: ['chat-small'] },
+      // Embeds prompts for the semantic cache: always on (a time slice of an L4 is plenty).
+      { name: 'bge-m3', task: 'embed', pool: 'dev-l4', parametersBillions: 0.57, dtype: 'fp16', minReplicas: 1, maxReplicas: 1 },
+    ],
+    // A looser threshold than prod, to see hits while developing.
+    gateway: { semanticCache: { embeddingModel: 'bge-m3', similarityThreshold: 0.85, ttlSeconds: 3600 } },
     // Idle models leave their GPU; the gateway's request count wakes them (cold start: minutes).
     autoscaling: { scaleToZero: true, cooldownSeconds: 600 },
   },

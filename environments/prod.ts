@@ -71,18 +71,22 @@ export default defineEnvironment({
       backupRetentionDays: 14,
       clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }],
     },
-    cache: { nodeType: 'cache.r7g.large', replicas: 2, snapshotRetentionDays: 14, semanticCache: true, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
+    cache: { nodeType: 'cache.r7g.large', replicas: 2, snapshotRetentionDays: 14, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
   },
   serving: {
     models: [
       { name: 'llama-8b', pool: 'prod-baseline', parametersBillions: 8, dtype: 'bf16', minReplicas: 2, maxReplicas: 4, critical: true, aliases: ['chat-small'] },
       { name: 'llama-70b', pool: 'prod-multi-gpu', parametersBillions: 70, dtype: 'fp8', gpusPerReplica: 4, minReplicas: 1, maxReplicas: 4, critical: true, aliases: ['chat-large'] },
+      // The semantic cache's embedder: on the burst pool (a lost replica only costs cache hits).
+      { name: 'bge-m3', task: 'embed', pool: 'prod-burst', parametersBillions: 0.57, dtype: 'fp16', minReplicas: 1, maxReplicas: 2 },
     ],
     // Small first; when it fails or is overloaded, or a prompt is too long for it, the large model answers.
     gateway: {
       replicas: 3,
       fallbacks: [{ model: 'llama-8b', to: ['llama-70b'] }],
       contextWindowFallbacks: [{ model: 'llama-8b', to: ['llama-70b'] }],
+      // Strict: only near-identical prompts share an answer; answers live a day.
+      semanticCache: { embeddingModel: 'bge-m3', similarityThreshold: 0.95, ttlSeconds: 86_400 },
     },
   },
   observability: {

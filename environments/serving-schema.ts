@@ -14,6 +14,11 @@ export const modelSchema = z.strictObject({
   name: dnsLabel,
   /** vLLM (LLMs, OpenAI API) or Triton (any framework, model repository in S3). @default 'vllm' */
   engine: z.enum(['vllm', 'triton']).default('vllm'),
+  /**
+   * What a vLLM model serves: chat and completions (`generate`) or embeddings (`embed`, the
+   * OpenAI `/v1/embeddings` API; the semantic cache's embedding model is one). @default 'generate'
+   */
+  task: z.enum(['generate', 'embed']).default('generate'),
   /** The GPU pool or node group the model runs on. */
   pool: dnsLabel,
   /** Parameters in billions (e.g. 8 for Llama 3.1 8B). */
@@ -58,6 +63,20 @@ export const exposureSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+/**
+ * The gateway's semantic cache on the data layer's Valkey (vector search): a prompt whose
+ * embedding is close enough to an earlier one, for the same model and the same caller, gets the
+ * earlier answer without reaching the model.
+ */
+export const semanticCacheSchema = z.strictObject({
+  /** The vLLM model (task `embed`) that embeds prompts for the lookup. */
+  embeddingModel: z.string(),
+  /** Cosine similarity a cached prompt needs to answer a new one (higher: fewer, safer hits). @default 0.9 */
+  similarityThreshold: z.number().min(0.7, 'must be 0.7-0.999').max(0.999, 'must be 0.7-0.999').default(0.9),
+  /** How long an answer stays cached, in seconds. @default 3600 */
+  ttlSeconds: z.number().int().min(60, 'must be 60-604800 (one minute to a week)').max(604_800, 'must be 60-604800 (one minute to a week)').default(3600),
+});
+
 export const gatewaySchema = z.strictObject({
   /** Gateway pods. @default 1 (at least 2 in prod) */
   replicas: z.number().int().min(1).max(20).default(1),
@@ -73,6 +92,8 @@ export const gatewaySchema = z.strictObject({
   contextWindowFallbacks: z.array(fallbackSchema).default([]),
   /** @default { type: 'internal' } */
   exposure: exposureSchema.default({ type: 'internal' }),
+  /** Semantic cache on the data layer's Valkey (docs/serving.md, "Semantic cache"). @default - off */
+  semanticCache: semanticCacheSchema.optional(),
 });
 
 export const autoscalingSchema = z.strictObject({
@@ -143,14 +164,16 @@ type Issue = (path: (string | number)[], input: unknown, message: string) => voi
  * pool may launch; the tensor-parallel size divides the GPUs per node; the replicas fit under
  * the pool's GPU cap; critical models stay off spot-only capacity.
  */
-export function servingRules(serving: ServingConfig, gpu: GpuConfig, issue: Issue, stage: 'dev' | 'staging' | 'prod'): void {
+export function servingRules(serving: ServingConfig, gpu: GpuConfig, issue: Issue, stage: 'dev' | 'staging' | 'prod', hasCache: boolean): void {
   gatewayRules(serving, issue, stage);
+  semanticCacheRules(serving, issue, hasCache);
   const capacities = capacitiesOf(gpu);
   const names = new Set<string>();
   serving.models.forEach((m, i) => {
     const at = (...rest: (string | number)[]) => ['serving', 'models', i, ...rest];
     if (names.has(m.name)) issue(at('name'), m.name, 'is used by another model; names must be unique');
     names.add(m.name);
+    if (m.task === 'embed' && m.engine !== 'vllm') issue(at('task'), m.task, 'is built for vLLM only (Triton models serve their own protocol)');
     const cap = capacities.get(m.pool);
     if (!cap) {
       issue(at('pool'), m.pool, `must name a GPU pool or node group of this environment (${[...capacities.keys()].map((n) => `'${n}'`).join(', ') || 'none declared'})`);
@@ -212,6 +235,7 @@ function gatewayRules(serving: ServingConfig, issue: Issue, stage: 'dev' | 'stag
     for (const a of m.aliases) if (!names.has(a)) names.set(a, m.name);
   }
   const known = [...names.keys()].map((n) => `'${n}'`).join(', ') || 'none';
+  const taskOf = new Map(routed.map((m) => [m.name, m.task === 'embed' ? 'embedding' : 'generation']));
   for (const kind of ['fallbacks', 'contextWindowFallbacks'] as const) {
     const edges = new Map<string, string[]>();
     serving.gateway[kind].forEach((f, i) => {
@@ -224,6 +248,7 @@ function gatewayRules(serving: ServingConfig, issue: Issue, stage: 'dev' | 'stag
         const to = names.get(t);
         if (!to) issue(at('to', j), t, `must name a vLLM model or alias of this environment (${known})`);
         else if (to === from) issue(at('to', j), t, `is '${f.model}' itself; a model cannot fall back to itself`);
+        else if (from && taskOf.get(to) !== taskOf.get(from)) issue(at('to', j), t, `is an ${taskOf.get(to)} model and '${f.model}' a ${taskOf.get(from)} model; a fallback must serve the same API`);
         else targets.push(to);
       });
       if (from) edges.set(from, targets);
@@ -243,6 +268,22 @@ function gatewayRules(serving: ServingConfig, issue: Issue, stage: 'dev' | 'stag
   }
   if (stage === 'prod' && routed.length > 0 && serving.gateway.replicas < 2) {
     issue(['serving', 'gateway', 'replicas'], serving.gateway.replicas, 'must be at least 2 in a prod-stage environment (one endpoint for every model)');
+  }
+}
+
+/** The semantic cache needs the data layer's Valkey and an always-on embedding model of this environment. */
+function semanticCacheRules(serving: ServingConfig, issue: Issue, hasCache: boolean): void {
+  const sc = serving.gateway.semanticCache;
+  if (!sc) return;
+  const at = (...rest: string[]) => ['serving', 'gateway', 'semanticCache', ...rest];
+  if (!hasCache) issue(at('embeddingModel'), sc.embeddingModel, 'needs the data layer\'s Valkey: add data.cache (ElastiCache for Valkey 8.2, whose vector search holds the cache)');
+  const embedders = routedModels(serving).filter((m) => m.task === 'embed');
+  const model = routedModels(serving).find((m) => m.name === sc.embeddingModel || m.aliases.includes(sc.embeddingModel));
+  if (!model || model.task !== 'embed') {
+    const known = embedders.map((m) => `'${m.name}'`).join(', ');
+    issue(at('embeddingModel'), sc.embeddingModel, `must name a vLLM model of this environment with task: 'embed' (${known || 'none declared; add one'})`);
+  } else if (model.minReplicas < 1) {
+    issue(at('embeddingModel'), sc.embeddingModel, `names '${model.name}', which may scale to zero; every cached request embeds its prompt first, so set its minReplicas to at least 1`);
   }
 }
 

@@ -42,11 +42,14 @@ export default defineEnvironment({
   data: {
     // OpenSearch Serverless here, to keep the second engine exercised before anyone picks it for prod.
     vectorStore: { engine: 'opensearch-serverless', standbyReplicas: false, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
-    cache: { nodeType: 'cache.t4g.medium', replicas: 1, semanticCache: true, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
+    cache: { nodeType: 'cache.t4g.medium', replicas: 1, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
   },
   serving: {
-    models: [{ name: 'llama-8b', pool: 'staging-l40s', parametersBillions: 8, dtype: 'bf16', minReplicas: 1, maxReplicas: 4, aliases: ['chat-small'] }],
-    gateway: { replicas: 2 },
+    models: [
+      { name: 'llama-8b', pool: 'staging-l40s', parametersBillions: 8, dtype: 'bf16', minReplicas: 1, maxReplicas: 4, aliases: ['chat-small'] },
+      { name: 'bge-m3', task: 'embed', pool: 'staging-l40s', parametersBillions: 0.57, dtype: 'fp16', minReplicas: 1, maxReplicas: 2 },
+    ],
+    gateway: { replicas: 2, semanticCache: { embeddingModel: 'bge-m3', similarityThreshold: 0.9, ttlSeconds: 3600 } },
   },
   observability: {
     traces: { exporter: 'xray', samplingPercent: 25 },

@@ -17,6 +17,7 @@ import { TelemetryAws } from '../constructs/telemetry/telemetry-aws';
 import { AwsLayerStack, type LayerStackProps } from './layer-stack';
 import { expectedMetricSources } from './telemetry-sources';
 import { routedModels } from '../environments/serving-schema';
+import { SEMANTIC_CACHE_INDEX } from '../constructs/serving/llm-gateway';
 
 export interface DataStackProps extends LayerStackProps {
   readonly network: Network;
@@ -37,6 +38,8 @@ export class DataStack extends AwsLayerStack {
   readonly qdrant?: QdrantAws;
   /** The gateway's master key (when the environment serves vLLM models). */
   readonly gatewayMasterKey?: GeneratedSecret;
+  /** The semantic cache user's password (when the gateway has a semantic cache). */
+  readonly semanticCachePassword?: GeneratedSecret;
   /** External Secrets' role: reads the generated secrets (present when there are any). */
   readonly externalSecretsRole?: PodIdentityRole;
   /** Prometheus workspace, alerting, log groups and the collector's role. */
@@ -112,6 +115,15 @@ export class DataStack extends AwsLayerStack {
       this.gatewayMasterKey = new GeneratedSecret(this, 'GatewayMasterKey', { name: `${name}/gateway/master-key`, purpose: `Gateway master key (${name})`, protect });
       generated.GatewayMasterKey = this.gatewayMasterKey;
     }
+    if (env.data.cache && env.serving.gateway.semanticCache) {
+      this.semanticCachePassword = new GeneratedSecret(this, 'SemanticCachePassword', {
+        name: `${name}/gateway/semantic-cache-password`,
+        purpose: `Semantic cache user password (${name})`,
+        protect,
+        storage: 'state',
+      });
+      generated.SemanticCachePassword = this.semanticCachePassword;
+    }
     if (Object.keys(generated).length > 0) this.externalSecretsRole = externalSecretsRole(this, 'ExternalSecretsRole', cluster, generated);
 
     if (env.data.cache) {
@@ -126,6 +138,7 @@ export class DataStack extends AwsLayerStack {
         replicas: c.replicas,
         snapshotRetentionDays: c.snapshotRetentionDays,
         maintenanceWindow: c.maintenanceWindow,
+        semanticCache: this.semanticCachePassword ? { password: this.semanticCachePassword.value, keyPrefix: SEMANTIC_CACHE_INDEX } : undefined,
         protect,
         clients: c.clients,
       });

@@ -6,9 +6,10 @@ import { gatewayWakeQuery, KEDA_AUTHENTICATION, kedaAwsAuthentication, ModelAuto
 import { ENGINES, ModelServer, SERVING_NAMESPACE } from '../constructs/serving/model-server';
 import type { TelemetryAws } from '../constructs/telemetry/telemetry-aws';
 import type { GeneratedSecret } from '../constructs/data/generated-secret';
-import { LlmGateway } from '../constructs/serving/llm-gateway';
+import { type GatewaySemanticCache, LlmGateway } from '../constructs/serving/llm-gateway';
+import { SEMANTIC_CACHE_USER, type ValkeyCache } from '../constructs/data/valkey-cache';
 import { OTLP_HTTP_TRACES_ENDPOINT } from '../constructs/telemetry/otel-collector';
-import { routedModels, weightsGiB } from '../environments/serving-schema';
+import { routedModels, type ServingConfig, weightsGiB } from '../environments/serving-schema';
 import { modelPrefix } from './data-stack';
 import { QdrantVectorStore } from '../constructs/data/qdrant-vector-store';
 import type { IVectorStore } from '../constructs/data/vector-store';
@@ -29,6 +30,10 @@ export interface ServingStackProps extends KubernetesLayerStackProps {
   readonly telemetry: TelemetryAws;
   /** The gateway's master key in Secrets Manager (present when there are vLLM models). */
   readonly gatewayMasterKey?: GeneratedSecret;
+  /** The data layer's Valkey (the semantic cache lives there). */
+  readonly cache?: ValkeyCache;
+  /** The semantic cache user's password (present when the gateway has a semantic cache). */
+  readonly semanticCachePassword?: GeneratedSecret;
 }
 
 /**
@@ -72,6 +77,7 @@ export class ServingStack extends KubernetesLayerStack {
             weightsGiB: weightsGiB(m),
             autoscaled: true,
             nodes: m.nodesPerReplica,
+            task: m.task,
             metrics: props.platform.collector,
           }),
         ];
@@ -84,8 +90,9 @@ export class ServingStack extends KubernetesLayerStack {
       this.gateway = new LlmGateway(this, 'Gateway', {
         models: routed.map((m) => {
           const server = this.models.get(m.name)!;
-          return { name: m.name, aliases: m.aliases, apiBase: `http://${server.serviceName}.${SERVING_NAMESPACE}.svc.cluster.local:${server.port}/v1` };
+          return { name: m.name, aliases: m.aliases, task: m.task, apiBase: `http://${server.serviceName}.${SERVING_NAMESPACE}.svc.cluster.local:${server.port}/v1` };
         }),
+        semanticCache: g.semanticCache && semanticCache(g.semanticCache, props),
         routingStrategy: g.routingStrategy,
         numRetries: g.numRetries,
         timeoutSeconds: g.timeoutSeconds,
@@ -126,4 +133,18 @@ export class ServingStack extends KubernetesLayerStack {
       }
     }
   }
+}
+
+/** The gateway's view of the semantic cache: where Valkey is, its user, and the environment's settings. */
+function semanticCache(config: NonNullable<ServingConfig['gateway']['semanticCache']>, props: ServingStackProps): GatewaySemanticCache {
+  if (!props.cache || !props.semanticCachePassword) throw new Error('the semantic cache was validated but its Valkey user was not built');
+  return {
+    host: props.cache.endpoint,
+    port: props.cache.port,
+    username: SEMANTIC_CACHE_USER,
+    passwordSecretName: props.semanticCachePassword.secretName,
+    embeddingModel: config.embeddingModel,
+    similarityThreshold: config.similarityThreshold,
+    ttlSeconds: config.ttlSeconds,
+  };
 }

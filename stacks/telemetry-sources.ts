@@ -14,5 +14,6 @@ export function expectedMetricSources(env: EnvironmentConfig): Set<MetricSource>
   for (const m of env.serving.models) sources.add(m.engine);
   if (env.serving.models.length > 0) sources.add('keda');
   if (routedModels(env.serving).length > 0) sources.add('gateway');
+  if (routedModels(env.serving).length > 0 && env.serving.gateway.semanticCache) sources.add('semantic_cache');
   return sources;
 }

@@ -55,7 +55,7 @@ export function policyOf(resource: Record<string, unknown>, attribute = 'policy'
   return JSON.parse(resource[attribute] as string) as { Statement: Record<string, unknown>[] };
 }
 
-/** Deep-merges `patch` onto `base`; arrays and scalars in patch replace. */
+/** Deep-merges `patch` onto `base`; arrays and scalars in patch replace; `null` removes a key. */
 export function merge<T>(base: T, patch: unknown): T {
   if (patch === undefined) return base;
   if (typeof base !== 'object' || base === null || Array.isArray(base) || typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
@@ -63,7 +63,8 @@ export function merge<T>(base: T, patch: unknown): T {
   }
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
-    out[k] = merge((base as Record<string, unknown>)[k], v);
+    if (v === null) delete out[k];
+    else out[k] = merge((base as Record<string, unknown>)[k], v);
   }
   return out as T;
 }
@@ -72,6 +73,9 @@ export function merge<T>(base: T, patch: unknown): T {
 export function devWith(patch: unknown): EnvironmentInput {
   return merge(structuredClone(devInput), patch);
 }
+
+/** A patch removing dev's semantic cache, for tests that replace dev's models (and so its embedding model). */
+export const NO_SEMANTIC_CACHE = { gateway: { semanticCache: null } } as const;
 
 /**
  * The dev environment moved to stage prod with everything prod requires except what a test
@@ -87,7 +91,10 @@ export function prodLikeDev(patch: Record<string, unknown> = {}): EnvironmentInp
     serving: {
       gateway: { replicas: 2 },
       autoscaling: { scaleToZero: false },
-      models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', minReplicas: 1, maxReplicas: 2 }],
+      models: [
+        { name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', minReplicas: 1, maxReplicas: 2 },
+        { name: 'bge-m3', task: 'embed', pool: 'dev-l4', parametersBillions: 0.57, dtype: 'fp16', minReplicas: 1, maxReplicas: 1 },
+      ],
     },
     ...patch,
   });

@@ -75,8 +75,6 @@ export function renderPolicyDocs(rules: readonly Rule[] = ALL_RULES): string {
     '',
     '## Not covered yet',
     '',
-    '- The semantic cache’s per-model partitioning is checked by the serving layer’s gateway',
-    '  construct when it lands; there is no cache configuration to inspect yet.',
     '- Helm chart values are YAML strings; rules read only the release itself (pinned version,',
     '  literal secrets in `set` blocks), not the rendered manifests.',
     '',

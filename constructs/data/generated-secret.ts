@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import type { EksCluster } from '../cluster/eks-cluster';
 import { PodIdentityRole, type PolicyStatement } from '../cluster/pod-identity-role';
 import { TerraformStack } from '../core/cdktf';
+import { BlueprintError } from '../core/errors';
 
 /** The External Secrets operator: the only reader of generated secrets. */
 export const EXTERNAL_SECRETS_NAMESPACE = 'external-secrets';
@@ -19,6 +20,15 @@ export interface GeneratedSecretProps {
   readonly length?: number;
   /** @default false */
   readonly protect?: boolean;
+  /** Text before the random part, e.g. `sk-` for a LiteLLM key. @default '' */
+  readonly prefix?: string;
+  /**
+   * `write-only`: the value exists in Secrets Manager only. `state`: for a consumer whose
+   * Terraform attribute cannot take a write-only value (an ElastiCache user's password in
+   * provider 5.100), the value is made once by `terraform_data` from two UUIDv4 (244 random
+   * bits, hex) and kept, sensitive, in Terraform state. @default 'write-only'
+   */
+  readonly storage?: 'write-only' | 'state';
 }
 
 /**
@@ -33,6 +43,12 @@ export class GeneratedSecret extends Construct {
   readonly version: SecretsmanagerSecretVersion;
   /** The secret's name, a plain string (in-cluster layers reference it at synth). */
   readonly secretName: string;
+  /**
+   * The value as a Terraform expression, for write-only arguments (`password_wo`) of resources
+   * in the same stack: they receive what Secrets Manager receives, in the same apply.
+   */
+  readonly writeOnlyValue: string;
+  private readonly stateValue?: string;
 
   constructor(scope: Construct, id: string, props: GeneratedSecretProps) {
     super(scope, id);
@@ -44,17 +60,36 @@ export class GeneratedSecret extends Construct {
       recoveryWindowInDays: props.protect ? 30 : 7,
       lifecycle: props.protect ? { preventDestroy: true } : undefined,
     });
-    // Ephemeral resources have no cdktf binding yet: declare one at stack level.
-    const ephemeral = `generated_${this.node.addr.slice(0, 12)}`;
-    TerraformStack.of(this).addOverride(`ephemeral.aws_secretsmanager_random_password.${ephemeral}`, {
-      password_length: props.length ?? 48,
-      exclude_punctuation: true,
-    });
+    const local = `generated_${this.node.addr.slice(0, 12)}`;
+    const prefix = props.prefix ?? '';
+    if (props.storage === 'state') {
+      if (props.length !== undefined) throw new BlueprintError(`GeneratedSecret '${props.name}': 'length' applies to write-only secrets; a state-kept value is 64 hex characters`);
+      // No random provider in the mirror: uuid() changes on every plan, so keep the first one.
+      TerraformStack.of(this).addOverride(`resource.terraform_data.${local}`, {
+        input: '${join("", [replace(uuid(), "-", ""), replace(uuid(), "-", "")])}',
+        lifecycle: { ignore_changes: ['input'] },
+      });
+      this.stateValue = `${prefix}\${terraform_data.${local}.output}`;
+      this.writeOnlyValue = this.stateValue;
+    } else {
+      // Ephemeral resources have no cdktf binding yet: declare one at stack level.
+      TerraformStack.of(this).addOverride(`ephemeral.aws_secretsmanager_random_password.${local}`, {
+        password_length: props.length ?? 48,
+        exclude_punctuation: true,
+      });
+      this.writeOnlyValue = `${prefix}\${ephemeral.aws_secretsmanager_random_password.${local}.random_password}`;
+    }
     this.version = new SecretsmanagerSecretVersion(this, 'Value', {
       secretId: this.secret.id,
-      secretStringWo: `\${ephemeral.aws_secretsmanager_random_password.${ephemeral}.random_password}`,
+      secretStringWo: this.writeOnlyValue,
       secretStringWoVersion: 1,
     });
+  }
+
+  /** The value, for arguments that cannot be write-only. Only a `storage: 'state'` secret has one. */
+  get value(): string {
+    if (this.stateValue === undefined) throw new BlueprintError(`GeneratedSecret '${this.secretName}': a write-only secret has no readable value; use writeOnlyValue in a write-only argument, or storage: 'state'`);
+    return this.stateValue;
   }
 
   /** Read this secret and decrypt it: nothing more. */

@@ -7,6 +7,7 @@ import { ElasticacheUserGroup } from '@cdktf/provider-aws/lib/elasticache-user-g
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
 import type { PodIdentityRole } from '../cluster/pod-identity-role';
+import { BlueprintError, show } from '../core/errors';
 import { createDataSecurityGroup } from './data-security-group';
 import { createClientRoles, type DataServiceProps } from './vector-store';
 
@@ -27,7 +28,22 @@ export interface ValkeyCacheProps extends DataServiceProps {
   readonly snapshotRetentionDays?: number;
   /** @default 'sun:05:00-sun:06:00' */
   readonly maintenanceWindow?: string;
+  /** A user for the gateway's semantic cache, limited to its keys. @default - none */
+  readonly semanticCache?: SemanticCacheUserProps;
 }
+
+export interface SemanticCacheUserProps {
+  /**
+   * Its password (GeneratedSecret with storage 'state'): LiteLLM's Valkey semantic cache opens a
+   * fixed URL and cannot sign the 15-minute IAM tokens the other users use.
+   */
+  readonly password: string;
+  /** The only keys it may touch: `<keyPrefix>:*` (the cache's vector index prefix). */
+  readonly keyPrefix: string;
+}
+
+/** User name of the semantic cache's user. */
+export const SEMANTIC_CACHE_USER = 'semantic-cache';
 
 /**
  * ElastiCache for Valkey: TLS in transit, KMS at rest, RBAC with an IAM-authenticated user (the
@@ -40,6 +56,10 @@ export class ValkeyCache extends Construct {
   readonly port = 6379;
   readonly securityGroupId: string;
   readonly clientRoles: ReadonlyMap<string, PodIdentityRole>;
+  /** The replication group id (IAM tokens are signed for it). */
+  readonly replicationGroupId: string;
+  /** The IAM user clients connect as. */
+  readonly iamUserName = CACHE_USER;
 
   constructor(scope: Construct, id: string, props: ValkeyCacheProps) {
     super(scope, id);
@@ -73,10 +93,24 @@ export class ValkeyCache extends Construct {
       accessString: 'on ~* +@all -@dangerous',
       authenticationMode: { type: 'iam' },
     });
+    const semantic = props.semanticCache;
+    if (semantic && !/^[a-z][a-z0-9-]{0,40}$/.test(semantic.keyPrefix)) {
+      throw new BlueprintError(`ValkeyCache '${props.name}': semanticCache.keyPrefix ${show(semantic.keyPrefix)} must be a lowercase name (letters, digits, '-')`);
+    }
+    const semanticUser = semantic
+      ? new ElasticacheUser(this, 'SemanticCacheUser', {
+          userId: `${props.name}-semcache`,
+          userName: SEMANTIC_CACHE_USER,
+          engine: 'valkey',
+          // Its own keys only, no pub/sub, nothing flagged dangerous (FLUSHALL, CONFIG, KEYS...).
+          accessString: `on ~${semantic.keyPrefix}:* resetchannels +@all -@dangerous`,
+          authenticationMode: { type: 'password', passwords: [semantic.password] },
+        })
+      : undefined;
     const users = new ElasticacheUserGroup(this, 'UserGroup', {
       userGroupId: `${props.name}-users`,
       engine: 'valkey',
-      userIds: [disabledDefault.userId, appUser.userId],
+      userIds: [disabledDefault.userId, appUser.userId, ...(semanticUser ? [semanticUser.userId] : [])],
     });
     const slowLog = new CloudwatchLogGroup(this, 'SlowLog', {
       name: `/gpb/${props.name}/valkey-slow-log`,
@@ -110,6 +144,7 @@ export class ValkeyCache extends Construct {
       lifecycle: props.protect ? { preventDestroy: true } : undefined,
     });
     this.endpoint = this.resource.primaryEndpointAddress;
+    this.replicationGroupId = `${props.name}-valkey`;
     this.clientRoles = createClientRoles(this, props, 'gateway', [{ Sid: 'ConnectAsAppUser', Effect: 'Allow', Action: 'elasticache:Connect', Resource: [this.resource.arn, appUser.arn] }]);
   }
 }

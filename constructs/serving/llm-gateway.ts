@@ -7,13 +7,17 @@ import { PORTS } from '../guardrails/ports';
 import type { IScrapeRegistry } from '../telemetry/otel-collector';
 
 /** Pinned LiteLLM proxy image. */
-export const LITELLM_IMAGE = 'ghcr.io/berriai/litellm:v1.79.0-stable';
+export const LITELLM_IMAGE = 'ghcr.io/berriai/litellm:v1.97.0';
 /** Namespace of the gateway (the platform layer's network policies open it to the VPC). */
 export const GATEWAY_NAMESPACE = 'gpb-gateway';
 /** The gateway's service account (data-layer roles, e.g. the cache client, trust this name). */
 export const GATEWAY_SERVICE_ACCOUNT = 'gateway';
 /** Kubernetes Secret the master key is synced into. */
 const MASTER_KEY_SECRET = 'gateway-master-key';
+/** Kubernetes Secret holding the semantic cache's connection URL (with its password). */
+const SEMANTIC_CACHE_SECRET = 'gateway-semantic-cache';
+/** The semantic cache's vector index; its entries are the Valkey keys `<index>:*`. */
+export const SEMANTIC_CACHE_INDEX = 'gpb-semcache';
 
 export interface GatewayModel {
   /** Served model name (the vLLM `--served-model-name`). */
@@ -22,6 +26,25 @@ export interface GatewayModel {
   readonly aliases: readonly string[];
   /** OpenAI-compatible base URL of the model's Service, e.g. `http://model-x.gpb-serving.svc.cluster.local:8000/v1`. */
   readonly apiBase: string;
+  /** Chat and completions, or embeddings. @default 'generate' */
+  readonly task?: 'generate' | 'embed';
+}
+
+/** The gateway's semantic cache on Valkey (vector search). */
+export interface GatewaySemanticCache {
+  /** Primary endpoint of the Valkey replication group (TLS). */
+  readonly host: string;
+  readonly port: number;
+  /** The cache's Valkey user (password authentication, its keys only). */
+  readonly username: string;
+  /** Secrets Manager secret holding that user's password. */
+  readonly passwordSecretName: string;
+  /** A gateway model with task 'embed': it embeds every prompt looked up. */
+  readonly embeddingModel: string;
+  /** Cosine similarity a cached prompt needs to answer (0.7-0.999). */
+  readonly similarityThreshold: number;
+  /** Seconds an answer stays cached. */
+  readonly ttlSeconds: number;
 }
 
 export interface GatewayFallback {
@@ -52,6 +75,8 @@ export interface LlmGatewayProps {
   readonly metrics?: IScrapeRegistry;
   /** An ALB in front (AWS Load Balancer Controller): TLS, an allow list. @default - VPC-internal Service only */
   readonly alb?: GatewayAlb;
+  /** Answer prompts close to an earlier one from the cache (per model and caller). @default - no cache */
+  readonly semanticCache?: GatewaySemanticCache;
 }
 
 export interface GatewayAlb {
@@ -96,12 +121,19 @@ export class LlmGateway extends Construct {
         if (!routes.has(n)) throw new BlueprintError(`LlmGateway '${id}': fallback names ${show(n)}, which is not a model or alias of the gateway`);
       }
     }
+    const cache = props.semanticCache;
+    if (cache) {
+      const embedder = props.models.find((m) => m.name === routes.get(cache.embeddingModel));
+      if (embedder?.task !== 'embed') throw new BlueprintError(`LlmGateway '${id}': semanticCache.embeddingModel ${show(cache.embeddingModel)} must be a gateway model with task 'embed'`);
+      if (!(cache.similarityThreshold >= 0.7 && cache.similarityThreshold < 1)) throw new BlueprintError(`LlmGateway '${id}': semanticCache.similarityThreshold ${show(cache.similarityThreshold)} must be 0.7-0.999`);
+    }
     const timeout = props.timeoutSeconds ?? 600;
     this.config = {
       model_list: props.models.flatMap((m) =>
         [m.name, ...m.aliases].map((name) => ({
           model_name: name,
           litellm_params: { model: `hosted_vllm/${m.name}`, api_base: m.apiBase, timeout },
+          ...(m.task === 'embed' ? { model_info: { mode: 'embedding' } } : {}),
         })),
       ),
       router_settings: {
@@ -117,6 +149,25 @@ export class LlmGateway extends Construct {
       litellm_settings: {
         callbacks: props.otlpTracesEndpoint ? ['prometheus', 'otel'] : ['prometheus'],
         drop_params: true,
+        ...(cache
+          ? {
+              cache: true,
+              cache_params: {
+                type: 'valkey-semantic',
+                // rediss://<user>:<password>@<host>:<port>, assembled by External Secrets.
+                redis_url: 'os.environ/SEMANTIC_CACHE_URL',
+                similarity_threshold: cache.similarityThreshold,
+                valkey_semantic_cache_embedding_model: cache.embeddingModel,
+                valkey_semantic_cache_index_name: SEMANTIC_CACHE_INDEX,
+                ttl: cache.ttlSeconds,
+                // The lookup key is every request parameter but the prompt (so the model) plus the
+                // caller's key, team and organisation: answers never cross models or tenants.
+                semantic_cache_scope: 'key',
+                // Chat and completions only: embedding requests are not answered from the cache.
+                supported_call_types: ['acompletion', 'completion', 'atext_completion', 'text_completion'],
+              },
+            }
+          : {}),
       },
       general_settings: { master_key: 'os.environ/LITELLM_MASTER_KEY' },
     };
@@ -146,6 +197,27 @@ export class LlmGateway extends Construct {
       },
       [store],
     );
+    const cacheUrl = cache
+      ? manifest(
+          'SemanticCacheUrl',
+          {
+            apiVersion: 'external-secrets.io/v1',
+            kind: 'ExternalSecret',
+            metadata: meta(SEMANTIC_CACHE_SECRET),
+            spec: {
+              refreshInterval: '1h',
+              secretStoreRef: { kind: 'SecretStore', name: 'aws-secrets-manager' },
+              target: {
+                name: SEMANTIC_CACHE_SECRET,
+                creationPolicy: 'Owner',
+                template: { engineVersion: 'v2', data: { url: `rediss://${cache.username}:{{ .password }}@${cache.host}:${cache.port}` } },
+              },
+              data: [{ secretKey: 'password', remoteRef: { key: cache.passwordSecretName } }],
+            },
+          },
+          [store],
+        )
+      : undefined;
     const configYaml = stringify(this.config);
     const configMap = manifest('Config', {
       apiVersion: 'v1',
@@ -181,6 +253,7 @@ export class LlmGateway extends Construct {
                   env: [
                     { name: 'LITELLM_MASTER_KEY', valueFrom: { secretKeyRef: { name: MASTER_KEY_SECRET, key: 'master-key' } } },
                     { name: 'HOME', value: '/tmp' },
+                    ...(cache ? [{ name: 'SEMANTIC_CACHE_URL', valueFrom: { secretKeyRef: { name: SEMANTIC_CACHE_SECRET, key: 'url' } } }] : []),
                     ...(props.otlpTracesEndpoint
                       ? [
                           { name: 'OTEL_EXPORTER', value: 'otlp_http' },
@@ -208,7 +281,7 @@ export class LlmGateway extends Construct {
           },
         },
       },
-      [configMap, masterKey, account],
+      [configMap, masterKey, account, ...(cacheUrl ? [cacheUrl] : [])],
     );
     manifest('Service', {
       apiVersion: 'v1',
@@ -244,6 +317,14 @@ export class LlmGateway extends Construct {
     if (replicas > 1) {
       manifest('Disruption', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta(this.serviceName), spec: { maxUnavailable: 1, selector: { matchLabels: labels } } });
     }
-    props.metrics?.addScrapeTarget({ name: 'gateway', source: 'gateway', namespace: GATEWAY_NAMESPACE, podLabels: labels, port: this.port });
+    props.metrics?.addScrapeTarget({
+      name: 'gateway',
+      source: 'gateway',
+      // The same endpoint reports cache hits and misses once a cache is configured.
+      extraSources: cache ? ['semantic_cache'] : [],
+      namespace: GATEWAY_NAMESPACE,
+      podLabels: labels,
+      port: this.port,
+    });
   }
 }

@@ -11,11 +11,13 @@ export const VLLM_IMAGE = 'vllm/vllm-openai:v0.10.1.1';
 export const TRITON_IMAGE = 'nvcr.io/nvidia/tritonserver:25.08-py3';
 
 export type ModelEngine = 'vllm' | 'triton';
+/** What a vLLM server answers: chat and completions, or embeddings (`/v1/embeddings`). */
+export type ModelTask = 'generate' | 'embed';
 
 interface EngineSpec {
   readonly image: string;
   readonly command?: string[];
-  args(p: { name: string; modelUri: string; tp: number; port: number }): string[];
+  args(p: { name: string; modelUri: string; tp: number; port: number; task: ModelTask }): string[];
   readonly startupPath: string;
   readonly readyPath: string;
   readonly livePath: string;
@@ -35,7 +37,11 @@ export interface AutoscalingTargets {
 export const ENGINES: Readonly<Record<ModelEngine, EngineSpec>> = {
   vllm: {
     image: VLLM_IMAGE,
-    args: (p) => ['--model', p.modelUri, '--load-format', 'runai_streamer', '--served-model-name', p.name, '--tensor-parallel-size', String(p.tp), '--port', String(p.port)],
+    args: (p) => [
+      '--model', p.modelUri, '--load-format', 'runai_streamer', '--served-model-name', p.name, '--tensor-parallel-size', String(p.tp), '--port', String(p.port),
+      // vLLM 0.10 picks a pooling runner for embedding models with --task embed.
+      ...(p.task === 'embed' ? ['--task', 'embed'] : []),
+    ],
     startupPath: '/health',
     readyPath: '/health',
     livePath: '/health',
@@ -125,6 +131,8 @@ export interface ModelServerProps {
    * @default 1
    */
   readonly nodes?: number;
+  /** vLLM: serve chat and completions or embeddings. @default 'generate' */
+  readonly task?: ModelTask;
 }
 
 /**
@@ -170,7 +178,9 @@ export class ModelServer extends Construct {
     const startupSeconds = Math.ceil(props.weightsGiB / STREAM_GIB_PER_SECOND) + 120;
     const labels = { 'app.kubernetes.io/name': props.engine ?? 'vllm', 'app.kubernetes.io/instance': props.name, 'gpb.io/model': props.name };
     const sa = modelServiceAccount(props.name);
-    const serverArgs = engine.args({ name: props.name, modelUri: props.modelUri, tp, port: this.port });
+    const task = props.task ?? 'generate';
+    if (task === 'embed' && (props.engine ?? 'vllm') !== 'vllm') throw new BlueprintError(`ModelServer '${props.name}': task 'embed' is built for vLLM only`);
+    const serverArgs = engine.args({ name: props.name, modelUri: props.modelUri, tp, port: this.port, task });
     this.serviceName = `model-${props.name}`;
     const meta = (name: string) => ({ name, namespace: SERVING_NAMESPACE, labels: { ...labels, 'app.kubernetes.io/managed-by': 'gpu-platform-blueprint' } });
 

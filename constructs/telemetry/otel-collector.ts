@@ -5,7 +5,7 @@ import { type ITerraformDependable, Lazy } from '../core/cdktf';
 import { BlueprintError, show } from '../core/errors';
 import { escapeTerraformTemplates } from '../core/terraform-escape';
 import { assertCollectorConfig, type CollectorConfig, type Pipeline } from './collector-config';
-import type { MetricSource } from './metric-catalog';
+import { METRIC_CATALOG, type MetricSource } from './metric-catalog';
 
 /** Pinned OpenTelemetry Collector Helm chart and contrib image (the chart's appVersion). */
 export const OTEL_COLLECTOR_CHART_VERSION = '0.158.3';
@@ -28,6 +28,8 @@ export interface ScrapeTarget {
   readonly name: string;
   /** What the pods are: decides which alert rules and dashboards apply. */
   readonly source: MetricSource;
+  /** More sources the same endpoint delivers (e.g. the gateway's semantic cache metrics). @default [] */
+  readonly extraSources?: readonly MetricSource[];
   readonly namespace: string;
   /** Labels the pods carry (all must match). */
   readonly podLabels: Readonly<Record<string, string>>;
@@ -140,7 +142,7 @@ export class OtelCollector extends Construct implements IScrapeRegistry {
 
   /** The metric sources this collector delivers: its scrape targets plus its built-in receivers. */
   get sources(): ReadonlySet<MetricSource> {
-    return new Set<MetricSource>(['kubeletstats', 'k8s_cluster', ...this.targets.map((t) => t.source)]);
+    return new Set<MetricSource>(['kubeletstats', 'k8s_cluster', ...this.targets.flatMap((t) => [t.source, ...(t.extraSources ?? [])])]);
   }
 
   /** The agent's configuration (after every target is registered). */
@@ -380,7 +382,8 @@ export function withoutChartDefaults(c: CollectorConfig): object {
 
 /**
  * A Prometheus scrape job for one target, limited to pods on the agent's own node. Adds
- * `namespace`, `pod`, `node`, `source` and (when asked) `model` labels.
+ * `namespace`, `pod`, `node`, `source` (the extra sources' series get theirs) and (when asked)
+ * `model` labels.
  */
 export function scrapeConfig(t: ScrapeTarget, interval: string): object {
   const selector = Object.entries(t.podLabels).map(([k, v]) => `${k}=${v}`).join(',');
@@ -404,5 +407,9 @@ export function scrapeConfig(t: ScrapeTarget, interval: string): object {
       { target_label: 'source', replacement: t.source },
       ...(t.modelLabel ? [{ source_labels: [metaLabel(t.modelLabel)], target_label: 'model' }] : []),
     ],
+    // Series of another source served by the same endpoint carry that source's label.
+    ...(t.extraSources?.length
+      ? { metric_relabel_configs: t.extraSources.map((s) => ({ source_labels: ['__name__'], regex: METRIC_CATALOG[s].metrics.join('|'), target_label: 'source', replacement: s })) }
+      : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../../environments';
 import { checkEnvironment, ConfigError, formatProblem, validateEnvironments } from '../../environments/validate';
-import { devWith } from '../helpers';
+import { devWith, NO_SEMANTIC_CACHE } from '../helpers';
 
 describe('reference environments', () => {
   it('all validate', () => {
@@ -98,8 +98,8 @@ const BAD: [string, unknown, string, string][] = [
   ['fallback to a model that does not exist', { serving: { gateway: { fallbacks: [{ model: 'llama-8b', to: ['gpt-9'] }] } } }, 'serving.gateway.fallbacks[0].to[0]', "'gpt-9'"],
   ['fallback from a model that does not exist', { serving: { gateway: { fallbacks: [{ model: 'gpt-9', to: ['llama-8b'] }] } } }, 'serving.gateway.fallbacks[0].model', "'gpt-9'"],
   ['model that falls back to itself', { serving: { gateway: { fallbacks: [{ model: 'llama-8b', to: ['llama-8b'] }] } } }, 'serving.gateway.fallbacks[0].to[0]', "'llama-8b'"],
-  ['alias that is another model name', { serving: { models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', maxReplicas: 2, aliases: ['llama-8b'] }] } }, 'serving.models[0].aliases[0]', "'llama-8b'"],
-  ['alias with a space', { serving: { models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', maxReplicas: 2, aliases: ['chat small'] }] } }, 'serving.models[0].aliases[0]', "'chat small'"],
+  ['alias that is another model name', { serving: { ...NO_SEMANTIC_CACHE, models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', maxReplicas: 2, aliases: ['llama-8b'] }] } }, 'serving.models[0].aliases[0]', "'llama-8b'"],
+  ['alias with a space', { serving: { ...NO_SEMANTIC_CACHE, models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', maxReplicas: 2, aliases: ['chat small'] }] } }, 'serving.models[0].aliases[0]', "'chat small'"],
   ['ALB open to the internet in prod', { stage: 'prod', serving: { gateway: { replicas: 2, exposure: { type: 'alb', certificateArn: 'arn:aws:acm:us-west-2:111122223333:certificate/0f0e0d0c-0b0a-0908-0706-050403020100', allowCidrs: ['0.0.0.0/0'] } } } }, 'serving.gateway.exposure.allowCidrs[0]', "'0.0.0.0/0'"],
   ['ALB without a client network', { serving: { gateway: { exposure: { type: 'alb', certificateArn: 'arn:aws:acm:us-west-2:111122223333:certificate/0f0e0d0c-0b0a-0908-0706-050403020100', allowCidrs: [] } } } }, 'serving.gateway.exposure.allowCidrs', '[]'],
   ['ALB certificate that is not an ACM ARN', { serving: { gateway: { exposure: { type: 'alb', certificateArn: 'my-cert', allowCidrs: ['10.0.0.0/8'] } } } }, 'serving.gateway.exposure.certificateArn', "'my-cert'"],
@@ -108,6 +108,13 @@ const BAD: [string, unknown, string, string][] = [
   ['scale to zero in prod', { stage: 'prod', serving: { autoscaling: { scaleToZero: true } } }, 'serving.autoscaling.scaleToZero', 'true'],
   ['a model at zero replicas without scale to zero', { serving: { autoscaling: { scaleToZero: false } } }, 'serving.models[0].minReplicas', '0'],
   ['autoscaling target of zero', { serving: { autoscaling: { targetInFlightPerReplica: 0 } } }, 'serving.autoscaling.targetInFlightPerReplica', '0'],
+  ['semantic cache without Valkey', { data: { cache: null } }, 'serving.gateway.semanticCache.embeddingModel', "'bge-m3'"],
+  ['semantic cache embedding with a chat model', { serving: { gateway: { semanticCache: { embeddingModel: 'llama-8b' } } } }, 'serving.gateway.semanticCache.embeddingModel', "'llama-8b'"],
+  ['semantic cache embedder that scales to zero', { serving: { models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', minReplicas: 0, maxReplicas: 2 }, { name: 'bge-m3', task: 'embed', pool: 'dev-l4', parametersBillions: 0.57, dtype: 'fp16', minReplicas: 0, maxReplicas: 1 }] } }, 'serving.gateway.semanticCache.embeddingModel', "'bge-m3'"],
+  ['semantic cache threshold that matches anything', { serving: { gateway: { semanticCache: { similarityThreshold: 0.5 } } } }, 'serving.gateway.semanticCache.similarityThreshold', '0.5'],
+  ['semantic cache switched on the old way', { data: { cache: { semanticCache: true } } }, 'data.cache.semanticCache', 'true'],
+  ['embedding model on Triton', { serving: { models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', minReplicas: 0, maxReplicas: 2 }, { name: 'bge-m3', engine: 'triton', task: 'embed', pool: 'dev-l4', parametersBillions: 0.57, dtype: 'fp16', maxReplicas: 1 }] } }, 'serving.models[1].task', "'embed'"],
+  ['chat model falling back to an embedding model', { serving: { gateway: { fallbacks: [{ model: 'llama-8b', to: ['bge-m3'] }] } } }, 'serving.gateway.fallbacks[0].to[0]', "'bge-m3'"],
   ['autoscaling cooldown under a minute', { serving: { autoscaling: { cooldownSeconds: 10 } } }, 'serving.autoscaling.cooldownSeconds', '10'],
   ['error-rate SLO of zero', { observability: { slo: { errorRatePercent: 0 } } }, 'observability.slo.errorRatePercent', '0'],
 ];
@@ -180,7 +187,7 @@ describe('gateway fallbacks', () => {
           { name: 'small', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', maxReplicas: 2, aliases: ['chat'] },
           { name: 'large', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', maxReplicas: 2 },
         ],
-        gateway,
+        gateway: { ...NO_SEMANTIC_CACHE.gateway, ...(gateway as object) },
       },
     });
 
@@ -200,7 +207,7 @@ describe('multi-node models', () => {
   const env = (pool: Record<string, unknown>, model: Record<string, unknown>) =>
     devWith({
       gpu: { pools: [{ name: 'big', instanceTypes: ['p4de.24xlarge'], capacityTypes: ['on-demand'], gpuLimit: 16, sharing: { mode: 'none' }, ...pool }] },
-      serving: { models: [{ name: 'llama-405b', pool: 'big', parametersBillions: 405, dtype: 'fp8', gpusPerReplica: 8, nodesPerReplica: 2, maxReplicas: 1, ...model }] },
+      serving: { ...NO_SEMANTIC_CACHE, models: [{ name: 'llama-405b', pool: 'big', parametersBillions: 405, dtype: 'fp8', gpusPerReplica: 8, nodesPerReplica: 2, maxReplicas: 1, ...model }] },
       budget: { monthlyGpuUsd: 100000 },
     });
   const problems = (input: ReturnType<typeof env>) => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { stringify as stringifyYaml } from 'yaml';
 import { evaluateStack } from '../../policies/engine/evaluate';
 import type { RuleContext } from '../../policies/engine/rule';
 import { ALL_RULES, findRule } from '../../policies';
@@ -28,6 +29,19 @@ const lt = (meta: Record<string, unknown>, ebs: Record<string, unknown> = { encr
   metadata_options: meta,
   block_device_mappings: [{ device_name: '/dev/xvda', ebs }],
 });
+/** A LiteLLM proxy ConfigMap with the given cache parameters (and router settings). */
+const liteLlmConfigMap = (cacheParams: Record<string, unknown>, routerSettings: Record<string, unknown> = {}): FixtureResource => [
+  'kubernetes_manifest',
+  `C${JSON.stringify(cacheParams).length}${Object.keys(routerSettings).length}`,
+  {
+    manifest: {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'gateway-config' },
+      data: { 'config.yaml': stringifyYaml({ model_list: [{ model_name: 'm', litellm_params: { model: 'hosted_vllm/m' } }], router_settings: routerSettings, litellm_settings: { cache: true, cache_params: cacheParams } }) },
+    },
+  },
+];
 const gpuNodeGroup = (min: number): Record<string, unknown> => ({ instance_types: ['g6.xlarge'], scaling_config: { min_size: min, max_size: 2, desired_size: min } });
 
 const CASES: Record<string, Case> = {
@@ -289,6 +303,18 @@ const CASES: Record<string, Case> = {
       ['aws_launch_template', 'T', lt({ http_tokens: 'required' })],
     ],
   },
+  'GPB-AI-007': {
+    fires: [
+      liteLlmConfigMap({ type: 'valkey-semantic', similarity_threshold: 0.9 }),
+      liteLlmConfigMap({ type: 'redis-semantic', semantic_cache_scope: 'key' }, { caching_groups: [['small', 'large']] }),
+    ],
+    message: /valkey-semantic cache: semantic_cache_scope is not set \(must be 'key' or 'end_user'\)/,
+    passes: [
+      liteLlmConfigMap({ type: 'valkey-semantic', semantic_cache_scope: 'key' }),
+      liteLlmConfigMap({ type: 'redis' }),
+      ['kubernetes_manifest', 'C', { manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other' }, data: { 'config.yaml': 'not: litellm' } } }],
+    ],
+  },
   'GPB-COST-001': {
     fires: [['aws_nat_gateway', 'N0', {}], ['aws_nat_gateway', 'N1', {}]],
     message: /2 NAT gateways in a dev-stage environment/,
@@ -342,6 +368,13 @@ describe('policy rules', () => {
     it('stays silent on the good configuration', () => {
       expect(findingsOf(id, c.passes, c.ctx ?? ctx())).toEqual([]);
     });
+  });
+});
+
+describe('GPB-AI-007', () => {
+  it('names every problem of a cache shared across models', () => {
+    const [f] = findingsOf('GPB-AI-007', [liteLlmConfigMap({ type: 'redis-semantic', semantic_cache_scope: 'global' }, { caching_groups: [['a', 'b']] })], ctx());
+    expect(f.message).toBe("redis-semantic cache: semantic_cache_scope is 'global' (must be 'key' or 'end_user'); router_settings.caching_groups shares cache entries between models");
   });
 });
 

@@ -9,7 +9,7 @@ import { synthesize } from '../../tools/synthesize';
 import { parse } from 'yaml';
 import { ruleGroups } from '../../constructs/telemetry/alert-rules';
 import { expectedMetricSources } from '../../stacks/telemetry-sources';
-import { devWith, onlyResource, resourcesOf, type TfJson } from '../helpers';
+import { devWith, NO_SEMANTIC_CACHE, onlyResource, resourcesOf, type TfJson } from '../helpers';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -131,15 +131,14 @@ describe('data layer', () => {
   it('dev: Qdrant in the cluster with its API key generated write-only, a single-node cache, nothing protected', () => {
     const d = SYNTHESIZED.dev.data as TfJson & { ephemeral?: Record<string, Record<string, unknown>> };
     expect(resourcesOf(d, 'aws_rds_cluster')).toEqual([]);
-    // Two generated secrets (Qdrant's API key, the gateway's master key), both write-only.
+    // Two secrets generated write-only (Qdrant's API key, the gateway's master key); the semantic
+    // cache user's password is the one kept in state (an ElastiCache user takes no write-only password).
     expect(Object.keys(d.ephemeral?.aws_secretsmanager_random_password ?? {})).toHaveLength(2);
     const versions = resourcesOf(d, 'aws_secretsmanager_secret_version');
-    expect(versions).toHaveLength(2);
-    for (const version of versions) {
-      expect(version.secret_string).toBeUndefined();
-      expect(version.secret_string_wo).toMatch(/^\$\{ephemeral\.aws_secretsmanager_random_password\.\w+\.random_password\}$/);
-    }
-    expect(resourcesOf(d, 'aws_secretsmanager_secret').map((x) => x.name).sort()).toEqual(['gpb-dev/gateway/master-key', 'gpb-dev/qdrant/api-key']);
+    expect(versions).toHaveLength(3);
+    for (const version of versions) expect(version.secret_string).toBeUndefined();
+    expect(versions.filter((v) => /^\$\{ephemeral\.aws_secretsmanager_random_password\.\w+\.random_password\}$/.test(String(v.secret_string_wo)))).toHaveLength(2);
+    expect(resourcesOf(d, 'aws_secretsmanager_secret').map((x) => x.name).sort()).toEqual(['gpb-dev/gateway/master-key', 'gpb-dev/gateway/semantic-cache-password', 'gpb-dev/qdrant/api-key']);
     expect(onlyResource(d, 'aws_elasticache_replication_group')).toMatchObject({ replicas_per_node_group: 0, multi_az_enabled: false });
     const releases = resourcesOf(SYNTHESIZED.dev.serving, 'helm_release');
     expect(releases.map((r) => r.chart)).toEqual(['qdrant']);
@@ -226,17 +225,19 @@ describe('serving layer', () => {
       'chat-small->http://model-llama-8b.gpb-serving.svc.cluster.local:8000/v1',
       'llama-70b->http://model-llama-70b.gpb-serving.svc.cluster.local:8000/v1',
       'chat-large->http://model-llama-70b.gpb-serving.svc.cluster.local:8000/v1',
+      'bge-m3->http://model-bge-m3.gpb-serving.svc.cluster.local:8000/v1',
     ]);
+    expect(config.model_list.find((m: Obj) => m.model_name === 'bge-m3').model_info).toEqual({ mode: 'embedding' });
     expect(config.router_settings.fallbacks).toEqual([{ 'llama-8b': ['llama-70b'] }]);
     expect(manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'gateway')!.spec.replicas).toBe(3);
     // the master key: generated in the data layer, read only by External Secrets
     const eso = resourcesOf(SYNTHESIZED.prod.data, 'aws_iam_role_policy').find((p: Obj) => String(p.role).includes('ExternalSecretsRole')) as Obj;
-    expect((JSON.parse(eso.policy).Statement as Obj[]).map((x) => x.Sid)).toEqual(['ReadGatewayMasterKey', 'DecryptGatewayMasterKey']);
+    expect((JSON.parse(eso.policy).Statement as Obj[]).map((x) => x.Sid)).toEqual(['ReadGatewayMasterKey', 'DecryptGatewayMasterKey', 'ReadSemanticCachePassword', 'DecryptSemanticCachePassword']);
   });
 
   it('gives each model server a read-only role on its own prefix', () => {
     const policies = resourcesOf(SYNTHESIZED.prod.data, 'aws_iam_role_policy').filter((p) => String(p.role).includes('ModelRole'));
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(3); // llama-8b, llama-70b, bge-m3
     for (const p of policies) {
       const actions = JSON.parse(p.policy as string).Statement.flatMap((st: { Action: string[] }) => st.Action);
       expect(actions).toEqual(['s3:GetObject', 's3:ListBucket', 'kms:Decrypt']);
@@ -284,6 +285,8 @@ describe('observability', () => {
     const gateway = releaseValues(SYNTHESIZED[name].platform, 'otel-gateway').config;
     const jobs = (agent.receivers.prometheus?.config.scrape_configs ?? []) as Obj[];
     const scraped = new Set<string>(jobs.map((j) => j.relabel_configs.find((r: Obj) => r.target_label === 'source').replacement));
+    // An endpoint serving a second source relabels that source's series (the gateway's cache metrics).
+    for (const j of jobs) for (const r of (j.metric_relabel_configs ?? []) as Obj[]) if (r.target_label === 'source') scraped.add(r.replacement);
     if (agent.receivers.kubeletstats) scraped.add('kubeletstats');
     if (gateway.receivers.k8s_cluster) scraped.add('k8s_cluster');
     expect([...scraped].sort()).toEqual([...expectedMetricSources(env)].sort());
@@ -320,7 +323,7 @@ describe('observability', () => {
 
   it('ships dashboards for the sources it scrapes as ConfigMaps for the Grafana sidecar', () => {
     const maps = (resourcesOf(SYNTHESIZED.prod.platform, 'kubernetes_config_map_v1') as Obj[]).filter((m) => m.metadata.labels?.grafana_dashboard === '1');
-    expect(maps.map((m) => m.metadata.name).sort()).toEqual(['gpb-gateway', 'gpb-gpu-fleet', 'gpb-model-serving']);
+    expect(maps.map((m) => m.metadata.name).sort()).toEqual(['gpb-gateway', 'gpb-gpu-fleet', 'gpb-model-serving', 'gpb-semantic-cache']);
     const json = maps[0].data[`${maps[0].metadata.name}.json`] as string;
     expect(json).toContain('"uid": "$${datasource}"'); // Terraform passes ${datasource} through
   });
@@ -366,7 +369,7 @@ describe('local backend (offline rehearsal)', () => {
 describe('a model too large for one node', () => {
   const input = devWith({
     gpu: { pools: [{ name: 'big', instanceTypes: ['p4de.24xlarge'], capacityTypes: ['on-demand'], gpuLimit: 16, sharing: { mode: 'none' }, efa: true }] },
-    serving: { models: [{ name: 'llama-405b', pool: 'big', parametersBillions: 405, dtype: 'bf16', gpusPerReplica: 8, nodesPerReplica: 2, minReplicas: 1, maxReplicas: 1 }] },
+    serving: { ...NO_SEMANTIC_CACHE, models: [{ name: 'llama-405b', pool: 'big', parametersBillions: 405, dtype: 'bf16', gpusPerReplica: 8, nodesPerReplica: 2, minReplicas: 1, maxReplicas: 1 }] },
     budget: { monthlyGpuUsd: 100000 },
   });
   const { stacks } = synthesize({ outdir: path.join(WORK, 'multi-node'), registry: { dev: input } });

@@ -30,9 +30,9 @@ describe('synthesize', () => {
     expect(network.resourcesByType.aws_vpc).toBe(1);
     expect(network.resourceCount).toBe(Object.values(network.resourcesByType).reduce((a, b) => a + b, 0));
     expect(existsSync(path.join(outdir, 'manifest.json'))).toBe(true);
-    // Grafana dashboards for import: dev scrapes DCGM, vLLM and the gateway; no Triton, no semantic cache.
+    // Grafana dashboards for import: dev scrapes DCGM, vLLM, the gateway and its semantic cache; no Triton.
     const dashboards = path.join(outdir, 'dashboards', 'dev');
-    expect(readdirSync(dashboards).sort()).toEqual(['gpb-gateway.json', 'gpb-gpu-fleet.json', 'gpb-model-serving.json']);
+    expect(readdirSync(dashboards).sort()).toEqual(['gpb-gateway.json', 'gpb-gpu-fleet.json', 'gpb-model-serving.json', 'gpb-semantic-cache.json']);
     const fleet = JSON.parse(readFileSync(path.join(dashboards, 'gpb-gpu-fleet.json'), 'utf8')) as { uid: string; panels: unknown[] };
     expect(fleet.uid).toBe('gpb-gpu-fleet');
     expect(readFileSync(path.join(dashboards, 'gpb-gpu-fleet.json'), 'utf8')).toContain('"uid": "${datasource}"'); // unescaped in files

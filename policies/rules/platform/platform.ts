@@ -1,3 +1,4 @@
+import { parse as parseYaml } from 'yaml';
 import { resourceRule, type Rule, stackRule } from '../../engine/rule';
 import { block, isUnknown, type JsonObject, type ResourceView } from '../../engine/stack-view';
 import { isGpuNodeGroup, isGpuNodePool, nodePoolOf } from '../gpu-capacity';
@@ -99,7 +100,45 @@ export const PLATFORM_RULES: Rule[] = [
         [...plainSecrets(resource.config, ''), ...literalSecretData(resource)].map((message) => ({ resource, message })),
       ),
   }),
+  resourceRule({
+    id: 'GPB-AI-007',
+    pack: 'platform',
+    severity: 'error',
+    title: "The gateway's semantic cache is partitioned per model and caller",
+    rationale:
+      'A semantic cache answers a prompt with the answer to a similar earlier one. Unless the lookup is scoped to the model and the caller, one model answers for another, or one tenant reads what another was told.',
+    remediation:
+      "Set litellm_settings.cache_params.semantic_cache_scope to 'key' or 'end_user' (LiteLLM then scopes lookups by every request parameter but the prompt, and by the caller's key, team and organisation) and leave router_settings.caching_groups out. LlmGateway does both.",
+    types: ['kubernetes_manifest', 'kubernetes_config_map_v1', 'kubernetes_config_map'],
+    check: (r) => {
+      const config = liteLlmConfig(r);
+      const cache = block(block(config?.litellm_settings)?.cache_params);
+      if (!config || !cache || !SEMANTIC_CACHE_TYPES.includes(String(cache.type))) return undefined;
+      const problems: string[] = [];
+      const scope = cache.semantic_cache_scope;
+      if (scope !== 'key' && scope !== 'end_user') problems.push(`semantic_cache_scope is ${scope === undefined ? 'not set' : `'${String(scope)}'`} (must be 'key' or 'end_user')`);
+      if (block(config.router_settings)?.caching_groups !== undefined) problems.push('router_settings.caching_groups shares cache entries between models');
+      return problems.length > 0 ? `${cache.type} cache: ${problems.join('; ')}` : undefined;
+    },
+  }),
 ];
+
+/** LiteLLM cache types that answer by prompt similarity. */
+const SEMANTIC_CACHE_TYPES: readonly string[] = ['valkey-semantic', 'redis-semantic', 'qdrant-semantic'];
+
+/** The parsed LiteLLM `config.yaml` of a ConfigMap (raw or as a manifest), if it is one. */
+function liteLlmConfig(r: ResourceView): JsonObject | undefined {
+  const m = r.type === 'kubernetes_manifest' ? block(r.config.manifest as never) : r.config;
+  if (!m || (r.type === 'kubernetes_manifest' && m.kind !== 'ConfigMap')) return undefined;
+  const text = block(m.data as never)?.['config.yaml'];
+  if (typeof text !== 'string' || isUnknown(text)) return undefined;
+  try {
+    const parsed: unknown = parseYaml(text);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) && 'model_list' in parsed ? (parsed as JsonObject) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 const SECRET_ATTRIBUTE = /(^|_)(password|passwd|auth_token|secret_string|secret_key|api_key|apikey|access_key|private_key|token)$/i;
 const SECRET_ENV = /(PASSWORD|SECRET|TOKEN|API_?KEY|ACCESS_KEY|PRIVATE_KEY)/i;

@@ -3,6 +3,7 @@ import { AURORA_POSTGRES_VERSION, AuroraVectorStore, type AuroraVectorStoreProps
 import { PrivateBucket } from '../../../constructs/data/private-bucket';
 import { OpenSearchVectorStore } from '../../../constructs/data/opensearch-vector-store';
 import { VALKEY_VERSION, ValkeyCache } from '../../../constructs/data/valkey-cache';
+import { GeneratedSecret } from '../../../constructs/data/generated-secret';
 import type { IVectorStore } from '../../../constructs/data/vector-store';
 import type { EksCluster } from '../../../constructs/cluster/eks-cluster';
 import { ALL_RULES } from '../../../policies';
@@ -130,6 +131,53 @@ describe('ValkeyCache', () => {
     expect(rule).toMatchObject({ from_port: 6379, to_port: 6379, referenced_security_group_id: expect.stringMatching(/cluster_security_group_id/) });
     expect(rule.cidr_ipv4).toBeUndefined();
     expect(errorsOf(json, 'dev')).toEqual([]);
+  });
+});
+
+describe('ValkeyCache semantic cache user', () => {
+  const json = withCluster((scope, cluster) => {
+    const password = new GeneratedSecret(scope, 'Password', { name: 'gpb-t/gateway/semantic-cache-password', purpose: 'test', storage: 'state' });
+    new ValkeyCache(scope, 'Cache', { ...common, cluster, name: 'gpb-t', logsKmsKeyArn: 'arn:aws:kms:us-west-2:1:key/l', clients: [gw], protect: true, semanticCache: { password: password.value, keyPrefix: 'gpb-semcache' } });
+  }) as TfJson & { resource: { terraform_data?: Record<string, { input: string; lifecycle: { ignore_changes: string[] } }> } };
+
+  it('adds a password user confined to the cache index keys, without pub/sub or dangerous commands', () => {
+    const user = resourcesOf(json, 'aws_elasticache_user').find((u) => u.user_name === 'semantic-cache')!;
+    expect(user).toMatchObject({ user_id: 'gpb-t-semcache', engine: 'valkey', access_string: 'on ~gpb-semcache:* resetchannels +@all -@dangerous' });
+    const [data] = Object.keys(json.resource.terraform_data ?? {});
+    expect(user.authentication_mode).toEqual({ type: 'password', passwords: [`\${terraform_data.${data}.output}`] });
+    expect(onlyResource(json, 'aws_elasticache_user_group').user_ids).toHaveLength(3);
+  });
+
+  it('generates the password once (two UUIDv4, kept by ignore_changes) and stores the same value in Secrets Manager', () => {
+    const [[name, data]] = Object.entries(json.resource.terraform_data ?? {});
+    expect(data.input).toBe('${join("", [replace(uuid(), "-", ""), replace(uuid(), "-", "")])}');
+    expect(data.lifecycle.ignore_changes).toEqual(['input']);
+    expect(onlyResource(json, 'aws_secretsmanager_secret_version')).toMatchObject({ secret_string_wo: `\${terraform_data.${name}.output}`, secret_string_wo_version: 1 });
+  });
+
+  it('passes the policy pack in prod', () => {
+    expect(errorsOf(json, 'prod')).toEqual([]);
+  });
+
+  it('refuses a key prefix that would widen the user’s keys', () => {
+    expect(() =>
+      withCluster((scope, cluster) => new ValkeyCache(scope, 'Cache', { ...common, cluster, name: 'gpb-t', logsKmsKeyArn: 'k', semanticCache: { password: 'p', keyPrefix: '*' } })),
+    ).toThrow(/semanticCache.keyPrefix '\*' must be a lowercase name/);
+  });
+});
+
+describe('GeneratedSecret', () => {
+  it('has a readable value only when kept in state, and a prefix before the random part', () => {
+    let wo!: GeneratedSecret;
+    let kept!: GeneratedSecret;
+    synthWith((scope) => {
+      wo = new GeneratedSecret(scope, 'Wo', { name: 'a', purpose: 'a', prefix: 'sk-' });
+      kept = new GeneratedSecret(scope, 'Kept', { name: 'b', purpose: 'b', storage: 'state' });
+    });
+    expect(() => wo.value).toThrow(/a write-only secret has no readable value/);
+    expect(wo.writeOnlyValue).toMatch(/^sk-\$\{ephemeral\.aws_secretsmanager_random_password\.\w+\.random_password\}$/);
+    expect(kept.value).toMatch(/^\$\{terraform_data\.\w+\.output\}$/);
+    expect(() => synthWith((scope) => new GeneratedSecret(scope, 'X', { name: 'c', purpose: 'c', storage: 'state', length: 20 }))).toThrow(/'length' applies to write-only secrets/);
   });
 });
 

@@ -76,8 +76,63 @@ describe('LlmGateway', () => {
     const { config, deployment } = gateway({ metrics: { addScrapeTarget: (t) => targets.push(t) } });
     expect(config.litellm_settings.callbacks).toEqual(['prometheus', 'otel']);
     expect(deployment.spec.template.spec.containers[0].env).toContainEqual({ name: 'OTEL_ENDPOINT', value: PROPS.otlpTracesEndpoint });
-    expect(targets).toEqual([{ name: 'gateway', source: 'gateway', namespace: 'gpb-gateway', podLabels: { 'app.kubernetes.io/name': 'litellm', 'app.kubernetes.io/instance': 'gateway' }, port: 4000 }]);
+    expect(targets).toEqual([{ name: 'gateway', source: 'gateway', extraSources: [], namespace: 'gpb-gateway', podLabels: { 'app.kubernetes.io/name': 'litellm', 'app.kubernetes.io/instance': 'gateway' }, port: 4000 }]);
     expect(gateway({ otlpTracesEndpoint: undefined }).config.litellm_settings.callbacks).toEqual(['prometheus']);
+  });
+
+  describe('semantic cache', () => {
+    const EMBED = { name: 'bge-m3', aliases: [], task: 'embed' as const, apiBase: 'http://model-bge-m3.gpb-serving.svc.cluster.local:8000/v1' };
+    const CACHE = {
+      host: 'master.gpb-t-valkey.abc123.usw2.cache.amazonaws.com',
+      port: 6379,
+      username: 'semantic-cache',
+      passwordSecretName: 'gpb-t/gateway/semantic-cache-password',
+      embeddingModel: 'bge-m3',
+      similarityThreshold: 0.92,
+      ttlSeconds: 1800,
+    };
+    const cached = (over: Partial<LlmGatewayProps> = {}) => gateway({ models: [...PROPS.models, EMBED], semanticCache: CACHE, ...over });
+
+    it('looks answers up on Valkey by prompt embedding, scoped per model and caller, for chat and completions only', () => {
+      const { config } = cached();
+      expect(config.litellm_settings.cache).toBe(true);
+      expect(config.litellm_settings.cache_params).toEqual({
+        type: 'valkey-semantic',
+        redis_url: 'os.environ/SEMANTIC_CACHE_URL',
+        similarity_threshold: 0.92,
+        valkey_semantic_cache_embedding_model: 'bge-m3',
+        valkey_semantic_cache_index_name: 'gpb-semcache',
+        ttl: 1800,
+        semantic_cache_scope: 'key',
+        supported_call_types: ['acompletion', 'completion', 'atext_completion', 'text_completion'],
+      });
+      // the embedding model is routed as one, and nothing merges models into one cache bucket
+      expect(config.model_list.find((m: Obj) => m.model_name === 'bge-m3')).toEqual({ model_name: 'bge-m3', litellm_params: { model: 'hosted_vllm/bge-m3', api_base: EMBED.apiBase, timeout: 600 }, model_info: { mode: 'embedding' } });
+      expect(config.router_settings.caching_groups).toBeUndefined();
+      expect(gateway().config.litellm_settings.cache).toBeUndefined();
+    });
+
+    it('connects over TLS as its own user, the password assembled into the URL by External Secrets (never in configuration)', () => {
+      const { manifests, deployment, config } = cached();
+      const url = manifests.find((m) => m.kind === 'ExternalSecret' && m.metadata.name === 'gateway-semantic-cache')!;
+      expect(url.spec.target.template.data.url).toBe(`rediss://semantic-cache:{{ .password }}@${CACHE.host}:6379`);
+      expect(url.spec.data).toEqual([{ secretKey: 'password', remoteRef: { key: CACHE.passwordSecretName } }]);
+      expect(() => new ExternalSecret(url as never).validate()).not.toThrow();
+      expect(deployment.spec.template.spec.containers[0].env).toContainEqual({ name: 'SEMANTIC_CACHE_URL', valueFrom: { secretKeyRef: { name: 'gateway-semantic-cache', key: 'url' } } });
+      expect(JSON.stringify(config)).not.toContain('rediss://');
+    });
+
+    it('reports cache hits and misses as the semantic_cache source of the same scrape target', () => {
+      const targets: ScrapeTarget[] = [];
+      cached({ metrics: { addScrapeTarget: (t) => targets.push(t) } });
+      expect(targets.map((t) => [t.source, t.extraSources])).toEqual([['gateway', ['semantic_cache']]]);
+    });
+
+    it('refuses an embedding model that is not an embedding model of the gateway, and a threshold out of range', () => {
+      expect(() => gateway({ semanticCache: CACHE })).toThrow(/semanticCache.embeddingModel 'bge-m3' must be a gateway model with task 'embed'/);
+      expect(() => cached({ semanticCache: { ...CACHE, embeddingModel: 'llama-8b' } })).toThrow(/'llama-8b' must be a gateway model with task 'embed'/);
+      expect(() => cached({ semanticCache: { ...CACHE, similarityThreshold: 1 } })).toThrow(/similarityThreshold 1 must be 0.7-0.999/);
+    });
   });
 
   it('rolls its pods when the configuration changes', () => {
@@ -90,7 +145,7 @@ describe('LlmGateway', () => {
   it('emits objects valid against upstream schemas, with a disruption budget when replicated', () => {
     const { byKind, deployment } = gateway();
     expect(deployment.spec.template.spec.containers[0].image).toBe(LITELLM_IMAGE);
-    expect(LITELLM_IMAGE).toMatch(/:v\d+\.\d+\.\d+-stable$/);
+    expect(LITELLM_IMAGE).toMatch(/:v\d+\.\d+\.\d+$/); // exact releases (no moving -stable or main- tags)
     const models: [string, { new (d: never): { validate(): void } }][] = [
       ['Deployment', Deployment], ['Service', Service], ['ConfigMap', ConfigMap], ['ServiceAccount', ServiceAccount],
       ['PodDisruptionBudget', PodDisruptionBudget], ['ExternalSecret', ExternalSecret], ['SecretStore', SecretStore],

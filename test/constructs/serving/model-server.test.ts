@@ -96,6 +96,13 @@ describe('ModelServer', () => {
     expect(() => new Deployment(deployment as never).validate()).not.toThrow();
   });
 
+  it('serves embeddings with a pooling runner when its task is embed (vLLM only)', () => {
+    const args = model({ name: 'bge-m3', task: 'embed', gpusPerReplica: 1, weightsGiB: 1.1 }).deployment.spec.template.spec.containers[0].args as string[];
+    expect(args.slice(args.indexOf('--task'), args.indexOf('--task') + 2)).toEqual(['--task', 'embed']);
+    expect(model().deployment.spec.template.spec.containers[0].args).not.toContain('--task');
+    expect(() => model({ engine: 'triton', task: 'embed' })).toThrow(/task 'embed' is built for vLLM only/);
+  });
+
   it('annotates vLLM metrics on its HTTP port', () => {
     expect(model().deployment.spec.template.metadata.annotations['prometheus.io/port']).toBe('8000');
   });

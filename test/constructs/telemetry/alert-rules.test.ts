@@ -40,7 +40,7 @@ describe.each(validateEnvironments(ENVIRONMENTS).map((e) => [e.name, e] as const
     if (sources.has('dcgm')) expect(groupSources.has('dcgm')).toBe(true);
     if (sources.has('vllm')) expect(groupSources.has('vllm')).toBe(true);
     expect(groupSources.has('gateway')).toBe(true); // every reference environment serves a vLLM model
-    expect(groupSources.has('semantic_cache')).toBe(false); // no semantic cache configured yet
+    expect(groupSources.has('semantic_cache')).toBe(true); // every reference environment runs the gateway's semantic cache
   });
 
   it('puts the environment SLOs into the thresholds', () => {
