@@ -58,7 +58,12 @@ export default defineEnvironment({
       { name: 'bge-m3', task: 'embed', pool: 'dev-l4', parametersBillions: 0.57, dtype: 'fp16', minReplicas: 1, maxReplicas: 1 },
     ],
     // A looser threshold than prod, to see hits while developing.
-    gateway: { semanticCache: { embeddingModel: 'bge-m3', similarityThreshold: 0.85, ttlSeconds: 3600 } },
+    gateway: {
+      semanticCache: { embeddingModel: 'bge-m3', similarityThreshold: 0.85, ttlSeconds: 3600 },
+      // One tenant, to exercise keys, teams and limits; the smallest database that runs them.
+      tenants: [{ name: 'sandbox', requestsPerMinute: 60, tokensPerMinute: 60_000, maxParallelRequests: 4 }],
+      database: { instanceClass: 'db.t4g.small', backupRetentionDays: 1 },
+    },
     // Idle models leave their GPU; the gateway's request count wakes them (cold start: minutes).
     autoscaling: { scaleToZero: true, cooldownSeconds: 600 },
   },

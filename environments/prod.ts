@@ -87,6 +87,12 @@ export default defineEnvironment({
       contextWindowFallbacks: [{ model: 'llama-8b', to: ['llama-70b'] }],
       // Strict: only near-identical prompts share an answer; answers live a day.
       semanticCache: { embeddingModel: 'bge-m3', similarityThreshold: 0.95, ttlSeconds: 86_400 },
+      // Each product team calls with its own key; limits hold across the three replicas.
+      tenants: [
+        { name: 'search', models: ['chat-small', 'bge-m3'], requestsPerMinute: 1200, tokensPerMinute: 2_000_000, maxParallelRequests: 64 },
+        { name: 'assistant', models: ['chat-small', 'chat-large'], requestsPerMinute: 600, tokensPerMinute: 1_000_000, maxParallelRequests: 32 },
+      ],
+      database: { instanceClass: 'db.m7g.large', storageGiB: 50, backupRetentionDays: 14 },
     },
   },
   observability: {

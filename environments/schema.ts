@@ -306,7 +306,7 @@ function crossFieldRules(env: Unresolved, ctx: Ctx): void {
 
   gpuRules(env.gpu, env.budget?.monthlyGpuUsd, (path, input, message) => issue(ctx, path, input, message));
   dataRules(env.data, env.stage, (path, input, message) => issue(ctx, path, input, message));
-  servingRules(env.serving, env.gpu, (path, input, message) => issue(ctx, path, input, message), env.stage, env.data.cache !== undefined);
+  servingRules(env.serving, env.gpu, (path, input, message) => issue(ctx, path, input, message), env.stage, env.data.cache);
   observabilityRules(env.observability, env.stage, (path, input, message) => issue(ctx, path, input, message));
 
   // System node group sizes.

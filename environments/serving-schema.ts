@@ -3,6 +3,7 @@ import { type GpuConfig, instanceTypeResolver } from './gpu-schema';
 import type { GpuInstanceType } from '../constructs/gpu/gpu-instance-type';
 import { parseCidr } from '../constructs/core/cidr';
 import { cidr } from './fields';
+import { GATEWAY_NAMESPACE, GATEWAY_SERVICE_ACCOUNT } from '../constructs/serving/llm-gateway';
 
 const dnsLabel = z.string().regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, 'must be a lowercase DNS label of at most 40 characters');
 
@@ -77,6 +78,30 @@ export const semanticCacheSchema = z.strictObject({
   ttlSeconds: z.number().int().min(60, 'must be 60-604800 (one minute to a week)').max(604_800, 'must be 60-604800 (one minute to a week)').default(3600),
 });
 
+/** A tenant of the gateway: its own key and team, limited in requests, tokens and concurrency. */
+export const tenantSchema = z.strictObject({
+  /** Team id in the gateway; its key is `gpb-<env>/gateway/tenants/<name>` in Secrets Manager. */
+  name: dnsLabel,
+  /** Models (names or aliases) it may call. @default - every model the gateway routes */
+  models: z.array(z.string()).min(1, 'must name at least one model (leave it out for all)').optional(),
+  /** Requests per minute, over all its keys and every gateway replica. */
+  requestsPerMinute: z.number().int().min(1, 'must be 1-1000000').max(1_000_000, 'must be 1-1000000'),
+  /** Prompt and completion tokens per minute. @default - no token limit */
+  tokensPerMinute: z.number().int().min(1, 'must be at least 1').optional(),
+  /** Requests in flight at once. @default - no limit */
+  maxParallelRequests: z.number().int().min(1, 'must be 1-10000').max(10_000, 'must be 1-10000').optional(),
+});
+
+/** The gateway's PostgreSQL (RDS), where LiteLLM keeps teams, keys and spend: only with tenants. */
+export const gatewayDatabaseSchema = z.strictObject({
+  /** @default 'db.t4g.medium' */
+  instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'must be an RDS instance class such as db.t4g.medium').default('db.t4g.medium'),
+  /** Initial storage in GiB; grows automatically up to five times this. @default 20 */
+  storageGiB: z.number().int().min(20, 'must be 20-1000').max(1000, 'must be 20-1000').default(20),
+  /** @default 7 */
+  backupRetentionDays: z.number().int().min(1, 'must be 1-35').max(35, 'must be 1-35').default(7),
+});
+
 export const gatewaySchema = z.strictObject({
   /** Gateway pods. @default 1 (at least 2 in prod) */
   replicas: z.number().int().min(1).max(20).default(1),
@@ -94,6 +119,10 @@ export const gatewaySchema = z.strictObject({
   exposure: exposureSchema.default({ type: 'internal' }),
   /** Semantic cache on the data layer's Valkey (docs/serving.md, "Semantic cache"). @default - off */
   semanticCache: semanticCacheSchema.optional(),
+  /** Tenants, each with its own key and rate limits (docs/serving.md, "Tenants"). @default [] */
+  tenants: z.array(tenantSchema).default([]),
+  /** The database that holds the tenants' teams and keys (built only when there are tenants). */
+  database: gatewayDatabaseSchema.prefault({}),
 });
 
 export const autoscalingSchema = z.strictObject({
@@ -164,9 +193,10 @@ type Issue = (path: (string | number)[], input: unknown, message: string) => voi
  * pool may launch; the tensor-parallel size divides the GPUs per node; the replicas fit under
  * the pool's GPU cap; critical models stay off spot-only capacity.
  */
-export function servingRules(serving: ServingConfig, gpu: GpuConfig, issue: Issue, stage: 'dev' | 'staging' | 'prod', hasCache: boolean): void {
+export function servingRules(serving: ServingConfig, gpu: GpuConfig, issue: Issue, stage: 'dev' | 'staging' | 'prod', cache: CacheView | undefined): void {
   gatewayRules(serving, issue, stage);
-  semanticCacheRules(serving, issue, hasCache);
+  semanticCacheRules(serving, issue, cache !== undefined);
+  tenantRules(serving, issue, cache);
   const capacities = capacitiesOf(gpu);
   const names = new Set<string>();
   serving.models.forEach((m, i) => {
@@ -268,6 +298,42 @@ function gatewayRules(serving: ServingConfig, issue: Issue, stage: 'dev' | 'stag
   }
   if (stage === 'prod' && routed.length > 0 && serving.gateway.replicas < 2) {
     issue(['serving', 'gateway', 'replicas'], serving.gateway.replicas, 'must be at least 2 in a prod-stage environment (one endpoint for every model)');
+  }
+}
+
+/** What the serving rules need to know of the data layer's Valkey. */
+export interface CacheView {
+  readonly clients: readonly { readonly namespace: string; readonly serviceAccount: string }[];
+}
+
+/** The gateway's identity (data-layer roles trust it). */
+const GATEWAY_CLIENT = { namespace: GATEWAY_NAMESPACE, serviceAccount: GATEWAY_SERVICE_ACCOUNT } as const;
+
+/**
+ * Tenants: unique names, models the gateway routes, and, with more than one gateway replica, the
+ * data layer's Valkey with the gateway as a client (the replicas count each tenant's requests
+ * there together; without it each replica would allow the whole limit).
+ */
+function tenantRules(serving: ServingConfig, issue: Issue, cache: CacheView | undefined): void {
+  const tenants = serving.gateway.tenants;
+  if (tenants.length === 0) return;
+  const routed = routedModels(serving);
+  if (routed.length === 0) issue(['serving', 'gateway', 'tenants'], tenants.map((t) => t.name), 'need a gateway, and this environment has no vLLM model');
+  const known = new Set(routed.flatMap((m) => [m.name, ...m.aliases]));
+  const seen = new Set<string>();
+  tenants.forEach((t, i) => {
+    const at = (...rest: (string | number)[]) => ['serving', 'gateway', 'tenants', i, ...rest];
+    if (seen.has(t.name)) issue(at('name'), t.name, 'is used by another tenant; names must be unique');
+    seen.add(t.name);
+    t.models?.forEach((m, j) => {
+      if (!known.has(m)) issue(at('models', j), m, `must name a model or alias the gateway routes (${[...known].map((n) => `'${n}'`).join(', ') || 'none'})`);
+    });
+  });
+  const replicas = serving.gateway.replicas;
+  if (replicas > 1 && !cache) {
+    issue(['serving', 'gateway', 'tenants'], tenants.map((t) => t.name), `need data.cache with ${replicas} gateway replicas: the replicas count each tenant's requests together on Valkey; without it each would allow the whole limit`);
+  } else if (cache && !cache.clients.some((c) => c.namespace === GATEWAY_CLIENT.namespace && c.serviceAccount === GATEWAY_CLIENT.serviceAccount)) {
+    issue(['data', 'cache', 'clients'], cache.clients, `must include { namespace: '${GATEWAY_CLIENT.namespace}', serviceAccount: '${GATEWAY_CLIENT.serviceAccount}' }: the gateway counts its tenants' requests on Valkey, signed in with IAM`);
   }
 }
 

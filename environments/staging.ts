@@ -49,7 +49,11 @@ export default defineEnvironment({
       { name: 'llama-8b', pool: 'staging-l40s', parametersBillions: 8, dtype: 'bf16', minReplicas: 1, maxReplicas: 4, aliases: ['chat-small'] },
       { name: 'bge-m3', task: 'embed', pool: 'staging-l40s', parametersBillions: 0.57, dtype: 'fp16', minReplicas: 1, maxReplicas: 2 },
     ],
-    gateway: { replicas: 2, semanticCache: { embeddingModel: 'bge-m3', similarityThreshold: 0.9, ttlSeconds: 3600 } },
+    gateway: {
+      replicas: 2,
+      semanticCache: { embeddingModel: 'bge-m3', similarityThreshold: 0.9, ttlSeconds: 3600 },
+      tenants: [{ name: 'qa', requestsPerMinute: 300, tokensPerMinute: 200_000, maxParallelRequests: 16 }],
+    },
   },
   observability: {
     traces: { exporter: 'xray', samplingPercent: 25 },

@@ -7,6 +7,7 @@ import { PrivateBucket } from '../constructs/data/private-bucket';
 import { QdrantAws } from '../constructs/data/qdrant-aws';
 import { OpenSearchVectorStore } from '../constructs/data/opensearch-vector-store';
 import { ValkeyCache } from '../constructs/data/valkey-cache';
+import { GatewayDatabase } from '../constructs/data/gateway-database';
 import { PodIdentityRole } from '../constructs/cluster/pod-identity-role';
 import { KEDA_NAMESPACE, KEDA_OPERATOR_SERVICE_ACCOUNT } from '../constructs/serving/keda';
 import { modelServiceAccount, SERVING_NAMESPACE } from '../constructs/serving/model-server';
@@ -40,6 +41,12 @@ export class DataStack extends AwsLayerStack {
   readonly gatewayMasterKey?: GeneratedSecret;
   /** The semantic cache user's password (when the gateway has a semantic cache). */
   readonly semanticCachePassword?: GeneratedSecret;
+  /** The gateway's database (when the environment declares tenants). */
+  readonly gatewayDatabase?: GatewayDatabase;
+  /** Its password, generated write-only. */
+  readonly gatewayDatabasePassword?: GeneratedSecret;
+  /** Each tenant's gateway key (`sk-...`), by tenant name. */
+  readonly tenantKeys: ReadonlyMap<string, GeneratedSecret>;
   /** External Secrets' role: reads the generated secrets (present when there are any). */
   readonly externalSecretsRole?: PodIdentityRole;
   /** Prometheus workspace, alerting, log groups and the collector's role. */
@@ -124,6 +131,32 @@ export class DataStack extends AwsLayerStack {
       });
       generated.SemanticCachePassword = this.semanticCachePassword;
     }
+    const tenants = routedModels(env.serving).length > 0 ? env.serving.gateway.tenants : [];
+    if (tenants.length > 0) {
+      const db = env.serving.gateway.database;
+      this.gatewayDatabasePassword = new GeneratedSecret(this, 'GatewayDatabasePassword', { name: `${name}/gateway/database-password`, purpose: `Gateway database password (${name})`, protect });
+      generated.GatewayDatabasePassword = this.gatewayDatabasePassword;
+      this.gatewayDatabase = new GatewayDatabase(this, 'GatewayDatabase', {
+        vpcId: network.vpcId,
+        subnetIds: network.dataSubnetIds,
+        cluster,
+        name,
+        password: this.gatewayDatabasePassword,
+        instanceClass: db.instanceClass,
+        storageGiB: db.storageGiB,
+        backupRetentionDays: db.backupRetentionDays,
+        multiAz: env.stage !== 'dev',
+        protect,
+      });
+    }
+    this.tenantKeys = new Map(
+      tenants.map((t) => {
+        const key = new GeneratedSecret(this, `TenantKey-${t.name}`, { name: `${name}/gateway/tenants/${t.name}`, purpose: `Gateway key of tenant ${t.name} (${name})`, prefix: 'sk-', protect });
+        // 'search-api' -> 'SearchApi': upper case marks the dashes, so distinct names stay distinct.
+        generated[`TenantKey${t.name.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase())}`] = key;
+        return [t.name, key];
+      }),
+    );
     if (Object.keys(generated).length > 0) this.externalSecretsRole = externalSecretsRole(this, 'ExternalSecretsRole', cluster, generated);
 
     if (env.data.cache) {

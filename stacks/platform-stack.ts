@@ -104,6 +104,8 @@ export class PlatformStack extends KubernetesLayerStack {
     this.telemetry.allowFrom(this.telemetry, tcp(OTLP_PORTS.agents));
     this.serving.allowFrom(this.telemetry, tcp(PORTS.modelHttp, PORTS.modelMetrics));
     this.gateway.allowFrom(this.telemetry, tcp(PORTS.gateway));
+    // The tenant Job calls the gateway's admin API from inside its namespace.
+    if (env.serving.gateway.tenants.length > 0) this.gateway.allowFrom(this.gateway, tcp(PORTS.gateway));
     this.telemetry.allowEgressTo('ClusterMetrics', [network.cidr], tcp(10250, DCGM_EXPORTER.port, 8080));
     this.telemetry.allowEgressTo('Https', ['0.0.0.0/0'], tcp(PORTS.https));
 

@@ -6,10 +6,11 @@ import { gatewayWakeQuery, KEDA_AUTHENTICATION, kedaAwsAuthentication, ModelAuto
 import { ENGINES, ModelServer, SERVING_NAMESPACE } from '../constructs/serving/model-server';
 import type { TelemetryAws } from '../constructs/telemetry/telemetry-aws';
 import type { GeneratedSecret } from '../constructs/data/generated-secret';
-import { type GatewaySemanticCache, LlmGateway } from '../constructs/serving/llm-gateway';
+import { type GatewaySemanticCache, LlmGateway, type LlmGatewayProps } from '../constructs/serving/llm-gateway';
 import { SEMANTIC_CACHE_USER, type ValkeyCache } from '../constructs/data/valkey-cache';
+import type { GatewayDatabase } from '../constructs/data/gateway-database';
 import { OTLP_HTTP_TRACES_ENDPOINT } from '../constructs/telemetry/otel-collector';
-import { routedModels, type ServingConfig, weightsGiB } from '../environments/serving-schema';
+import { type ModelConfig, routedModels, type ServingConfig, weightsGiB } from '../environments/serving-schema';
 import { modelPrefix } from './data-stack';
 import { QdrantVectorStore } from '../constructs/data/qdrant-vector-store';
 import type { IVectorStore } from '../constructs/data/vector-store';
@@ -34,6 +35,11 @@ export interface ServingStackProps extends KubernetesLayerStackProps {
   readonly cache?: ValkeyCache;
   /** The semantic cache user's password (present when the gateway has a semantic cache). */
   readonly semanticCachePassword?: GeneratedSecret;
+  /** The gateway's database and its password (present when the environment declares tenants). */
+  readonly gatewayDatabase?: GatewayDatabase;
+  readonly gatewayDatabasePassword?: GeneratedSecret;
+  /** Each tenant's key, by tenant name. */
+  readonly tenantKeys?: ReadonlyMap<string, GeneratedSecret>;
 }
 
 /**
@@ -93,6 +99,7 @@ export class ServingStack extends KubernetesLayerStack {
           return { name: m.name, aliases: m.aliases, task: m.task, apiBase: `http://${server.serviceName}.${SERVING_NAMESPACE}.svc.cluster.local:${server.port}/v1` };
         }),
         semanticCache: g.semanticCache && semanticCache(g.semanticCache, props),
+        ...tenancy(g, routed, props),
         routingStrategy: g.routingStrategy,
         numRetries: g.numRetries,
         timeoutSeconds: g.timeoutSeconds,
@@ -146,5 +153,30 @@ function semanticCache(config: NonNullable<ServingConfig['gateway']['semanticCac
     embeddingModel: config.embeddingModel,
     similarityThreshold: config.similarityThreshold,
     ttlSeconds: config.ttlSeconds,
+  };
+}
+
+/**
+ * Tenants: their teams and keys in the gateway's database, their limits counted on the data
+ * layer's Valkey when there is one (every replica against the same counters).
+ */
+function tenancy(gateway: ServingConfig['gateway'], routed: readonly ModelConfig[], props: ServingStackProps): Pick<LlmGatewayProps, 'tenants' | 'database' | 'coordination'> {
+  if (gateway.tenants.length === 0) return {};
+  const db = props.gatewayDatabase;
+  if (!db || !props.gatewayDatabasePassword || !props.tenantKeys) throw new Error('tenants were validated but their database or keys were not built');
+  const everything = routed.flatMap((m) => [m.name, ...m.aliases]);
+  return {
+    tenants: gateway.tenants.map((t) => ({
+      name: t.name,
+      models: t.models ?? everything,
+      requestsPerMinute: t.requestsPerMinute,
+      tokensPerMinute: t.tokensPerMinute,
+      maxParallelRequests: t.maxParallelRequests,
+      keySecretName: props.tenantKeys!.get(t.name)!.secretName,
+    })),
+    database: { host: db.endpoint, port: db.port, databaseName: db.databaseName, username: db.username, passwordSecretName: props.gatewayDatabasePassword.secretName },
+    coordination: props.cache
+      ? { host: props.cache.endpoint, port: props.cache.port, replicationGroupId: props.cache.replicationGroupId, userName: props.cache.iamUserName, region: props.env.region }
+      : undefined,
   };
 }

@@ -74,8 +74,11 @@ export function devWith(patch: unknown): EnvironmentInput {
   return merge(structuredClone(devInput), patch);
 }
 
-/** A patch removing dev's semantic cache, for tests that replace dev's models (and so its embedding model). */
-export const NO_SEMANTIC_CACHE = { gateway: { semanticCache: null } } as const;
+/**
+ * A serving patch removing dev's semantic cache and tenants, for tests that replace dev's models
+ * (its embedding model among them) or want no gateway at all.
+ */
+export const BARE_GATEWAY = { gateway: { semanticCache: null, tenants: [] } } as const;
 
 /**
  * The dev environment moved to stage prod with everything prod requires except what a test

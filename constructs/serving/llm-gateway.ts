@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { BlueprintError, show } from '../core/errors';
 import { PORTS } from '../guardrails/ports';
 import type { IScrapeRegistry } from '../telemetry/otel-collector';
+import { TENANT_SYNC_SCRIPT } from './tenant-sync-script';
 
 /** Pinned LiteLLM proxy image. */
 export const LITELLM_IMAGE = 'ghcr.io/berriai/litellm:v1.97.0';
@@ -14,6 +15,9 @@ export const GATEWAY_NAMESPACE = 'gpb-gateway';
 export const GATEWAY_SERVICE_ACCOUNT = 'gateway';
 /** Kubernetes Secret the master key is synced into. */
 const MASTER_KEY_SECRET = 'gateway-master-key';
+/** Kubernetes Secrets holding the database URL and the tenants' keys. */
+const DATABASE_SECRET = 'gateway-database';
+const TENANT_KEYS_SECRET = 'gateway-tenant-keys';
 /** Kubernetes Secret holding the semantic cache's connection URL (with its password). */
 const SEMANTIC_CACHE_SECRET = 'gateway-semantic-cache';
 /** The semantic cache's vector index; its entries are the Valkey keys `<index>:*`. */
@@ -77,6 +81,43 @@ export interface LlmGatewayProps {
   readonly alb?: GatewayAlb;
   /** Answer prompts close to an earlier one from the cache (per model and caller). @default - no cache */
   readonly semanticCache?: GatewaySemanticCache;
+  /** Tenants: a team and a key each, with rate limits. Needs `database`. @default [] */
+  readonly tenants?: readonly GatewayTenant[];
+  /** Where LiteLLM keeps teams, keys and spend (PostgreSQL). @default - none (master key only) */
+  readonly database?: GatewayDatabaseRef;
+  /** Valkey on which the replicas share rate-limit counters (IAM authentication). @default - each replica counts alone */
+  readonly coordination?: GatewayCoordination;
+}
+
+export interface GatewayTenant {
+  readonly name: string;
+  /** Model names or aliases it may call. */
+  readonly models: readonly string[];
+  readonly requestsPerMinute: number;
+  readonly tokensPerMinute?: number;
+  readonly maxParallelRequests?: number;
+  /** Secrets Manager secret holding its key (`sk-...`). */
+  readonly keySecretName: string;
+}
+
+export interface GatewayDatabaseRef {
+  readonly host: string;
+  readonly port: number;
+  readonly databaseName: string;
+  readonly username: string;
+  /** Secrets Manager secret holding the user's password. */
+  readonly passwordSecretName: string;
+}
+
+export interface GatewayCoordination {
+  /** Primary endpoint of the Valkey replication group. */
+  readonly host: string;
+  readonly port: number;
+  /** IAM tokens are signed for the replication group id. */
+  readonly replicationGroupId: string;
+  /** The IAM-authenticated Valkey user. */
+  readonly userName: string;
+  readonly region: string;
 }
 
 export interface GatewayAlb {
@@ -121,6 +162,15 @@ export class LlmGateway extends Construct {
         if (!routes.has(n)) throw new BlueprintError(`LlmGateway '${id}': fallback names ${show(n)}, which is not a model or alias of the gateway`);
       }
     }
+    const tenants = props.tenants ?? [];
+    if (tenants.length > 0 && !props.database) throw new BlueprintError(`LlmGateway '${id}': tenants need a 'database' (LiteLLM keeps teams and keys there)`);
+    for (const t of tenants) {
+      for (const m of t.models) if (!routes.has(m)) throw new BlueprintError(`LlmGateway '${id}': tenant '${t.name}' names ${show(m)}, which is not a model or alias of the gateway`);
+      if (!(Number.isInteger(t.requestsPerMinute) && t.requestsPerMinute >= 1)) throw new BlueprintError(`LlmGateway '${id}': tenant '${t.name}' requestsPerMinute ${show(t.requestsPerMinute)} must be a positive integer`);
+    }
+    if (new Set(tenants.map((t) => t.name)).size !== tenants.length) throw new BlueprintError(`LlmGateway '${id}': tenant names must be unique`);
+    const db = props.database;
+    const coordination = props.coordination;
     const cache = props.semanticCache;
     if (cache) {
       const embedder = props.models.find((m) => m.name === routes.get(cache.embeddingModel));
@@ -169,7 +219,25 @@ export class LlmGateway extends Construct {
             }
           : {}),
       },
-      general_settings: { master_key: 'os.environ/LITELLM_MASTER_KEY' },
+      general_settings: {
+        master_key: 'os.environ/LITELLM_MASTER_KEY',
+        ...(db ? { database_url: 'os.environ/DATABASE_URL' } : {}),
+        ...(coordination
+          ? {
+              // Rate limits, budgets and spend counters shared by every replica, signed in with IAM.
+              coordination_redis: {
+                host: 'os.environ/COORDINATION_REDIS_HOST',
+                port: coordination.port,
+                ssl: true,
+                aws_iam_auth: true,
+                aws_iam_user_name: coordination.userName,
+                aws_iam_cache_name: coordination.replicationGroupId,
+                aws_iam_region: coordination.region,
+                namespace: 'gpb-gateway',
+              },
+            }
+          : {}),
+      },
     };
 
     const labels = { 'app.kubernetes.io/name': 'litellm', 'app.kubernetes.io/instance': 'gateway' };
@@ -218,6 +286,27 @@ export class LlmGateway extends Construct {
           [store],
         )
       : undefined;
+    const database = db
+      ? manifest(
+          'DatabaseUrl',
+          {
+            apiVersion: 'external-secrets.io/v1',
+            kind: 'ExternalSecret',
+            metadata: meta(DATABASE_SECRET),
+            spec: {
+              refreshInterval: '1h',
+              secretStoreRef: { kind: 'SecretStore', name: 'aws-secrets-manager' },
+              target: {
+                name: DATABASE_SECRET,
+                creationPolicy: 'Owner',
+                template: { engineVersion: 'v2', data: { url: `postgresql://${db.username}:{{ .password | urlquery }}@${db.host}:${db.port}/${db.databaseName}?sslmode=require` } },
+              },
+              data: [{ secretKey: 'password', remoteRef: { key: db.passwordSecretName } }],
+            },
+          },
+          [store],
+        )
+      : undefined;
     const configYaml = stringify(this.config);
     const configMap = manifest('Config', {
       apiVersion: 'v1',
@@ -254,6 +343,8 @@ export class LlmGateway extends Construct {
                     { name: 'LITELLM_MASTER_KEY', valueFrom: { secretKeyRef: { name: MASTER_KEY_SECRET, key: 'master-key' } } },
                     { name: 'HOME', value: '/tmp' },
                     ...(cache ? [{ name: 'SEMANTIC_CACHE_URL', valueFrom: { secretKeyRef: { name: SEMANTIC_CACHE_SECRET, key: 'url' } } }] : []),
+                    ...(database ? [{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: DATABASE_SECRET, key: 'url' } } }] : []),
+                    ...(coordination ? [{ name: 'COORDINATION_REDIS_HOST', value: coordination.host }] : []),
                     ...(props.otlpTracesEndpoint
                       ? [
                           { name: 'OTEL_EXPORTER', value: 'otlp_http' },
@@ -281,7 +372,7 @@ export class LlmGateway extends Construct {
           },
         },
       },
-      [configMap, masterKey, account, ...(cacheUrl ? [cacheUrl] : [])],
+      [configMap, masterKey, account, ...(cacheUrl ? [cacheUrl] : []), ...(database ? [database] : [])],
     );
     manifest('Service', {
       apiVersion: 'v1',
@@ -314,6 +405,7 @@ export class LlmGateway extends Construct {
         },
       });
     }
+    if (tenants.length > 0) this.tenantJob(tenants, manifest, meta, store);
     if (replicas > 1) {
       manifest('Disruption', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta(this.serviceName), spec: { maxUnavailable: 1, selector: { matchLabels: labels } } });
     }
@@ -325,6 +417,87 @@ export class LlmGateway extends Construct {
       namespace: GATEWAY_NAMESPACE,
       podLabels: labels,
       port: this.port,
+    });
+  }
+
+  /**
+   * The Job that makes LiteLLM's teams and keys match the tenants: one per distinct tenant
+   * configuration (its name carries a hash of it), so a change runs it again and an unchanged
+   * apply does not. It waits for the gateway, then upserts through the admin API.
+   */
+  private tenantJob(
+    tenants: readonly GatewayTenant[],
+    manifest: (mid: string, m: Record<string, unknown>, dependsOn?: Manifest[]) => Manifest,
+    meta: (name: string) => Record<string, unknown>,
+    store: Manifest,
+  ): void {
+    const declared = tenants.map((t) => ({ name: t.name, models: [...t.models], rpm: t.requestsPerMinute, tpm: t.tokensPerMinute ?? null, parallel: t.maxParallelRequests ?? null }));
+    const tenantsJson = JSON.stringify(declared, null, 2);
+    const keys = manifest(
+      'TenantKeys',
+      {
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'ExternalSecret',
+        metadata: meta(TENANT_KEYS_SECRET),
+        spec: {
+          refreshInterval: '1h',
+          secretStoreRef: { kind: 'SecretStore', name: 'aws-secrets-manager' },
+          target: { name: TENANT_KEYS_SECRET, creationPolicy: 'Owner' },
+          data: tenants.map((t) => ({ secretKey: t.name, remoteRef: { key: t.keySecretName } })),
+        },
+      },
+      [store],
+    );
+    const files = manifest('TenantsConfig', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: meta('gateway-tenants'),
+      data: { 'tenants.json': tenantsJson, 'sync.py': TENANT_SYNC_SCRIPT },
+    });
+    const template = {
+      metadata: { labels: { 'app.kubernetes.io/name': 'gateway-tenants', 'app.kubernetes.io/instance': 'gateway' } },
+      spec: {
+        restartPolicy: 'OnFailure',
+        automountServiceAccountToken: false,
+        securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+        containers: [
+          {
+            name: 'sync',
+            image: LITELLM_IMAGE,
+            command: ['python3', '/etc/gpb/tenants/sync.py'],
+            env: [
+              { name: 'GATEWAY_URL', value: `http://${this.serviceName}.${GATEWAY_NAMESPACE}.svc.cluster.local:${this.port}` },
+              { name: 'LITELLM_MASTER_KEY', valueFrom: { secretKeyRef: { name: MASTER_KEY_SECRET, key: 'master-key' } } },
+              { name: 'TENANTS_FILE', value: '/etc/gpb/tenants/tenants.json' },
+              { name: 'KEYS_DIR', value: '/etc/gpb/keys' },
+            ],
+            resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+            securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+            volumeMounts: [
+              { name: 'tenants', mountPath: '/etc/gpb/tenants', readOnly: true },
+              { name: 'keys', mountPath: '/etc/gpb/keys', readOnly: true },
+            ],
+          },
+        ],
+        volumes: [
+          { name: 'tenants', configMap: { name: 'gateway-tenants' } },
+          { name: 'keys', secret: { secretName: TENANT_KEYS_SECRET } },
+        ],
+      },
+    };
+    // A Job's pod template is immutable: any change to it, or to the tenants, is a new Job.
+    const digest = createHash('sha256').update(tenantsJson).update(JSON.stringify(template)).update(tenants.map((t) => t.keySecretName).join(',')).digest('hex').slice(0, 10);
+    new Manifest(this, 'TenantsJob', {
+      manifest: {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: meta(`gateway-tenants-${digest}`),
+        // No ttlSecondsAfterFinished: Terraform would see the Job vanish and run it again.
+        spec: { backoffLimit: 6, activeDeadlineSeconds: 1800, template },
+      },
+      // The API server adds the selector and controller labels to a Job: not drift.
+      computedFields: ['metadata.labels', 'metadata.annotations', 'spec.selector', 'spec.template.metadata.labels'],
+      dependsOn: [files, keys, this.resource],
     });
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkEnvironment, formatProblem } from '../../environments/validate';
-import { devWith, NO_SEMANTIC_CACHE } from '../helpers';
+import { devWith, BARE_GATEWAY } from '../helpers';
 
 const pool = (over: Record<string, unknown> = {}) => ({
   name: 'p1',
@@ -74,7 +74,7 @@ describe('gpu configuration', () => {
         customInstanceTypes: [{ name: 'g7.xlarge', gpuModel: 'NVIDIA Next', gpus: 1, gpuMemoryGiB: 32, vcpus: 4, memoryGiB: 16, onDemandUsdPerHour: 1 }],
         pools: [pool({ instanceTypes: ['g7.xlarge'] })],
       },
-      serving: { ...NO_SEMANTIC_CACHE, models: [] },
+      serving: { ...BARE_GATEWAY, models: [] },
       budget: { monthlyGpuUsd: 1460 },
     });
     expect(messages(input)).toEqual([]);
@@ -82,7 +82,7 @@ describe('gpu configuration', () => {
   });
 
   it('counts the discount against the budget', () => {
-    const input = devWith({ gpu: { pools: [pool({ gpuLimit: 10 })], pricing: { discountPercent: 50 } }, serving: { ...NO_SEMANTIC_CACHE, models: [] }, budget: { monthlyGpuUsd: 3000 } });
+    const input = devWith({ gpu: { pools: [pool({ gpuLimit: 10 })], pricing: { discountPercent: 50 } }, serving: { ...BARE_GATEWAY, models: [] }, budget: { monthlyGpuUsd: 3000 } });
     expect(messages(input)).toEqual([]);
   });
 });
@@ -111,7 +111,7 @@ describe('serving configuration (sizing at synth)', () => {
     messages(
       devWith({
         gpu: gpu ?? { pools: [{ name: 'big', instanceTypes: ['g6e.12xlarge', 'p4de.24xlarge'], capacityTypes: ['on-demand'], gpuLimit: 16 }] },
-        serving: { ...NO_SEMANTIC_CACHE, models: [{ name: 'm', pool: 'big', parametersBillions: 70, dtype: 'fp8', gpusPerReplica: 4, maxReplicas: 4, ...model }] },
+        serving: { ...BARE_GATEWAY, models: [{ name: 'm', pool: 'big', parametersBillions: 70, dtype: 'fp8', gpusPerReplica: 4, maxReplicas: 4, ...model }] },
         budget: { monthlyGpuUsd: 1_000_000 },
       }),
     );

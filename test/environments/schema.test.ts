@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../../environments';
 import { checkEnvironment, ConfigError, formatProblem, validateEnvironments } from '../../environments/validate';
-import { devWith, NO_SEMANTIC_CACHE } from '../helpers';
+import { devWith, BARE_GATEWAY } from '../helpers';
 
 describe('reference environments', () => {
   it('all validate', () => {
@@ -98,8 +98,8 @@ const BAD: [string, unknown, string, string][] = [
   ['fallback to a model that does not exist', { serving: { gateway: { fallbacks: [{ model: 'llama-8b', to: ['gpt-9'] }] } } }, 'serving.gateway.fallbacks[0].to[0]', "'gpt-9'"],
   ['fallback from a model that does not exist', { serving: { gateway: { fallbacks: [{ model: 'gpt-9', to: ['llama-8b'] }] } } }, 'serving.gateway.fallbacks[0].model', "'gpt-9'"],
   ['model that falls back to itself', { serving: { gateway: { fallbacks: [{ model: 'llama-8b', to: ['llama-8b'] }] } } }, 'serving.gateway.fallbacks[0].to[0]', "'llama-8b'"],
-  ['alias that is another model name', { serving: { ...NO_SEMANTIC_CACHE, models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', maxReplicas: 2, aliases: ['llama-8b'] }] } }, 'serving.models[0].aliases[0]', "'llama-8b'"],
-  ['alias with a space', { serving: { ...NO_SEMANTIC_CACHE, models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', maxReplicas: 2, aliases: ['chat small'] }] } }, 'serving.models[0].aliases[0]', "'chat small'"],
+  ['alias that is another model name', { serving: { ...BARE_GATEWAY, models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', maxReplicas: 2, aliases: ['llama-8b'] }] } }, 'serving.models[0].aliases[0]', "'llama-8b'"],
+  ['alias with a space', { serving: { ...BARE_GATEWAY, models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', maxReplicas: 2, aliases: ['chat small'] }] } }, 'serving.models[0].aliases[0]', "'chat small'"],
   ['ALB open to the internet in prod', { stage: 'prod', serving: { gateway: { replicas: 2, exposure: { type: 'alb', certificateArn: 'arn:aws:acm:us-west-2:111122223333:certificate/0f0e0d0c-0b0a-0908-0706-050403020100', allowCidrs: ['0.0.0.0/0'] } } } }, 'serving.gateway.exposure.allowCidrs[0]', "'0.0.0.0/0'"],
   ['ALB without a client network', { serving: { gateway: { exposure: { type: 'alb', certificateArn: 'arn:aws:acm:us-west-2:111122223333:certificate/0f0e0d0c-0b0a-0908-0706-050403020100', allowCidrs: [] } } } }, 'serving.gateway.exposure.allowCidrs', '[]'],
   ['ALB certificate that is not an ACM ARN', { serving: { gateway: { exposure: { type: 'alb', certificateArn: 'my-cert', allowCidrs: ['10.0.0.0/8'] } } } }, 'serving.gateway.exposure.certificateArn', "'my-cert'"],
@@ -115,6 +115,12 @@ const BAD: [string, unknown, string, string][] = [
   ['semantic cache switched on the old way', { data: { cache: { semanticCache: true } } }, 'data.cache.semanticCache', 'true'],
   ['embedding model on Triton', { serving: { models: [{ name: 'llama-8b', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', minReplicas: 0, maxReplicas: 2 }, { name: 'bge-m3', engine: 'triton', task: 'embed', pool: 'dev-l4', parametersBillions: 0.57, dtype: 'fp16', maxReplicas: 1 }] } }, 'serving.models[1].task', "'embed'"],
   ['chat model falling back to an embedding model', { serving: { gateway: { fallbacks: [{ model: 'llama-8b', to: ['bge-m3'] }] } } }, 'serving.gateway.fallbacks[0].to[0]', "'bge-m3'"],
+  ['two tenants with one name', { serving: { gateway: { tenants: [{ name: 'a', requestsPerMinute: 1 }, { name: 'a', requestsPerMinute: 2 }] } } }, 'serving.gateway.tenants[1].name', "'a'"],
+  ['tenant allowed a model the gateway does not route', { serving: { gateway: { tenants: [{ name: 'a', models: ['gpt-9'], requestsPerMinute: 1 }] } } }, 'serving.gateway.tenants[0].models[0]', "'gpt-9'"],
+  ['tenant without a request limit', { serving: { gateway: { tenants: [{ name: 'a' }] } } }, 'serving.gateway.tenants[0].requestsPerMinute', 'undefined'],
+  ['tenants on two replicas without Valkey', { data: { cache: null }, serving: { gateway: { replicas: 2, semanticCache: null, tenants: [{ name: 'a', requestsPerMinute: 1 }] } } }, 'serving.gateway.tenants', '["a"]'],
+  ['tenants with a Valkey the gateway may not use', { data: { cache: { clients: [] } } }, 'data.cache.clients', '[]'],
+  ['gateway database class that is not one', { serving: { gateway: { database: { instanceClass: 'medium' } } } }, 'serving.gateway.database.instanceClass', "'medium'"],
   ['autoscaling cooldown under a minute', { serving: { autoscaling: { cooldownSeconds: 10 } } }, 'serving.autoscaling.cooldownSeconds', '10'],
   ['error-rate SLO of zero', { observability: { slo: { errorRatePercent: 0 } } }, 'observability.slo.errorRatePercent', '0'],
 ];
@@ -187,7 +193,7 @@ describe('gateway fallbacks', () => {
           { name: 'small', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', maxReplicas: 2, aliases: ['chat'] },
           { name: 'large', pool: 'dev-l4', parametersBillions: 8, dtype: 'bf16', maxReplicas: 2 },
         ],
-        gateway: { ...NO_SEMANTIC_CACHE.gateway, ...(gateway as object) },
+        gateway: { ...BARE_GATEWAY.gateway, ...(gateway as object) },
       },
     });
 
@@ -207,7 +213,7 @@ describe('multi-node models', () => {
   const env = (pool: Record<string, unknown>, model: Record<string, unknown>) =>
     devWith({
       gpu: { pools: [{ name: 'big', instanceTypes: ['p4de.24xlarge'], capacityTypes: ['on-demand'], gpuLimit: 16, sharing: { mode: 'none' }, ...pool }] },
-      serving: { ...NO_SEMANTIC_CACHE, models: [{ name: 'llama-405b', pool: 'big', parametersBillions: 405, dtype: 'fp8', gpusPerReplica: 8, nodesPerReplica: 2, maxReplicas: 1, ...model }] },
+      serving: { ...BARE_GATEWAY, models: [{ name: 'llama-405b', pool: 'big', parametersBillions: 405, dtype: 'fp8', gpusPerReplica: 8, nodesPerReplica: 2, maxReplicas: 1, ...model }] },
       budget: { monthlyGpuUsd: 100000 },
     });
   const problems = (input: ReturnType<typeof env>) => {

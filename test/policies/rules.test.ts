@@ -274,9 +274,13 @@ const CASES: Record<string, Case> = {
     passes: [['aws_eks_node_group', 'G', { instance_types: ['m7i.large'], scaling_config: { min_size: 1, max_size: 2, desired_size: 1 } }]],
   },
   'GPB-AI-003': {
-    fires: [['aws_rds_cluster', 'D', { engine: 'aurora-postgresql', master_password: '${random_password.p.result}' }]],
+    fires: [
+      ['aws_rds_cluster', 'D', { engine: 'aurora-postgresql', master_password: '${random_password.p.result}' }],
+      ['aws_db_instance', 'G', { engine: 'postgres', iam_database_authentication_enabled: true, password: 'hunter2hunter2' }],
+    ],
     message: /iam_database_authentication_enabled is not true/,
     passes: [
+      ['aws_db_instance', 'G', { engine: 'postgres', iam_database_authentication_enabled: true, password_wo: '${ephemeral.aws_secretsmanager_random_password.p.random_password}', password_wo_version: 1 }],
       ['aws_rds_cluster', 'D', { engine: 'aurora-postgresql', iam_database_authentication_enabled: true, manage_master_user_password: true }],
       ['aws_elasticache_replication_group', 'R', { user_group_ids: ['${aws_elasticache_user_group.g.id}'] }],
     ],
@@ -368,6 +372,13 @@ describe('policy rules', () => {
     it('stays silent on the good configuration', () => {
       expect(findingsOf(id, c.passes, c.ctx ?? ctx())).toEqual([]);
     });
+  });
+});
+
+describe('GPB-AI-003', () => {
+  it('refuses an RDS instance whose password would live in state', () => {
+    const [f] = findingsOf('GPB-AI-003', [['aws_db_instance', 'G', { engine: 'postgres', iam_database_authentication_enabled: true, password: 'hunter2hunter2' }]], ctx());
+    expect(f.message).toMatch(/neither manage_master_user_password nor a write-only password is set/);
   });
 });
 

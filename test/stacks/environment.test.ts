@@ -9,7 +9,7 @@ import { synthesize } from '../../tools/synthesize';
 import { parse } from 'yaml';
 import { ruleGroups } from '../../constructs/telemetry/alert-rules';
 import { expectedMetricSources } from '../../stacks/telemetry-sources';
-import { devWith, NO_SEMANTIC_CACHE, onlyResource, resourcesOf, type TfJson } from '../helpers';
+import { devWith, BARE_GATEWAY, onlyResource, resourcesOf, type TfJson } from '../helpers';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -131,14 +131,21 @@ describe('data layer', () => {
   it('dev: Qdrant in the cluster with its API key generated write-only, a single-node cache, nothing protected', () => {
     const d = SYNTHESIZED.dev.data as TfJson & { ephemeral?: Record<string, Record<string, unknown>> };
     expect(resourcesOf(d, 'aws_rds_cluster')).toEqual([]);
-    // Two secrets generated write-only (Qdrant's API key, the gateway's master key); the semantic
-    // cache user's password is the one kept in state (an ElastiCache user takes no write-only password).
-    expect(Object.keys(d.ephemeral?.aws_secretsmanager_random_password ?? {})).toHaveLength(2);
+    // Secrets generated write-only (Qdrant's API key, the gateway's master key, its database
+    // password, the tenant's key); the semantic cache user's password is the one kept in state
+    // (an ElastiCache user takes no write-only password).
+    expect(Object.keys(d.ephemeral?.aws_secretsmanager_random_password ?? {})).toHaveLength(4);
     const versions = resourcesOf(d, 'aws_secretsmanager_secret_version');
-    expect(versions).toHaveLength(3);
+    expect(versions).toHaveLength(5);
     for (const version of versions) expect(version.secret_string).toBeUndefined();
-    expect(versions.filter((v) => /^\$\{ephemeral\.aws_secretsmanager_random_password\.\w+\.random_password\}$/.test(String(v.secret_string_wo)))).toHaveLength(2);
-    expect(resourcesOf(d, 'aws_secretsmanager_secret').map((x) => x.name).sort()).toEqual(['gpb-dev/gateway/master-key', 'gpb-dev/gateway/semantic-cache-password', 'gpb-dev/qdrant/api-key']);
+    expect(versions.filter((v) => /^(sk-)?\$\{ephemeral\.aws_secretsmanager_random_password\.\w+\.random_password\}$/.test(String(v.secret_string_wo)))).toHaveLength(4);
+    expect(resourcesOf(d, 'aws_secretsmanager_secret').map((x) => x.name).sort()).toEqual([
+      'gpb-dev/gateway/database-password',
+      'gpb-dev/gateway/master-key',
+      'gpb-dev/gateway/semantic-cache-password',
+      'gpb-dev/gateway/tenants/sandbox',
+      'gpb-dev/qdrant/api-key',
+    ]);
     expect(onlyResource(d, 'aws_elasticache_replication_group')).toMatchObject({ replicas_per_node_group: 0, multi_az_enabled: false });
     const releases = resourcesOf(SYNTHESIZED.dev.serving, 'helm_release');
     expect(releases.map((r) => r.chart)).toEqual(['qdrant']);
@@ -232,7 +239,36 @@ describe('serving layer', () => {
     expect(manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'gateway')!.spec.replicas).toBe(3);
     // the master key: generated in the data layer, read only by External Secrets
     const eso = resourcesOf(SYNTHESIZED.prod.data, 'aws_iam_role_policy').find((p: Obj) => String(p.role).includes('ExternalSecretsRole')) as Obj;
-    expect((JSON.parse(eso.policy).Statement as Obj[]).map((x) => x.Sid)).toEqual(['ReadGatewayMasterKey', 'DecryptGatewayMasterKey', 'ReadSemanticCachePassword', 'DecryptSemanticCachePassword']);
+    expect((JSON.parse(eso.policy).Statement as Obj[]).map((x) => x.Sid)).toEqual([
+      'ReadGatewayMasterKey', 'DecryptGatewayMasterKey', 'ReadSemanticCachePassword', 'DecryptSemanticCachePassword',
+      'ReadGatewayDatabasePassword', 'DecryptGatewayDatabasePassword', 'ReadTenantKeySearch', 'DecryptTenantKeySearch', 'ReadTenantKeyAssistant', 'DecryptTenantKeyAssistant',
+    ]);
+  });
+
+  it('prod: tenants get a team and a key each, limits shared by the replicas on Valkey, the database written write-only', () => {
+    const db = onlyResource(SYNTHESIZED.prod.data, 'aws_db_instance') as Obj;
+    expect(db).toMatchObject({ engine: 'postgres', instance_class: 'db.m7g.large', multi_az: true, storage_encrypted: true, iam_database_authentication_enabled: true, deletion_protection: true, password_wo_version: 1 });
+    expect(db.password).toBeUndefined();
+    const secretOf = (name: string) => Object.entries(SYNTHESIZED.prod.data.resource!.aws_secretsmanager_secret).find(([, x]) => x.name === name)![0];
+    const passwordVersion = resourcesOf(SYNTHESIZED.prod.data, 'aws_secretsmanager_secret_version').find((v) => String(v.secret_id).includes(secretOf('gpb-prod/gateway/database-password')))!;
+    expect(db.password_wo).toBe(passwordVersion.secret_string_wo); // the database gets what Secrets Manager gets
+    const keyVersion = resourcesOf(SYNTHESIZED.prod.data, 'aws_secretsmanager_secret_version').find((v) => String(v.secret_id).includes(secretOf('gpb-prod/gateway/tenants/search')))!;
+    expect(keyVersion.secret_string_wo).toMatch(/^sk-\$\{ephemeral\./);
+
+    const manifests = resourcesOf(SYNTHESIZED.prod.serving, 'kubernetes_manifest').map((m) => m.manifest as Obj);
+    const config = parse(manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'gateway-config')!.data['config.yaml']) as Obj;
+    expect(config.general_settings).toMatchObject({ database_url: 'os.environ/DATABASE_URL', coordination_redis: { aws_iam_auth: true, aws_iam_user_name: 'gpb-app', aws_iam_cache_name: 'gpb-prod-valkey', aws_iam_region: 'us-west-2', ssl: true } });
+    const tenants = JSON.parse(manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'gateway-tenants')!.data['tenants.json']);
+    expect(tenants).toEqual([
+      { name: 'search', models: ['chat-small', 'bge-m3'], rpm: 1200, tpm: 2000000, parallel: 64 },
+      { name: 'assistant', models: ['chat-small', 'chat-large'], rpm: 600, tpm: 1000000, parallel: 32 },
+    ]);
+    const keys = manifests.find((m) => m.kind === 'ExternalSecret' && m.metadata.name === 'gateway-tenant-keys')!;
+    expect(keys.spec.data.map((d: Obj) => d.remoteRef.key)).toEqual(['gpb-prod/gateway/tenants/search', 'gpb-prod/gateway/tenants/assistant']);
+    expect(manifests.filter((m) => m.kind === 'Job').map((m) => m.metadata.name)).toEqual([expect.stringMatching(/^gateway-tenants-[0-9a-f]{10}$/)]);
+    // the Job reaches the gateway inside its namespace; nothing else gains a path
+    const policies = resourcesOf(SYNTHESIZED.prod.platform, 'kubernetes_network_policy_v1') as Obj[];
+    expect(policies.filter((p) => p.metadata.namespace === 'gpb-gateway' && /^allow-(from|to)-gpb-gateway$/.test(p.metadata.name)).map((p) => p.metadata.name).sort()).toEqual(['allow-from-gpb-gateway', 'allow-to-gpb-gateway']);
   });
 
   it('gives each model server a read-only role on its own prefix', () => {
@@ -369,7 +405,7 @@ describe('local backend (offline rehearsal)', () => {
 describe('a model too large for one node', () => {
   const input = devWith({
     gpu: { pools: [{ name: 'big', instanceTypes: ['p4de.24xlarge'], capacityTypes: ['on-demand'], gpuLimit: 16, sharing: { mode: 'none' }, efa: true }] },
-    serving: { ...NO_SEMANTIC_CACHE, models: [{ name: 'llama-405b', pool: 'big', parametersBillions: 405, dtype: 'bf16', gpusPerReplica: 8, nodesPerReplica: 2, minReplicas: 1, maxReplicas: 1 }] },
+    serving: { ...BARE_GATEWAY, models: [{ name: 'llama-405b', pool: 'big', parametersBillions: 405, dtype: 'bf16', gpusPerReplica: 8, nodesPerReplica: 2, minReplicas: 1, maxReplicas: 1 }] },
     budget: { monthlyGpuUsd: 100000 },
   });
   const { stacks } = synthesize({ outdir: path.join(WORK, 'multi-node'), registry: { dev: input } });

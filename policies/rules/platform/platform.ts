@@ -41,16 +41,20 @@ export const PLATFORM_RULES: Rule[] = [
     id: 'GPB-AI-003',
     pack: 'platform',
     severity: 'error',
-    title: 'Vector stores and caches require authentication',
-    rationale: 'Embeddings and cached answers are derived from private data; network position alone is not authentication.',
-    remediation: 'Aurora: IAM auth and a Secrets Manager-managed master password. ElastiCache: an AUTH token or RBAC user group. OpenSearch Serverless: no public network access in prod.',
-    types: ['aws_rds_cluster', 'aws_elasticache_replication_group', 'aws_opensearchserverless_security_policy'],
+    title: 'Databases, vector stores and caches require authentication',
+    rationale: 'Embeddings, cached answers and gateway keys are derived from private data; network position alone is not authentication.',
+    remediation:
+      'Aurora and RDS: IAM auth, and a Secrets Manager-managed master password or a write-only one (password_wo from a generated secret). ElastiCache: an AUTH token or RBAC user group. OpenSearch Serverless: no public network access in prod.',
+    types: ['aws_rds_cluster', 'aws_db_instance', 'aws_elasticache_replication_group', 'aws_opensearchserverless_security_policy'],
     check: (r, ctx) => {
       const c = r.config;
-      if (r.type === 'aws_rds_cluster') {
+      if (r.type === 'aws_rds_cluster' || r.type === 'aws_db_instance') {
         const out: string[] = [];
         if (c.iam_database_authentication_enabled !== true) out.push('iam_database_authentication_enabled is not true');
-        if (c.manage_master_user_password !== true) out.push('manage_master_user_password is not true (the password would live in state and code)');
+        const writeOnly = r.type === 'aws_rds_cluster' ? c.master_password_wo : c.password_wo;
+        if (c.manage_master_user_password !== true && writeOnly === undefined) {
+          out.push('neither manage_master_user_password nor a write-only password is set (the password would live in state and code)');
+        }
         return out;
       }
       if (r.type === 'aws_elasticache_replication_group') {

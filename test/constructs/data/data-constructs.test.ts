@@ -4,6 +4,7 @@ import { PrivateBucket } from '../../../constructs/data/private-bucket';
 import { OpenSearchVectorStore } from '../../../constructs/data/opensearch-vector-store';
 import { VALKEY_VERSION, ValkeyCache } from '../../../constructs/data/valkey-cache';
 import { GeneratedSecret } from '../../../constructs/data/generated-secret';
+import { GATEWAY_POSTGRES_VERSION, GatewayDatabase, type GatewayDatabaseProps } from '../../../constructs/data/gateway-database';
 import type { IVectorStore } from '../../../constructs/data/vector-store';
 import type { EksCluster } from '../../../constructs/cluster/eks-cluster';
 import { ALL_RULES } from '../../../policies';
@@ -163,6 +164,45 @@ describe('ValkeyCache semantic cache user', () => {
     expect(() =>
       withCluster((scope, cluster) => new ValkeyCache(scope, 'Cache', { ...common, cluster, name: 'gpb-t', logsKmsKeyArn: 'k', semanticCache: { password: 'p', keyPrefix: '*' } })),
     ).toThrow(/semanticCache.keyPrefix '\*' must be a lowercase name/);
+  });
+});
+
+describe('GatewayDatabase', () => {
+  const db = (over: Partial<GatewayDatabaseProps> = {}) =>
+    withCluster((scope, cluster) => {
+      const password = new GeneratedSecret(scope, 'Password', { name: 'gpb-t/gateway/database-password', purpose: 'test' });
+      new GatewayDatabase(scope, 'Db', { ...common, cluster, name: 'gpb-t', password, ...over });
+    });
+
+  it('is private, encrypted, TLS-only, IAM-enabled, and gets the generated password write-only (never in state)', () => {
+    const json = db();
+    const instance = onlyResource(json, 'aws_db_instance');
+    expect(instance).toMatchObject({
+      engine: 'postgres',
+      engine_version: GATEWAY_POSTGRES_VERSION,
+      storage_encrypted: true,
+      publicly_accessible: false,
+      iam_database_authentication_enabled: true,
+      performance_insights_enabled: true,
+      password_wo_version: 1,
+      db_name: 'litellm',
+      username: 'litellm',
+      max_allocated_storage: 100,
+    });
+    expect(instance.password).toBeUndefined();
+    expect(instance.password_wo).toBe(onlyResource(json, 'aws_secretsmanager_secret_version').secret_string_wo);
+    expect(onlyResource(json, 'aws_db_parameter_group').parameter).toContainEqual({ name: 'rds.force_ssl', value: '1' });
+    expect(onlyResource(json, 'aws_vpc_security_group_ingress_rule')).toMatchObject({ from_port: 5432, to_port: 5432 });
+  });
+
+  it('protects itself when asked, and passes the policy pack in prod', () => {
+    const json = db({ protect: true, multiAz: true });
+    expect(onlyResource(json, 'aws_db_instance')).toMatchObject({ deletion_protection: true, skip_final_snapshot: false, multi_az: true, lifecycle: { prevent_destroy: true } });
+    expect(errorsOf(json, 'prod')).toEqual([]);
+  });
+
+  it('refuses storage out of range', () => {
+    expect(() => db({ storageGiB: 5 })).toThrow(/'storageGiB' 5 must be an integer of 20-1000/);
   });
 });
 

@@ -1,6 +1,7 @@
 import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import { SecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore';
 import { Deployment } from 'kubernetes-models/apps/v1';
+import { Job } from 'kubernetes-models/batch/v1';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Service, ServiceAccount } from 'kubernetes-models/v1';
@@ -132,6 +133,65 @@ describe('LlmGateway', () => {
       expect(() => gateway({ semanticCache: CACHE })).toThrow(/semanticCache.embeddingModel 'bge-m3' must be a gateway model with task 'embed'/);
       expect(() => cached({ semanticCache: { ...CACHE, embeddingModel: 'llama-8b' } })).toThrow(/'llama-8b' must be a gateway model with task 'embed'/);
       expect(() => cached({ semanticCache: { ...CACHE, similarityThreshold: 1 } })).toThrow(/similarityThreshold 1 must be 0.7-0.999/);
+    });
+  });
+
+  describe('tenants', () => {
+    const TENANTS = [
+      { name: 'search', models: ['chat-small'], requestsPerMinute: 600, tokensPerMinute: 100_000, maxParallelRequests: 8, keySecretName: 'gpb-t/gateway/tenants/search' },
+      { name: 'assistant', models: ['llama-8b', 'llama-70b'], requestsPerMinute: 60, keySecretName: 'gpb-t/gateway/tenants/assistant' },
+    ];
+    const DB = { host: 'gpb-t-gateway.abc.us-west-2.rds.amazonaws.com', port: 5432, databaseName: 'litellm', username: 'litellm', passwordSecretName: 'gpb-t/gateway/database-password' };
+    const COORD = { host: 'master.gpb-t-valkey.abc.usw2.cache.amazonaws.com', port: 6379, replicationGroupId: 'gpb-t-valkey', userName: 'gpb-app', region: 'us-west-2' };
+    const tenanted = (over: Partial<LlmGatewayProps> = {}) => gateway({ tenants: TENANTS, database: DB, coordination: COORD, ...over });
+    const job = (g: ReturnType<typeof gateway>) => g.manifests.find((m) => m.kind === 'Job')!;
+
+    it('keeps teams and keys in PostgreSQL (URL assembled by External Secrets, TLS required) and counts limits on Valkey with IAM', () => {
+      const { config, manifests, deployment } = tenanted();
+      expect(config.general_settings).toEqual({
+        master_key: 'os.environ/LITELLM_MASTER_KEY',
+        database_url: 'os.environ/DATABASE_URL',
+        coordination_redis: { host: 'os.environ/COORDINATION_REDIS_HOST', port: 6379, ssl: true, aws_iam_auth: true, aws_iam_user_name: 'gpb-app', aws_iam_cache_name: 'gpb-t-valkey', aws_iam_region: 'us-west-2', namespace: 'gpb-gateway' },
+      });
+      const url = manifests.find((m) => m.kind === 'ExternalSecret' && m.metadata.name === 'gateway-database')!;
+      expect(url.spec.target.template.data.url).toBe(`postgresql://litellm:{{ .password | urlquery }}@${DB.host}:5432/litellm?sslmode=require`);
+      const env = deployment.spec.template.spec.containers[0].env as Obj[];
+      expect(env).toContainEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'gateway-database', key: 'url' } } });
+      expect(env).toContainEqual({ name: 'COORDINATION_REDIS_HOST', value: COORD.host });
+      expect(gateway().config.general_settings).toEqual({ master_key: 'os.environ/LITELLM_MASTER_KEY' });
+    });
+
+    it('runs a restricted Job that syncs the declared tenants with their keys, renamed whenever anything it runs changes', () => {
+      const g = tenanted();
+      const files = g.manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'gateway-tenants')!;
+      expect(JSON.parse(files.data['tenants.json'])).toEqual([
+        { name: 'search', models: ['chat-small'], rpm: 600, tpm: 100000, parallel: 8 },
+        { name: 'assistant', models: ['llama-8b', 'llama-70b'], rpm: 60, tpm: null, parallel: null },
+      ]);
+      expect(files.data['sync.py']).toContain('def main():');
+      const keys = g.manifests.find((m) => m.kind === 'ExternalSecret' && m.metadata.name === 'gateway-tenant-keys')!;
+      expect(keys.spec.data).toEqual([
+        { secretKey: 'search', remoteRef: { key: 'gpb-t/gateway/tenants/search' } },
+        { secretKey: 'assistant', remoteRef: { key: 'gpb-t/gateway/tenants/assistant' } },
+      ]);
+      const j = job(g);
+      expect(() => new Job(j as never).validate()).not.toThrow();
+      expect(j.spec.ttlSecondsAfterFinished).toBeUndefined();
+      const c = j.spec.template.spec.containers[0];
+      expect(c).toMatchObject({ image: LITELLM_IMAGE, command: ['python3', '/etc/gpb/tenants/sync.py'], securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false } });
+      expect(c.env).toContainEqual({ name: 'GATEWAY_URL', value: 'http://gateway.gpb-gateway.svc.cluster.local:4000' });
+      expect(admit({ spec: j.spec.template.spec })).toEqual([]);
+      // same input, same Job; different limits, a new Job (a Job's template is immutable)
+      expect(job(tenanted()).metadata.name).toBe(j.metadata.name);
+      expect(job(tenanted({ tenants: [{ ...TENANTS[0], requestsPerMinute: 601 }, TENANTS[1]] })).metadata.name).not.toBe(j.metadata.name);
+      const raw = resourcesOf(g.json, 'kubernetes_manifest').find((m) => (m.manifest as Obj).kind === 'Job')!;
+      expect(raw.computed_fields).toEqual(expect.arrayContaining(['spec.selector', 'spec.template.metadata.labels']));
+    });
+
+    it('refuses tenants without a database, with unknown models or duplicate names', () => {
+      expect(() => gateway({ tenants: TENANTS })).toThrow(/tenants need a 'database'/);
+      expect(() => tenanted({ tenants: [{ ...TENANTS[0], models: ['gpt-9'] }] })).toThrow(/tenant 'search' names 'gpt-9', which is not a model or alias of the gateway/);
+      expect(() => tenanted({ tenants: [TENANTS[0], TENANTS[0]] })).toThrow(/tenant names must be unique/);
     });
   });
 
