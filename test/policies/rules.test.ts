@@ -319,6 +319,15 @@ const CASES: Record<string, Case> = {
       ['kubernetes_manifest', 'C', { manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other' }, data: { 'config.yaml': 'not: litellm' } } }],
     ],
   },
+  'GPB-AI-008': {
+    fires: [['aws_elasticache_user', 'U', { user_name: 'cache', access_string: 'on ~* +@all', authentication_mode: { type: 'password', passwords: ['${terraform_data.p.output}'] } }]],
+    message: /password user 'cache' reaches every key and may run @dangerous commands/,
+    passes: [
+      ['aws_elasticache_user', 'S', { user_name: 'semantic-cache', access_string: 'on ~gpb-semcache:* resetchannels +@all -@dangerous', authentication_mode: { type: 'password', passwords: ['${terraform_data.p.output}'] } }],
+      ['aws_elasticache_user', 'A', { user_name: 'gpb-app', access_string: 'on ~* +@all -@dangerous', authentication_mode: { type: 'iam' } }],
+      ['aws_elasticache_user', 'D', { user_name: 'default', access_string: 'off -@all', authentication_mode: { type: 'no-password-required' } }],
+    ],
+  },
   'GPB-COST-001': {
     fires: [['aws_nat_gateway', 'N0', {}], ['aws_nat_gateway', 'N1', {}]],
     message: /2 NAT gateways in a dev-stage environment/,
@@ -379,6 +388,13 @@ describe('GPB-AI-003', () => {
   it('refuses an RDS instance whose password would live in state', () => {
     const [f] = findingsOf('GPB-AI-003', [['aws_db_instance', 'G', { engine: 'postgres', iam_database_authentication_enabled: true, password: 'hunter2hunter2' }]], ctx());
     expect(f.message).toMatch(/neither manage_master_user_password nor a write-only password is set/);
+  });
+});
+
+describe('GPB-AI-008', () => {
+  it('refuses an enabled user without a password', () => {
+    const [f] = findingsOf('GPB-AI-008', [['aws_elasticache_user', 'D', { user_name: 'default', access_string: 'on ~* +@all', authentication_mode: { type: 'no-password-required' } }]], ctx());
+    expect(f.message).toBe("enabled user 'default' signs in without a password");
   });
 });
 

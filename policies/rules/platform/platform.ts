@@ -125,6 +125,30 @@ export const PLATFORM_RULES: Rule[] = [
       return problems.length > 0 ? `${cache.type} cache: ${problems.join('; ')}` : undefined;
     },
   }),
+  resourceRule({
+    id: 'GPB-AI-008',
+    pack: 'platform',
+    severity: 'error',
+    title: 'Cache users that sign in with a password reach only their own keys',
+    rationale:
+      'A password can be copied and outlives the pod that used it, unlike a 15-minute IAM token. A cache user with one must not read other workloads’ cached answers or wipe the cache.',
+    remediation:
+      "Prefer IAM authentication (authentication_mode type 'iam'). A password user's access string names its key prefix (~<prefix>:*, never ~* or allkeys), drops pub/sub (resetchannels) when it needs none, and removes @dangerous after +@all.",
+    types: ['aws_elasticache_user'],
+    check: (r) => {
+      const c = r.config;
+      const access = ` ${String(c.access_string ?? '')} `;
+      if (!/\son\s/.test(access)) return undefined; // a disabled user
+      const mode = block(c.authentication_mode)?.type ?? (c.no_password_required === true ? 'no-password-required' : 'password');
+      if (mode === 'iam') return undefined;
+      const name = String(c.user_name ?? r.name);
+      if (mode === 'no-password-required' || /\snopass\s/.test(access)) return `enabled user '${name}' signs in without a password`;
+      const problems: string[] = [];
+      if (/\s(~\*|allkeys)\s/.test(access)) problems.push('reaches every key');
+      if (/\s\+@all\s/.test(access) && !/\s-@dangerous\s/.test(access)) problems.push('may run @dangerous commands (FLUSHALL, CONFIG, KEYS)');
+      return problems.length > 0 ? `password user '${name}' ${problems.join(' and ')}` : undefined;
+    },
+  }),
 ];
 
 /** LiteLLM cache types that answer by prompt similarity. */
