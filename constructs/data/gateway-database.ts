@@ -28,7 +28,7 @@ export interface GatewayDatabaseProps extends Omit<DataServiceProps, 'clients'> 
 
 /**
  * The gateway's own PostgreSQL (RDS): where LiteLLM keeps teams, keys, their limits and spend.
- * KMS-encrypted storage and Performance Insights, TLS required, the password generated and
+ * KMS-encrypted storage and Performance Insights (above the smallest burstable classes), TLS required, the password generated and
  * written write-only (never in configuration or state; the gateway gets it through External
  * Secrets), IAM authentication on, private in the data subnets admitting the cluster only,
  * backups, Multi-AZ when asked and, when protected, deletion protection with a final snapshot.
@@ -46,6 +46,9 @@ export class GatewayDatabase extends Construct {
     const storage = props.storageGiB ?? 20;
     if (!Number.isInteger(storage) || storage < 20 || storage > 1000) throw new BlueprintError(`GatewayDatabase '${props.name}': 'storageGiB' ${show(storage)} must be an integer of 20-1000`);
     const protect = props.protect ?? false;
+    const instanceClass = props.instanceClass ?? 'db.t4g.medium';
+    // Database Insights (Performance Insights) does not run on the smallest burstable classes.
+    const insights = !/^db\.t\d+g?\.(micro|small)$/.test(instanceClass);
     const key = new KmsKey(this, 'Key', { description: `Gateway database ${props.name}`, enableKeyRotation: true, deletionWindowInDays: 30 });
     const sg = createDataSecurityGroup(this, {
       name: `${props.name}-gateway-db`,
@@ -70,7 +73,7 @@ export class GatewayDatabase extends Construct {
       identifierPrefix: `${props.name}-gateway-`,
       engine: 'postgres',
       engineVersion: GATEWAY_POSTGRES_VERSION,
-      instanceClass: props.instanceClass ?? 'db.t4g.medium',
+      instanceClass,
       allocatedStorage: storage,
       maxAllocatedStorage: storage * 5,
       storageType: 'gp3',
@@ -91,8 +94,8 @@ export class GatewayDatabase extends Construct {
       maintenanceWindow: 'sun:06:00-sun:07:00',
       copyTagsToSnapshot: true,
       enabledCloudwatchLogsExports: ['postgresql', 'upgrade'],
-      performanceInsightsEnabled: true,
-      performanceInsightsKmsKeyId: key.arn,
+      performanceInsightsEnabled: insights,
+      performanceInsightsKmsKeyId: insights ? key.arn : undefined,
       autoMinorVersionUpgrade: true,
       deletionProtection: protect,
       skipFinalSnapshot: !protect,

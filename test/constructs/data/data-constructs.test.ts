@@ -201,6 +201,11 @@ describe('GatewayDatabase', () => {
     expect(errorsOf(json, 'prod')).toEqual([]);
   });
 
+  it('turns Performance Insights off only on the burstable classes that cannot run it', () => {
+    expect(onlyResource(db({ instanceClass: 'db.t4g.small' }), 'aws_db_instance')).toMatchObject({ performance_insights_enabled: false });
+    expect(onlyResource(db({ instanceClass: 'db.t4g.medium' }), 'aws_db_instance')).toMatchObject({ performance_insights_enabled: true });
+  });
+
   it('refuses storage out of range', () => {
     expect(() => db({ storageGiB: 5 })).toThrow(/'storageGiB' 5 must be an integer of 20-1000/);
   });
