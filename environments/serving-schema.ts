@@ -265,7 +265,7 @@ function gatewayRules(serving: ServingConfig, issue: Issue, stage: 'dev' | 'stag
     for (const a of m.aliases) if (!names.has(a)) names.set(a, m.name);
   }
   const known = [...names.keys()].map((n) => `'${n}'`).join(', ') || 'none';
-  const taskOf = new Map(routed.map((m) => [m.name, m.task === 'embed' ? 'embedding' : 'generation']));
+  const taskOf = new Map(routed.map((m) => [m.name, m.task === 'embed' ? 'embeddings' : 'chat and completions']));
   for (const kind of ['fallbacks', 'contextWindowFallbacks'] as const) {
     const edges = new Map<string, string[]>();
     serving.gateway[kind].forEach((f, i) => {
@@ -278,7 +278,7 @@ function gatewayRules(serving: ServingConfig, issue: Issue, stage: 'dev' | 'stag
         const to = names.get(t);
         if (!to) issue(at('to', j), t, `must name a vLLM model or alias of this environment (${known})`);
         else if (to === from) issue(at('to', j), t, `is '${f.model}' itself; a model cannot fall back to itself`);
-        else if (from && taskOf.get(to) !== taskOf.get(from)) issue(at('to', j), t, `is an ${taskOf.get(to)} model and '${f.model}' a ${taskOf.get(from)} model; a fallback must serve the same API`);
+        else if (from && taskOf.get(to) !== taskOf.get(from)) issue(at('to', j), t, `serves ${taskOf.get(to)} and '${f.model}' serves ${taskOf.get(from)}; a fallback must serve the same API`);
         else targets.push(to);
       });
       if (from) edges.set(from, targets);
