@@ -1,8 +1,8 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
 import { SYSTEM_POOL_LABEL } from '../cluster/system-node-group';
 import { PORTS } from '../guardrails/ports';
+import { SECRET_STORE, secretsManagerStore, syncedSecret } from '../platform/secret-sync';
 import { QDRANT_NAMESPACE, QDRANT_SERVICE_ACCOUNT } from './qdrant-aws';
 import type { IVectorStore, VectorStoreCredentials } from './vector-store';
 import type { PodIdentityRole } from '../cluster/pod-identity-role';
@@ -44,28 +44,8 @@ export class QdrantVectorStore extends Construct implements IVectorStore {
   constructor(scope: Construct, id: string, props: QdrantVectorStoreProps) {
     super(scope, id);
     const replicas = props.replicas ?? 1;
-    const store = new Manifest(this, 'SecretStore', {
-      manifest: {
-        apiVersion: 'external-secrets.io/v1',
-        kind: 'SecretStore',
-        metadata: { name: 'aws-secrets-manager', namespace: QDRANT_NAMESPACE },
-        spec: { provider: { aws: { service: 'SecretsManager', region: props.region } } },
-      },
-    });
-    const apiKey = new Manifest(this, 'ApiKey', {
-      manifest: {
-        apiVersion: 'external-secrets.io/v1',
-        kind: 'ExternalSecret',
-        metadata: { name: API_KEY_SECRET, namespace: QDRANT_NAMESPACE },
-        spec: {
-          refreshInterval: '1h',
-          secretStoreRef: { kind: 'SecretStore', name: 'aws-secrets-manager' },
-          target: { name: API_KEY_SECRET, creationPolicy: 'Owner' },
-          data: [{ secretKey: 'api-key', remoteRef: { key: props.apiKeySecretName } }],
-        },
-      },
-      dependsOn: [store],
-    });
+    const store = secretsManagerStore(this, 'SecretStore', { metadata: { name: SECRET_STORE, namespace: QDRANT_NAMESPACE }, region: props.region });
+    const apiKey = syncedSecret(this, 'ApiKey', { metadata: { name: API_KEY_SECRET, namespace: QDRANT_NAMESPACE }, store, data: [['api-key', props.apiKeySecretName]] });
     const labels = { 'app.kubernetes.io/name': 'qdrant', 'app.kubernetes.io/instance': 'qdrant' };
     this.resource = new Release(this, 'Resource', {
       name: 'qdrant',

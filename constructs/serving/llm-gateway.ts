@@ -5,7 +5,8 @@ import { stringify } from 'yaml';
 import { BlueprintError, show } from '../core/errors';
 import { PORTS } from '../guardrails/ports';
 import type { IScrapeRegistry } from '../telemetry/otel-collector';
-import { TENANT_SYNC_SCRIPT } from './tenant-sync-script';
+import { SECRET_STORE, secretsManagerStore, syncedSecret } from '../platform/secret-sync';
+import { type GatewayTenant, tenantSync } from './gateway-tenants';
 
 /** Pinned LiteLLM proxy image. */
 export const LITELLM_IMAGE = 'ghcr.io/berriai/litellm:v1.97.0';
@@ -15,9 +16,8 @@ export const GATEWAY_NAMESPACE = 'gpb-gateway';
 export const GATEWAY_SERVICE_ACCOUNT = 'gateway';
 /** Kubernetes Secret the master key is synced into. */
 const MASTER_KEY_SECRET = 'gateway-master-key';
-/** Kubernetes Secrets holding the database URL and the tenants' keys. */
+/** Kubernetes Secret holding the database URL (with its password). */
 const DATABASE_SECRET = 'gateway-database';
-const TENANT_KEYS_SECRET = 'gateway-tenant-keys';
 /** Kubernetes Secret holding the semantic cache's connection URL (with its password). */
 const SEMANTIC_CACHE_SECRET = 'gateway-semantic-cache';
 /** The semantic cache's vector index; its entries are the Valkey keys `<index>:*`. */
@@ -56,6 +56,8 @@ export interface GatewayFallback {
   readonly to: readonly string[];
 }
 
+export type { GatewayTenant } from './gateway-tenants';
+
 export interface LlmGatewayProps {
   readonly models: readonly GatewayModel[];
   /** @default 'least-busy' */
@@ -87,17 +89,6 @@ export interface LlmGatewayProps {
   readonly database?: GatewayDatabaseRef;
   /** Valkey on which the replicas share rate-limit counters (IAM authentication). @default - each replica counts alone */
   readonly coordination?: GatewayCoordination;
-}
-
-export interface GatewayTenant {
-  readonly name: string;
-  /** Model names or aliases it may call. */
-  readonly models: readonly string[];
-  readonly requestsPerMinute: number;
-  readonly tokensPerMinute?: number;
-  readonly maxParallelRequests?: number;
-  /** Secrets Manager secret holding its key (`sk-...`). */
-  readonly keySecretName: string;
 }
 
 export interface GatewayDatabaseRef {
@@ -244,69 +235,15 @@ export class LlmGateway extends Construct {
     const meta = (name: string) => ({ name, namespace: GATEWAY_NAMESPACE, labels: { ...labels, 'app.kubernetes.io/managed-by': 'gpu-platform-blueprint' } });
     const manifest = (mid: string, m: Record<string, unknown>, dependsOn?: Manifest[]) => new Manifest(this, mid, { manifest: m, dependsOn });
 
-    const store = manifest('SecretStore', {
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'SecretStore',
-      metadata: meta('aws-secrets-manager'),
-      spec: { provider: { aws: { service: 'SecretsManager', region: props.region } } },
-    });
-    const masterKey = manifest(
-      'MasterKey',
-      {
-        apiVersion: 'external-secrets.io/v1',
-        kind: 'ExternalSecret',
-        metadata: meta(MASTER_KEY_SECRET),
-        spec: {
-          refreshInterval: '1h',
-          secretStoreRef: { kind: 'SecretStore', name: 'aws-secrets-manager' },
-          target: { name: MASTER_KEY_SECRET, creationPolicy: 'Owner' },
-          data: [{ secretKey: 'master-key', remoteRef: { key: props.masterKeySecretName } }],
-        },
-      },
-      [store],
-    );
-    const cacheUrl = cache
-      ? manifest(
-          'SemanticCacheUrl',
-          {
-            apiVersion: 'external-secrets.io/v1',
-            kind: 'ExternalSecret',
-            metadata: meta(SEMANTIC_CACHE_SECRET),
-            spec: {
-              refreshInterval: '1h',
-              secretStoreRef: { kind: 'SecretStore', name: 'aws-secrets-manager' },
-              target: {
-                name: SEMANTIC_CACHE_SECRET,
-                creationPolicy: 'Owner',
-                template: { engineVersion: 'v2', data: { url: `rediss://${cache.username}:{{ .password }}@${cache.host}:${cache.port}` } },
-              },
-              data: [{ secretKey: 'password', remoteRef: { key: cache.passwordSecretName } }],
-            },
-          },
-          [store],
-        )
-      : undefined;
-    const database = db
-      ? manifest(
-          'DatabaseUrl',
-          {
-            apiVersion: 'external-secrets.io/v1',
-            kind: 'ExternalSecret',
-            metadata: meta(DATABASE_SECRET),
-            spec: {
-              refreshInterval: '1h',
-              secretStoreRef: { kind: 'SecretStore', name: 'aws-secrets-manager' },
-              target: {
-                name: DATABASE_SECRET,
-                creationPolicy: 'Owner',
-                template: { engineVersion: 'v2', data: { url: `postgresql://${db.username}:{{ .password | urlquery }}@${db.host}:${db.port}/${db.databaseName}?sslmode=require` } },
-              },
-              data: [{ secretKey: 'password', remoteRef: { key: db.passwordSecretName } }],
-            },
-          },
-          [store],
-        )
-      : undefined;
+    const store = secretsManagerStore(this, 'SecretStore', { metadata: meta(SECRET_STORE), region: props.region });
+    const secret = (sid: string, name: string, data: [string, string][], template?: Record<string, string>) => syncedSecret(this, sid, { metadata: meta(name), store, data, template });
+    const masterKey = secret('MasterKey', MASTER_KEY_SECRET, [['master-key', props.masterKeySecretName]]);
+    const cacheUrl = cache && secret('SemanticCacheUrl', SEMANTIC_CACHE_SECRET, [['password', cache.passwordSecretName]], { url: `rediss://${cache.username}:{{ .password }}@${cache.host}:${cache.port}` });
+    const database =
+      db &&
+      secret('DatabaseUrl', DATABASE_SECRET, [['password', db.passwordSecretName]], {
+        url: `postgresql://${db.username}:{{ .password | urlquery }}@${db.host}:${db.port}/${db.databaseName}?sslmode=require`,
+      });
     const configYaml = stringify(this.config);
     const configMap = manifest('Config', {
       apiVersion: 'v1',
@@ -405,7 +342,17 @@ export class LlmGateway extends Construct {
         },
       });
     }
-    if (tenants.length > 0) this.tenantJob(tenants, manifest, meta, store);
+    if (tenants.length > 0) {
+      tenantSync(this, {
+        tenants,
+        image: LITELLM_IMAGE,
+        gatewayUrl: `http://${this.serviceName}.${GATEWAY_NAMESPACE}.svc.cluster.local:${this.port}`,
+        masterKey: { secretName: MASTER_KEY_SECRET, key: 'master-key' },
+        metadata: meta,
+        store,
+        after: [this.resource],
+      });
+    }
     if (replicas > 1) {
       manifest('Disruption', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta(this.serviceName), spec: { maxUnavailable: 1, selector: { matchLabels: labels } } });
     }
@@ -417,87 +364,6 @@ export class LlmGateway extends Construct {
       namespace: GATEWAY_NAMESPACE,
       podLabels: labels,
       port: this.port,
-    });
-  }
-
-  /**
-   * The Job that makes LiteLLM's teams and keys match the tenants: one per distinct tenant
-   * configuration (its name carries a hash of it), so a change runs it again and an unchanged
-   * apply does not. It waits for the gateway, then upserts through the admin API.
-   */
-  private tenantJob(
-    tenants: readonly GatewayTenant[],
-    manifest: (mid: string, m: Record<string, unknown>, dependsOn?: Manifest[]) => Manifest,
-    meta: (name: string) => Record<string, unknown>,
-    store: Manifest,
-  ): void {
-    const declared = tenants.map((t) => ({ name: t.name, models: [...t.models], rpm: t.requestsPerMinute, tpm: t.tokensPerMinute ?? null, parallel: t.maxParallelRequests ?? null }));
-    const tenantsJson = JSON.stringify(declared, null, 2);
-    const keys = manifest(
-      'TenantKeys',
-      {
-        apiVersion: 'external-secrets.io/v1',
-        kind: 'ExternalSecret',
-        metadata: meta(TENANT_KEYS_SECRET),
-        spec: {
-          refreshInterval: '1h',
-          secretStoreRef: { kind: 'SecretStore', name: 'aws-secrets-manager' },
-          target: { name: TENANT_KEYS_SECRET, creationPolicy: 'Owner' },
-          data: tenants.map((t) => ({ secretKey: t.name, remoteRef: { key: t.keySecretName } })),
-        },
-      },
-      [store],
-    );
-    const files = manifest('TenantsConfig', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: meta('gateway-tenants'),
-      data: { 'tenants.json': tenantsJson, 'sync.py': TENANT_SYNC_SCRIPT },
-    });
-    const template = {
-      metadata: { labels: { 'app.kubernetes.io/name': 'gateway-tenants', 'app.kubernetes.io/instance': 'gateway' } },
-      spec: {
-        restartPolicy: 'OnFailure',
-        automountServiceAccountToken: false,
-        securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
-        containers: [
-          {
-            name: 'sync',
-            image: LITELLM_IMAGE,
-            command: ['python3', '/etc/gpb/tenants/sync.py'],
-            env: [
-              { name: 'GATEWAY_URL', value: `http://${this.serviceName}.${GATEWAY_NAMESPACE}.svc.cluster.local:${this.port}` },
-              { name: 'LITELLM_MASTER_KEY', valueFrom: { secretKeyRef: { name: MASTER_KEY_SECRET, key: 'master-key' } } },
-              { name: 'TENANTS_FILE', value: '/etc/gpb/tenants/tenants.json' },
-              { name: 'KEYS_DIR', value: '/etc/gpb/keys' },
-            ],
-            resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
-            securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-            volumeMounts: [
-              { name: 'tenants', mountPath: '/etc/gpb/tenants', readOnly: true },
-              { name: 'keys', mountPath: '/etc/gpb/keys', readOnly: true },
-            ],
-          },
-        ],
-        volumes: [
-          { name: 'tenants', configMap: { name: 'gateway-tenants' } },
-          { name: 'keys', secret: { secretName: TENANT_KEYS_SECRET } },
-        ],
-      },
-    };
-    // A Job's pod template is immutable: any change to it, or to the tenants, is a new Job.
-    const digest = createHash('sha256').update(tenantsJson).update(JSON.stringify(template)).update(tenants.map((t) => t.keySecretName).join(',')).digest('hex').slice(0, 10);
-    new Manifest(this, 'TenantsJob', {
-      manifest: {
-        apiVersion: 'batch/v1',
-        kind: 'Job',
-        metadata: meta(`gateway-tenants-${digest}`),
-        // No ttlSecondsAfterFinished: Terraform would see the Job vanish and run it again.
-        spec: { backoffLimit: 6, activeDeadlineSeconds: 1800, template },
-      },
-      // The API server adds the selector and controller labels to a Job: not drift.
-      computedFields: ['metadata.labels', 'metadata.annotations', 'spec.selector', 'spec.template.metadata.labels'],
-      dependsOn: [files, keys, this.resource],
     });
   }
 }
