@@ -131,7 +131,7 @@ export class DataStack extends AwsLayerStack {
       });
       generated.SemanticCachePassword = this.semanticCachePassword;
     }
-    const tenants = routedModels(env.serving).length > 0 ? env.serving.gateway.tenants : [];
+    const tenants = env.serving.gateway.tenants; // validation requires a gateway for them
     if (tenants.length > 0) {
       const db = env.serving.gateway.database;
       this.gatewayDatabasePassword = new GeneratedSecret(this, 'GatewayDatabasePassword', { name: `${name}/gateway/database-password`, purpose: `Gateway database password (${name})`, protect });
