@@ -8,7 +8,7 @@ import { assertCollectorConfig, type CollectorConfig, type Pipeline } from './co
 import { METRIC_CATALOG, type MetricSource } from './metric-catalog';
 
 /** Pinned OpenTelemetry Collector Helm chart and contrib image (the chart's appVersion). */
-export const OTEL_COLLECTOR_CHART_VERSION = '0.158.3';
+export const OTEL_COLLECTOR_CHART_VERSION = '0.158.2';
 export const OTEL_COLLECTOR_IMAGE = { repository: 'otel/opentelemetry-collector-contrib', tag: '0.153.0' } as const;
 
 export const TELEMETRY_NAMESPACE = 'gpb-telemetry';
