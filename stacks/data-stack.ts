@@ -179,5 +179,10 @@ export class DataStack extends AwsLayerStack {
   }
 }
 
-/** Where a model's weights live in the model bucket. */
-export const modelPrefix = (model: string): string => `models/${model}`;
+/**
+ * Where a model's weights live in the model bucket, as the folder its server lists: with the
+ * trailing slash, so a listing of `models/llama-8b/` matches the role's `s3:prefix` condition
+ * (`models/llama-8b/*`) and never returns a sibling model's keys (`models/llama-8b-instruct/...`).
+ * vLLM lists with the prefix exactly as given (vllm/transformers_utils/s3_utils.py, list_files).
+ */
+export const modelPrefix = (model: string): string => `models/${model}/`;
