@@ -59,7 +59,26 @@ export class QdrantVectorStore extends Construct implements IVectorStore {
         JSON.stringify({
           replicaCount: replicas,
           image: { tag: QDRANT_IMAGE_TAG },
-          serviceAccount: { name: QDRANT_SERVICE_ACCOUNT },
+          // The chart names its service account (and every object) after its fullname and has no
+          // serviceAccount.name value; the Pod Identity association names QDRANT_SERVICE_ACCOUNT.
+          fullnameOverride: QDRANT_SERVICE_ACCOUNT,
+          // gpb-vector enforces the restricted Pod Security level. The chart's default init
+          // container (ensure-dir-ownership, from updateVolumeFsOwnership) has no securityContext
+          // and runs as root; fsGroup already gives the pod's group the volumes. Helm merges these
+          // maps into the chart's defaults (values.yaml of qdrant 1.15.4), so the defaults that
+          // are kept are restated here to make the rendered contexts readable in one place.
+          updateVolumeFsOwnership: false,
+          podSecurityContext: { runAsNonRoot: true, fsGroup: 3000, fsGroupChangePolicy: 'Always', seccompProfile: { type: 'RuntimeDefault' } },
+          containerSecurityContext: {
+            runAsNonRoot: true,
+            runAsUser: 1000,
+            runAsGroup: 2000,
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ['ALL'] },
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
           env: [
             { name: 'QDRANT__SERVICE__API_KEY', valueFrom: { secretKeyRef: { name: API_KEY_SECRET, key: 'api-key' } } },
             { name: 'QDRANT__STORAGE__SNAPSHOTS_CONFIG__SNAPSHOTS_STORAGE', value: 's3' },
