@@ -193,6 +193,10 @@ export class ModelServer extends Construct {
       ...(role === 'server' ? { ...(engine.command ? { command: engine.command } : {}), args: serverArgs } : { command: ['/bin/sh', '-c'], args: [role === 'leader' ? leaderScript(serverArgs, nodes) : WORKER_SCRIPT] }),
       env: [
         { name: 'AWS_REGION', value: props.region },
+        // The images run as uid 1000 with no passwd entry for it (vLLM's image has none): Python's
+        // getpass.getuser(), which PyTorch calls, reads LOGNAME/USER before the passwd database.
+        { name: 'USER', value: 'model-server' },
+        { name: 'LOGNAME', value: 'model-server' },
         { name: 'HOME', value: '/tmp' },
         { name: 'HF_HOME', value: '/tmp/hf' },
         ...(nodes > 1 ? [{ name: 'FI_PROVIDER', value: 'efa' }, { name: 'FI_EFA_USE_DEVICE_RDMA', value: '1' }] : []),
