@@ -60,10 +60,12 @@ export class Keda extends Construct {
           operator: { replicaCount: props.replicas ?? 1 },
           nodeSelector: system,
           prometheus: { operator: { enabled: true, port: KEDA_METRICS_PORT } },
+          // Memory limits only. Helm merges these maps into the chart's defaults, which carry a
+          // one-core CPU limit for each (values.yaml of keda 2.17.2): null removes it.
           resources: {
-            operator: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
-            metricServer: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
-            webhooks: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+            operator: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: null, memory: '512Mi' } },
+            metricServer: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: null, memory: '512Mi' } },
+            webhooks: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: null, memory: '256Mi' } },
           },
         }),
       ],

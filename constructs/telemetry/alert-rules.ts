@@ -266,7 +266,9 @@ export function ruleGroups(slo: SloConfig, sources: ReadonlySet<MetricSource>): 
       rules: [
         alert(
           'NodeNotReady',
-          'min by (k8s_node_name) (k8s_node_condition_ready) == 0',
+          // The k8s_cluster receiver reports a condition as 1 (true), 0 (false) or -1 (unknown: the
+          // kubelet stopped reporting), so anything below 1 is a node that is not ready.
+          'min by (k8s_node_name) (k8s_node_condition_ready) < 1',
           '5m',
           'critical',
           'Node {{ $labels.k8s_node_name }} is not ready',
