@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import { ClusterAddons } from '../constructs/cluster/cluster-addons';
 import { EksCluster } from '../constructs/cluster/eks-cluster';
+import { startNodesAfter } from '../constructs/cluster/node-resources';
 import { SystemNodeGroup } from '../constructs/cluster/system-node-group';
 import { LoadBalancerControllerAws } from '../constructs/cluster/load-balancer-controller';
 import { TerraformOutput } from '../constructs/core/cdktf';
@@ -70,6 +71,8 @@ export class ClusterStack extends AwsLayerStack {
       cluster: this.cluster,
       nodes: this.systemNodes.resource,
     });
+    // A node without the CNI stays NotReady: the CNI, kube-proxy and the Pod Identity agent first.
+    this.systemNodes.startAfter(...this.addons.beforeNodes);
 
     if (env.gpu.pools.length > 0) {
       this.karpenter = new KarpenterAws(this, 'Karpenter', { cluster: this.cluster, clusterName: c.name, region: env.region });
@@ -96,6 +99,7 @@ export class ClusterStack extends AwsLayerStack {
         }),
       ]),
     );
+    for (const group of this.gpuNodeGroups.values()) startNodesAfter(group.resource, this.addons.beforeNodes);
 
     new TerraformOutput(this, 'cluster_name', { value: this.cluster.clusterName });
     new TerraformOutput(this, 'cluster_endpoint', { value: this.cluster.endpoint });

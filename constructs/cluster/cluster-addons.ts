@@ -5,6 +5,9 @@ import { ADDON_VERSIONS, type AddonName } from './addon-catalog';
 import type { EksCluster } from './eks-cluster';
 import { PodIdentityRole } from './pod-identity-role';
 
+/** The VPC CNI add-on's configuration key that turns on NetworkPolicy enforcement. */
+export const VPC_CNI_NETWORK_POLICY_KEY = 'enableNetworkPolicy';
+
 export interface ClusterAddonsProps {
   readonly cluster: EksCluster;
   /** Add-ons that run as Deployments wait for these (the node group). */
@@ -22,6 +25,12 @@ export interface ClusterAddonsProps {
 export class ClusterAddons extends Construct {
   /** The add-ons by name. */
   readonly addons: Readonly<Record<AddonName, EksAddon>>;
+  /**
+   * What a node needs before it can become Ready: the VPC CNI (pod networking), kube-proxy and
+   * the Pod Identity agent (the CNI's credentials). Node groups start after these, as
+   * terraform-aws-eks does with `before_compute`; DaemonSets are ACTIVE with no nodes.
+   */
+  readonly beforeNodes: readonly EksAddon[];
 
   constructor(scope: Construct, id: string, props: ClusterAddonsProps) {
     super(scope, id);
@@ -45,6 +54,10 @@ export class ClusterAddons extends Construct {
       'eks-pod-identity-agent': podIdentityAgent,
       'vpc-cni': this.addon('vpc-cni', versions, cluster, {
         podIdentityAssociation: [{ roleArn: cniRole.roleArn, serviceAccount: 'aws-node' }],
+        // NetworkPolicies are inert unless the VPC CNI's policy agent enforces them; the add-on
+        // leaves it off by default (EKS user guide, "Configure your cluster for Kubernetes
+        // network policies"). The platform layer's default-deny policies depend on this.
+        configurationValues: JSON.stringify({ [VPC_CNI_NETWORK_POLICY_KEY]: 'true' }),
         dependsOn: [podIdentityAgent],
       }),
       'kube-proxy': this.addon('kube-proxy', versions, cluster),
@@ -54,6 +67,7 @@ export class ClusterAddons extends Construct {
         dependsOn: [props.nodes, podIdentityAgent],
       }),
     };
+    this.beforeNodes = [this.addons['vpc-cni'], this.addons['kube-proxy'], podIdentityAgent];
   }
 
   private addon(

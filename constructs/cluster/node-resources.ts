@@ -1,8 +1,10 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import type { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import type { Construct } from 'constructs';
 import { AwsContext } from '../core/aws-context';
+import type { ITerraformDependable } from '../core/cdktf';
 
 /** Managed policies every node role has: join the cluster, pull images. Nothing else. */
 export const NODE_BASE_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly'] as const;
@@ -82,4 +84,12 @@ export function createNodeLaunchTemplate(scope: Construct, props: NodeLaunchTemp
       { resourceType: 'volume', tags: { Name: props.nameTag } },
     ],
   });
+}
+
+/**
+ * Makes a node group wait for `deps` as well (the add-ons a node needs to become Ready), for
+ * node groups built before the add-ons that other add-ons in turn wait for.
+ */
+export function startNodesAfter(nodeGroup: EksNodeGroup, deps: readonly ITerraformDependable[]): void {
+  nodeGroup.dependsOn = [...(nodeGroup.dependsOn ?? []), ...deps.map((d) => d.fqn)];
 }

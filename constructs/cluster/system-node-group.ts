@@ -1,10 +1,10 @@
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Construct } from 'constructs';
-import { Token } from '../core/cdktf';
+import { type ITerraformDependable, Token } from '../core/cdktf';
 import { BlueprintError } from '../core/errors';
 import type { EksCluster } from './eks-cluster';
-import { createNodeLaunchTemplate, createNodeRole } from './node-resources';
+import { createNodeLaunchTemplate, createNodeRole, startNodesAfter } from './node-resources';
 
 export interface SystemNodeGroupProps {
   readonly cluster: EksCluster;
@@ -70,5 +70,14 @@ export class SystemNodeGroup extends Construct {
       dependsOn: attachments,
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'], createBeforeDestroy: true },
     });
+  }
+
+  /**
+   * Creates the nodes only after `deps` (the add-ons a node needs to become Ready, which in
+   * turn wait for nothing but the cluster). A collection that grows, so the add-ons that need
+   * running nodes (CoreDNS, the EBS CSI controller) can still be given this node group.
+   */
+  startAfter(...deps: readonly ITerraformDependable[]): void {
+    startNodesAfter(this.resource, deps);
   }
 }
