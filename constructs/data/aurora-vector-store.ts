@@ -8,10 +8,17 @@ import type { PodIdentityRole } from '../cluster/pod-identity-role';
 import { AwsContext } from '../core/aws-context';
 import { BlueprintError } from '../core/errors';
 import { createDataSecurityGroup } from './data-security-group';
+import { deletionSettings } from './final-snapshot';
 import { createClientRoles, type DataServiceProps, type ClientAdmission, type IVectorStore, type VectorStoreCredentials } from './vector-store';
 
-/** Pinned engine (pgvector ships with it; 0-ACU auto-pause needs 16.3 or newer). */
-export const AURORA_POSTGRES_VERSION = '16.6';
+/**
+ * Pinned major engine version; AWS applies minor versions (auto_minor_version_upgrade), so the
+ * pin names only the major: a full `16.6` would make every plan after AWS's first minor upgrade
+ * try a downgrade. The provider compares a partial version with `engine_version_actual`
+ * (hashicorp/terraform-provider-aws #20211). pgvector ships with it; 0-ACU auto-pause needs
+ * 16.3 or newer, which every 16.x AWS still creates is.
+ */
+export const AURORA_POSTGRES_VERSION = '16';
 export const VECTOR_DATABASE = 'vectors';
 /** The database user clients log in as with IAM authentication (created by the schema migration). */
 export const VECTOR_DB_USER = 'gpb_app';
@@ -96,10 +103,7 @@ export class AuroraVectorStore extends Construct implements IVectorStore {
       preferredBackupWindow: '03:00-04:00',
       copyTagsToSnapshot: true,
       enabledCloudwatchLogsExports: ['postgresql'],
-      deletionProtection: protect,
-      skipFinalSnapshot: !protect,
-      finalSnapshotIdentifier: protect ? `${props.name}-final` : undefined,
-      lifecycle: protect ? { preventDestroy: true } : undefined,
+      ...deletionSettings(protect, `${props.name}`),
     });
     this.endpoint = this.resource.endpoint;
     for (let i = 0; i < (props.instances ?? 1); i++) {
@@ -108,7 +112,7 @@ export class AuroraVectorStore extends Construct implements IVectorStore {
         clusterIdentifier: this.resource.id,
         instanceClass: 'db.serverless',
         engine: 'aurora-postgresql',
-        engineVersion: AURORA_POSTGRES_VERSION,
+        // No engine_version: instances run the cluster's (upgrades go through the cluster).
         performanceInsightsEnabled: true,
         performanceInsightsKmsKeyId: key.arn,
         autoMinorVersionUpgrade: true,

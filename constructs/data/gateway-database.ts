@@ -5,11 +5,16 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
 import { BlueprintError, show } from '../core/errors';
 import { createDataSecurityGroup } from './data-security-group';
+import { deletionSettings } from './final-snapshot';
 import type { GeneratedSecret } from './generated-secret';
 import type { DataServiceProps } from './vector-store';
 
-/** Pinned engine of the gateway's database. */
-export const GATEWAY_POSTGRES_VERSION = '17.5';
+/**
+ * Pinned major engine version of the gateway's database; AWS applies minor versions
+ * (auto_minor_version_upgrade), and the provider accepts a version prefix then
+ * (hashicorp/terraform-provider-aws #20207), so plans do not try to undo AWS's upgrades.
+ */
+export const GATEWAY_POSTGRES_VERSION = '17';
 export const GATEWAY_DATABASE = 'litellm';
 export const GATEWAY_DB_USER = 'litellm';
 
@@ -97,10 +102,7 @@ export class GatewayDatabase extends Construct {
       performanceInsightsEnabled: insights,
       performanceInsightsKmsKeyId: insights ? key.arn : undefined,
       autoMinorVersionUpgrade: true,
-      deletionProtection: protect,
-      skipFinalSnapshot: !protect,
-      finalSnapshotIdentifier: protect ? `${props.name}-gateway-final` : undefined,
-      lifecycle: protect ? { preventDestroy: true } : undefined,
+      ...deletionSettings(protect, `${props.name}-gateway`),
     });
     this.endpoint = this.resource.address;
   }

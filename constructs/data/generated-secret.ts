@@ -57,7 +57,9 @@ export class GeneratedSecret extends Construct {
     this.secret = new SecretsmanagerSecret(this, 'Secret', {
       name: props.name,
       kmsKeyId: this.key.arn,
-      recoveryWindowInDays: props.protect ? 30 : 7,
+      // Unprotected (dev) secrets are deleted at once: a name in its recovery window cannot be
+      // created again, which would block rebuilding the environment for a week.
+      recoveryWindowInDays: props.protect ? 30 : 0,
       lifecycle: props.protect ? { preventDestroy: true } : undefined,
     });
     const local = `generated_${this.node.addr.slice(0, 12)}`;

@@ -14,7 +14,7 @@ export interface PrivateBucketProps {
   readonly purpose: string;
   /** Bucket name prefix (a random suffix keeps names globally unique). */
   readonly namePrefix: string;
-  /** Refuse to destroy (staging and prod). @default false */
+  /** Refuse to destroy (staging and prod); otherwise destroy empties the bucket. @default false */
   readonly preventDestroy?: boolean;
   /** Days old versions are kept. @default 30 */
   readonly noncurrentVersionDays?: number;
@@ -35,6 +35,9 @@ export class PrivateBucket extends Construct {
     this.key = new KmsKey(this, 'Key', { description: `${props.purpose} (${props.namePrefix})`, enableKeyRotation: true, deletionWindowInDays: 30 });
     this.resource = new S3Bucket(this, 'Resource', {
       bucketPrefix: props.namePrefix,
+      // A bucket that may be destroyed (dev) is emptied first, versions included: otherwise
+      // `cdktf destroy` stops at BucketNotEmpty and the environment cannot be rebuilt.
+      forceDestroy: !props.preventDestroy,
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.bucketName = this.resource.bucket;

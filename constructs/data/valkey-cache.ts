@@ -13,8 +13,13 @@ import { createClientRoles, type DataServiceProps } from './vector-store';
 
 /** Pinned engine: Valkey 8.2 brings the vector search the semantic cache needs. */
 export const VALKEY_VERSION = '8.2';
-/** The cache user clients authenticate as, with IAM (no password exists). */
-export const CACHE_USER = 'gpb-app';
+/**
+ * The cache user clients authenticate as, with IAM (no password exists): `<name>-app`.
+ * ElastiCache user ids are unique per account and region, and an IAM-authenticated user's id
+ * must equal its name, so the name carries the environment (two environments in one account
+ * would otherwise collide with UserAlreadyExists).
+ */
+export const cacheUserName = (name: string): string => `${name}-app`;
 
 export interface ValkeyCacheProps extends DataServiceProps {
   readonly logsKmsKeyArn: string;
@@ -59,7 +64,7 @@ export class ValkeyCache extends Construct {
   /** The replication group id (IAM tokens are signed for it). */
   readonly replicationGroupId: string;
   /** The IAM user clients connect as. */
-  readonly iamUserName = CACHE_USER;
+  readonly iamUserName: string;
 
   constructor(scope: Construct, id: string, props: ValkeyCacheProps) {
     super(scope, id);
@@ -86,9 +91,10 @@ export class ValkeyCache extends Construct {
       accessString: 'off -@all',
       authenticationMode: { type: 'no-password-required' },
     });
+    this.iamUserName = cacheUserName(props.name);
     const appUser = new ElasticacheUser(this, 'AppUser', {
-      userId: CACHE_USER,
-      userName: CACHE_USER,
+      userId: this.iamUserName,
+      userName: this.iamUserName,
       engine: 'valkey',
       accessString: 'on ~* +@all -@dangerous',
       authenticationMode: { type: 'iam' },

@@ -257,7 +257,7 @@ describe('serving layer', () => {
 
     const manifests = resourcesOf(SYNTHESIZED.prod.serving, 'kubernetes_manifest').map((m) => m.manifest as Obj);
     const config = parse(manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'gateway-config')!.data['config.yaml']) as Obj;
-    expect(config.general_settings).toMatchObject({ database_url: 'os.environ/DATABASE_URL', coordination_redis: { aws_iam_auth: true, aws_iam_user_name: 'gpb-app', aws_iam_cache_name: 'gpb-prod-valkey', aws_iam_region: 'us-west-2', ssl: true } });
+    expect(config.general_settings).toMatchObject({ database_url: 'os.environ/DATABASE_URL', coordination_redis: { aws_iam_auth: true, aws_iam_user_name: 'gpb-prod-app', aws_iam_cache_name: 'gpb-prod-valkey', aws_iam_region: 'us-west-2', ssl: true } });
     const tenants = JSON.parse(manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'gateway-tenants')!.data['tenants.json']);
     expect(tenants).toEqual([
       { name: 'search', models: ['chat-small', 'bge-m3'], rpm: 1200, tpm: 2000000, parallel: 64 },
@@ -455,5 +455,49 @@ describe('the gateway behind an ALB', () => {
   it('is internal by default: no controller, no Ingress', () => {
     expect(resourcesOf(SYNTHESIZED.dev.platform, 'helm_release').map((r) => r.chart)).not.toContain('aws-load-balancer-controller');
     expect(resourcesOf(SYNTHESIZED.dev.serving, 'kubernetes_manifest').some((m) => (m.manifest as Obj).kind === 'Ingress')).toBe(false);
+  });
+});
+
+describe('names AWS requires to be unique per account and region', () => {
+  /** Resource types and the attribute that must be unique in an account and region. */
+  const UNIQUE: Readonly<Record<string, string>> = {
+    aws_elasticache_user: 'user_id',
+    aws_elasticache_user_group: 'user_group_id',
+    aws_elasticache_replication_group: 'replication_group_id',
+    aws_elasticache_subnet_group: 'name',
+    aws_elasticache_parameter_group: 'name',
+    aws_secretsmanager_secret: 'name',
+    aws_cloudwatch_log_group: 'name',
+    aws_kms_alias: 'name',
+    aws_sqs_queue: 'name',
+    aws_sns_topic: 'name',
+    aws_db_subnet_group: 'name',
+    aws_db_parameter_group: 'name',
+    aws_rds_cluster_parameter_group: 'name',
+    aws_eks_cluster: 'name',
+    aws_iam_role: 'name',
+    aws_iam_policy: 'name',
+    aws_prometheus_workspace: 'alias',
+  };
+
+  it('carry the environment, so every environment can share one account and region', () => {
+    const owners = new Map<string, string>();
+    const clashes: string[] = [];
+    for (const [envName, layers] of Object.entries(SYNTHESIZED)) {
+      for (const json of Object.values(layers)) {
+        for (const [type, attribute] of Object.entries(UNIQUE)) {
+          for (const r of resourcesOf(json, type)) {
+            const value = r[attribute];
+            if (typeof value !== 'string' || value.includes('${')) continue;
+            const key = `${type}.${attribute} = ${value}`;
+            const owner = owners.get(key);
+            if (owner && owner !== envName) clashes.push(`${key} (${owner} and ${envName})`);
+            owners.set(key, envName);
+          }
+        }
+      }
+    }
+    expect(owners.size).toBeGreaterThan(20);
+    expect(clashes).toEqual([]);
   });
 });

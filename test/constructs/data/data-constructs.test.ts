@@ -52,7 +52,14 @@ describe('AuroraVectorStore', () => {
 
   it('protects itself when asked: deletion protection, a final snapshot, prevent_destroy', () => {
     const rds = onlyResource(aurora({ protect: true, minCapacityAcu: 1 }), 'aws_rds_cluster');
-    expect(rds).toMatchObject({ deletion_protection: true, skip_final_snapshot: false, final_snapshot_identifier: 'gpb-t-final', lifecycle: { prevent_destroy: true } });
+    // The final snapshot's name carries the creation time, computed once (ignore_changes), so a
+    // second replacement does not collide with the first one's snapshot.
+    expect(rds).toMatchObject({
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: 'gpb-t-final-${formatdate("YYYYMMDDhhmmss", timestamp())}',
+      lifecycle: { prevent_destroy: true, ignore_changes: ['final_snapshot_identifier'] },
+    });
     expect(rds.serverlessv2_scaling_configuration).toEqual({ min_capacity: 1, max_capacity: 4 });
   });
 
@@ -121,7 +128,8 @@ describe('ValkeyCache', () => {
   it('authenticates with IAM through RBAC, with the default user switched off', () => {
     const users = resourcesOf(json, 'aws_elasticache_user');
     expect(users.find((u) => u.user_name === 'default')).toMatchObject({ access_string: 'off -@all' });
-    expect(users.find((u) => u.user_name === 'gpb-app')).toMatchObject({ authentication_mode: { type: 'iam' } });
+    // The IAM user's id is its name, and carries the environment (ids are unique per account and region).
+    expect(users.find((u) => u.user_name === 'gpb-t-app')).toMatchObject({ user_id: 'gpb-t-app', authentication_mode: { type: 'iam' } });
     expect(onlyResource(json, 'aws_elasticache_replication_group').user_group_ids).toHaveLength(1);
     const [statement] = policyOf(resourcesOf(json, 'aws_iam_role_policy')[0]).Statement;
     expect(statement.Action).toBe('elasticache:Connect');
