@@ -9,6 +9,7 @@ import { OpenSearchVectorStore } from '../constructs/data/opensearch-vector-stor
 import { ValkeyCache } from '../constructs/data/valkey-cache';
 import { GatewayDatabase } from '../constructs/data/gateway-database';
 import { PodIdentityRole } from '../constructs/cluster/pod-identity-role';
+import { WorkloadIdentities } from '../constructs/cluster/workload-identities';
 import { KEDA_NAMESPACE, KEDA_OPERATOR_SERVICE_ACCOUNT } from '../constructs/serving/keda';
 import { modelServiceAccount, SERVING_NAMESPACE } from '../constructs/serving/model-server';
 import type { IVectorStore } from '../constructs/data/vector-store';
@@ -51,6 +52,8 @@ export class DataStack extends AwsLayerStack {
   readonly externalSecretsRole?: PodIdentityRole;
   /** Prometheus workspace, alerting, log groups and the collector's role. */
   readonly telemetry: TelemetryAws;
+  /** The data services' clients' roles, one per workload identity. */
+  readonly identities: WorkloadIdentities;
   /** Each model server's role: read-only on its own prefix of the model bucket. */
   readonly modelRoles: ReadonlyMap<string, PodIdentityRole>;
 
@@ -59,7 +62,10 @@ export class DataStack extends AwsLayerStack {
     const { env, network, cluster } = props;
     const protect = env.stage !== 'dev';
     const name = `gpb-${env.name}`;
-    const common = { vpcId: network.vpcId, subnetIds: network.dataSubnetIds, cluster };
+    // One role per workload identity: a workload that uses the vector store and the cache (the
+    // gateway) gets both grants on one role with one Pod Identity association.
+    this.identities = new WorkloadIdentities(this, 'Identities', { cluster });
+    const common = { vpcId: network.vpcId, subnetIds: network.dataSubnetIds, cluster, identities: this.identities };
 
     this.modelBucket = new PrivateBucket(this, 'ModelBucket', { purpose: 'Model weights', namePrefix: `${name}-models-`, preventDestroy: protect });
     this.modelRoles = new Map(
@@ -175,6 +181,9 @@ export class DataStack extends AwsLayerStack {
         protect,
         clients: c.clients,
       });
+      // The cache's client roles lived at Cache/Client-<namespace>-<serviceAccount>; dev's data
+      // stack was applied with them, so their state moves to the shared role.
+      for (const client of c.clients) this.identities.roleOf(client)?.movedFrom(['Cache', `Client-${client.namespace}-${client.serviceAccount}`]);
     }
   }
 }

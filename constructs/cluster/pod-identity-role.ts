@@ -4,7 +4,8 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
 import { AwsContext } from '../core/aws-context';
-import { Token } from '../core/cdktf';
+import { Lazy, Token } from '../core/cdktf';
+import { moveFromPath } from '../core/moved';
 import { BlueprintError } from '../core/errors';
 
 /** A statement of an IAM policy document. */
@@ -53,6 +54,11 @@ export class PodIdentityRole extends Construct {
   readonly namespace: string;
   readonly serviceAccount: string;
 
+  /** The inline policy's statements; grows with {@link addStatements}. */
+  private readonly statements: PolicyStatement[] = [];
+  private policy?: IamRolePolicy;
+  private association?: EksPodIdentityAssociation;
+
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps) {
     super(scope, id);
     const statements = props.statements ?? [];
@@ -61,15 +67,6 @@ export class PodIdentityRole extends Construct {
       throw new BlueprintError(
         `PodIdentityRole '${id}' (${props.namespace}/${props.serviceAccount}): give 'statements' or 'managedPolicies'; a role with no permissions is a mistake`,
       );
-    }
-    for (const s of statements) {
-      const actions = ([] as string[]).concat(s.Action as string[]);
-      const resources = ([] as string[]).concat(s.Resource as string[]);
-      if (s.Effect === 'Allow' && actions.includes('*') && resources.includes('*')) {
-        throw new BlueprintError(
-          `PodIdentityRole '${id}' (${props.namespace}/${props.serviceAccount}): a statement allows action '*' on resource '*'; name the actions and resources it needs`,
-        );
-      }
     }
     const aws = AwsContext.of(this);
     this.namespace = props.namespace;
@@ -98,13 +95,7 @@ export class PodIdentityRole extends Construct {
       },
     });
     this.roleArn = this.resource.arn;
-    if (statements.length > 0) {
-      new IamRolePolicy(this, 'Policy', {
-        role: this.resource.id,
-        name: 'workload',
-        policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
-      });
-    }
+    this.addStatements(...statements);
     managed.forEach((name) => {
       new IamRolePolicyAttachment(this, `Managed-${name}`, {
         role: this.resource.name,
@@ -112,13 +103,49 @@ export class PodIdentityRole extends Construct {
       });
     });
     if (props.associate ?? true) {
-      new EksPodIdentityAssociation(this, 'Association', {
+      this.association = new EksPodIdentityAssociation(this, 'Association', {
         clusterName: props.clusterName,
         namespace: props.namespace,
         serviceAccount: props.serviceAccount,
         roleArn: this.roleArn,
       });
     }
+  }
+
+  /**
+   * Adds permissions to the role's inline policy: every grant a workload needs goes to its one
+   * role (EKS allows one Pod Identity association per service account).
+   */
+  addStatements(...statements: readonly PolicyStatement[]): void {
+    const who = `PodIdentityRole '${this.node.id}' (${this.namespace}/${this.serviceAccount})`;
+    for (const s of statements) {
+      const actions = ([] as string[]).concat(s.Action as string[]);
+      const resources = ([] as string[]).concat(s.Resource as string[]);
+      if (s.Effect === 'Allow' && actions.includes('*') && resources.includes('*')) {
+        throw new BlueprintError(`${who}: a statement allows action '*' on resource '*'; name the actions and resources it needs`);
+      }
+      if (s.Sid !== undefined && this.statements.some((t) => t.Sid === s.Sid)) {
+        throw new BlueprintError(`${who}: two statements have Sid '${s.Sid}'; IAM requires Sids to be unique within a policy`);
+      }
+      this.statements.push(s);
+    }
+    if (this.statements.length > 0 && !this.policy) {
+      this.policy = new IamRolePolicy(this, 'Policy', {
+        role: this.resource.id,
+        name: 'workload',
+        policy: Lazy.stringValue({ produce: () => JSON.stringify({ Version: '2012-10-17', Statement: this.statements }) }),
+      });
+    }
+  }
+
+  /**
+   * Keeps the state of a role that used to live at `oldPath` (construct ids below the stack):
+   * `moved` blocks for the role, its inline policy and its association.
+   */
+  movedFrom(oldPath: readonly string[]): void {
+    moveFromPath(this.resource, [...oldPath, 'Resource']);
+    if (this.policy) moveFromPath(this.policy, [...oldPath, 'Policy']);
+    if (this.association) moveFromPath(this.association, [...oldPath, 'Association']);
   }
 }
 

@@ -22,3 +22,13 @@ export {
   Token,
 } from 'cdktf';
 export type { AppConfig, IAspect, ITerraformDependable } from 'cdktf';
+
+// cdktf's own logical-id function (what `allocateLogicalId` applies to a construct path). Not
+// in the package's public index; CDK Terrain keeps the same file. Used only for `moved` blocks.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const unique = require('cdktf/lib/private/unique') as { makeUniqueId(components: string[]): string };
+
+/** The Terraform logical id cdktf gives a resource at construct path `path` (ids below the stack). */
+export function logicalIdOf(path: readonly string[]): string {
+  return unique.makeUniqueId([...path]);
+}

@@ -1,4 +1,4 @@
-import { TerraformStack, type TerraformResource } from './cdktf';
+import { logicalIdOf, TerraformStack, type TerraformResource } from './cdktf';
 
 const movesByStack = new WeakMap<TerraformStack, { from: string; to: string }[]>();
 
@@ -16,4 +16,13 @@ export function moveFrom(resource: TerraformResource, from: string): void {
   moves.push({ from, to: `${resource.terraformResourceType}.${resource.friendlyUniqueId}` });
   movesByStack.set(stack, moves);
   stack.addOverride('moved', [...moves]);
+}
+
+/**
+ * {@link moveFrom} for a resource that used to live at construct path `oldPath` (the ids below
+ * its stack, e.g. `['Cache', 'Client-gpb-gateway-gateway']`), whose address cdktf derives the
+ * same way it derives every address.
+ */
+export function moveFromPath(resource: TerraformResource, oldPath: readonly string[]): void {
+  moveFrom(resource, `${resource.terraformResourceType}.${logicalIdOf(oldPath)}`);
 }

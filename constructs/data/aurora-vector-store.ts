@@ -118,9 +118,9 @@ export class AuroraVectorStore extends Construct implements IVectorStore {
         autoMinorVersionUpgrade: true,
       });
     }
-    this.clientRoles = createClientRoles(this, props, 'vector-store', [
+    this.clientRoles = createClientRoles(this, props, [
       {
-        Sid: 'ConnectAsAppUser',
+        Sid: 'ConnectToVectorDatabase',
         Effect: 'Allow',
         Action: 'rds-db:connect',
         Resource: `arn:${aws.partition}:rds-db:${props.region}:${aws.accountId}:dbuser:${this.resource.clusterResourceId}/${VECTOR_DB_USER}`,

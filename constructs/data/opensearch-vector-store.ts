@@ -74,7 +74,7 @@ export class OpenSearchVectorStore extends Construct implements IVectorStore {
     });
     this.endpoint = this.resource.collectionEndpoint;
 
-    this.clientRoles = createClientRoles(this, props, 'vector-store', [{ Sid: 'UseCollection', Effect: 'Allow', Action: 'aoss:APIAccessAll', Resource: this.resource.arn }]);
+    this.clientRoles = createClientRoles(this, props, [{ Sid: 'UseVectorCollection', Effect: 'Allow', Action: 'aoss:APIAccessAll', Resource: this.resource.arn }]);
     if (this.clientRoles.size > 0) {
       new OpensearchserverlessAccessPolicy(this, 'DataAccessPolicy', {
         name: `${props.name}-data`,

@@ -151,6 +151,6 @@ export class ValkeyCache extends Construct {
     });
     this.endpoint = this.resource.primaryEndpointAddress;
     this.replicationGroupId = `${props.name}-valkey`;
-    this.clientRoles = createClientRoles(this, props, 'gateway', [{ Sid: 'ConnectAsAppUser', Effect: 'Allow', Action: 'elasticache:Connect', Resource: [this.resource.arn, appUser.arn] }]);
+    this.clientRoles = createClientRoles(this, props, [{ Sid: 'ConnectToCache', Effect: 'Allow', Action: 'elasticache:Connect', Resource: [this.resource.arn, appUser.arn] }]);
   }
 }

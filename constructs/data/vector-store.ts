@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import type { EksCluster } from '../cluster/eks-cluster';
-import { PodIdentityRole, type PodIdentityRoleProps, type PolicyStatement } from '../cluster/pod-identity-role';
+import type { PodIdentityRole, PolicyStatement } from '../cluster/pod-identity-role';
+import { WorkloadIdentities, type WorkloadIdentity } from '../cluster/workload-identities';
 
 /** How a client authenticates to a vector store. Never a password in configuration. */
 export type VectorStoreCredentials =
@@ -12,10 +13,7 @@ export type VectorStoreCredentials =
 export type ClientAdmission = { readonly kind: 'security-group'; readonly id: string } | { readonly kind: 'network-policy'; readonly namespace: string };
 
 /** A Kubernetes service account allowed to use a data service. */
-export interface DataClient {
-  readonly namespace: string;
-  readonly serviceAccount: string;
-}
+export type DataClient = WorkloadIdentity;
 
 /**
  * A vector store, whatever the engine: workloads take this object (never a hostname string)
@@ -47,26 +45,26 @@ export interface DataServiceProps {
   readonly protect?: boolean;
   /** Service accounts that may use the service. @default [] */
   readonly clients?: readonly DataClient[];
+  /**
+   * Where the clients' roles live: one role per workload identity, shared with the other
+   * services the same workload uses. @default - a registry of the service's own
+   */
+  readonly identities?: WorkloadIdentities;
 }
 
-/** One Pod Identity role per client (child `Client-<namespace>-<serviceAccount>` of `scope`). */
+/**
+ * Grants `statements` to each client's role in `props.identities` (the stack's one role per
+ * workload identity) and returns those roles keyed `namespace/serviceAccount`. Without a
+ * registry (a construct used on its own), the clients' roles live in a registry of their own,
+ * child `Clients` of `scope`.
+ */
 export function createClientRoles(
   scope: Construct,
-  props: Pick<DataServiceProps, 'cluster' | 'clients'>,
-  workloadKind: PodIdentityRoleProps['workloadKind'],
+  props: Pick<DataServiceProps, 'cluster' | 'clients' | 'identities'>,
   statements: readonly PolicyStatement[],
 ): ReadonlyMap<string, PodIdentityRole> {
-  return new Map(
-    (props.clients ?? []).map((c) => [
-      clientKey(c),
-      new PodIdentityRole(scope, `Client-${c.namespace}-${c.serviceAccount}`, {
-        clusterName: props.cluster.clusterName,
-        clusterArn: props.cluster.clusterArn,
-        namespace: c.namespace,
-        serviceAccount: c.serviceAccount,
-        workloadKind,
-        statements,
-      }),
-    ]),
-  );
+  const clients = props.clients ?? [];
+  if (clients.length === 0) return new Map();
+  const identities = props.identities ?? new WorkloadIdentities(scope, 'Clients', { cluster: props.cluster });
+  return new Map(clients.map((c) => [clientKey(c), identities.grant(c, statements)]));
 }

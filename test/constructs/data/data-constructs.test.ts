@@ -98,7 +98,7 @@ describe('OpenSearchVectorStore', () => {
 
   it('grants data access to the clients’ roles only', () => {
     const access = JSON.parse(onlyResource(json, 'aws_opensearchserverless_access_policy').policy as string);
-    expect(access[0].Principal).toEqual([expect.stringMatching(/^\$\{aws_iam_role\.Store_Client-gpb-gateway-gateway_\w+\.arn\}$/)]);
+    expect(access[0].Principal).toEqual([expect.stringMatching(/^\$\{aws_iam_role\.Store_Clients_gpb-gateway-gateway_\w+\.arn\}$/)]);
   });
 
   it('throws on an invalid collection name', () => {
