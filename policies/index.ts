@@ -9,6 +9,7 @@ import { AWS_STORAGE_RULES } from './rules/aws/storage';
 import { COST_RULES } from './rules/cost/cost';
 import { KUBERNETES_CLUSTER_RULES } from './rules/kubernetes/cluster-objects';
 import { KUBERNETES_WORKLOAD_RULES } from './rules/kubernetes/workloads';
+import { ACROSS_STACK_RULES } from './rules/platform/across-stacks';
 import { PLATFORM_RULES } from './rules/platform/platform';
 
 /** Every rule the blueprint evaluates, in report order. */
@@ -23,6 +24,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...KUBERNETES_WORKLOAD_RULES,
   ...KUBERNETES_CLUSTER_RULES,
   ...PLATFORM_RULES,
+  ...ACROSS_STACK_RULES,
   ...COST_RULES,
 ];
 

@@ -104,6 +104,8 @@ export function synthesize(options: SynthOptions): SynthResult {
         return { id: s.node.id, environment: env.name, layer: s.layer, json };
       }),
     );
+    // Rules about relations between an environment's stacks, once every stack is read.
+    for (const { env } of built) gate.evaluateEnvironment(env.name);
     const policy = gate.report();
     writeReports(policy, staging, path.relative(process.cwd(), outdir) || '.');
     const gpu = configs.map((env) => ({ environment: env.name, budgetUsd: env.budget?.monthlyGpuUsd, ...environmentGpuCost(env.gpu) }));

@@ -27,6 +27,34 @@ export function evaluateStack(
   );
 }
 
+/**
+ * Runs the environment-wide rules over all of an environment's stacks. Suppressions are looked
+ * up per stack (the stack of the resource a violation names).
+ */
+export function evaluateEnvironment(
+  stacks: readonly StackView[],
+  rules: readonly Rule[],
+  ctx: RuleContext,
+  suppressionsOf: (stackId: string) => readonly Suppression[],
+): Finding[] {
+  return rules.flatMap((rule) =>
+    (rule.evaluateEnvironment?.(stacks, ctx) ?? []).map((v) => {
+      const constructPath = v.resource?.path ?? v.stack.id;
+      const match = suppressionsOf(v.stack.id).find((s) => s.ruleId === rule.id && pathCovers(s.pathPrefix, constructPath));
+      return {
+        ruleId: rule.id,
+        severity: rule.severity,
+        environment: ctx.environment,
+        stack: v.stack.id,
+        address: v.resource?.address ?? v.stack.id,
+        constructPath,
+        message: v.message,
+        ...(match ? { suppressed: { reason: match.reason, source: match.source } } : {}),
+      };
+    }),
+  );
+}
+
 /** Findings that fail synthesis: errors not covered by a suppression. */
 export function blocking(findings: readonly Finding[]): Finding[] {
   return findings.filter((f) => f.severity === 'error' && !f.suppressed);

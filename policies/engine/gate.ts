@@ -1,7 +1,7 @@
 import { Construct, type IConstruct } from 'constructs';
 import type { TerraformStack } from '../../constructs/core/cdktf';
 import { ALL_RULES } from '../index';
-import { blocking, evaluateStack, formatFinding, unusedSuppressions } from './evaluate';
+import { blocking, evaluateEnvironment, evaluateStack, formatFinding, unusedSuppressions } from './evaluate';
 import type { Finding, Rule, RuleContext } from './rule';
 import { type JsonObject, StackView } from './stack-view';
 import { constructSuppressions, type Suppression } from './suppressions';
@@ -36,7 +36,9 @@ export class PolicyGate extends Construct {
 
   mode: GateMode = 'enforce';
   readonly rules: readonly Rule[] = ALL_RULES;
-  private readonly results = new Map<string, { environment: string; findings: Finding[]; suppressions: Suppression[] }>();
+  private readonly results = new Map<string, { environment: string; findings: Finding[]; suppressions: Suppression[]; view: StackView }>();
+  /** Findings of the environment-wide rules, per environment. */
+  private readonly environmentResults = new Map<string, Finding[]>();
   private readonly attached = new Map<string, { stack: TerraformStack; ctx: RuleContext; configSuppressions: readonly Suppression[] }>();
 
   private constructor(scope: Construct, id: string) {
@@ -55,7 +57,8 @@ export class PolicyGate extends Construct {
       validate: () => {
         if (this.mode === 'collect') return [];
         const findings = this.evaluateSynthesized(stack.node.id, stack.toTerraform() as JsonObject);
-        return blocking(findings).map(formatFinding);
+        const across = this.evaluateEnvironment(ctx.environment).filter((f) => f.stack === stack.node.id);
+        return blocking([...findings, ...across]).map(formatFinding);
       },
     });
   }
@@ -65,15 +68,37 @@ export class PolicyGate extends Construct {
     const entry = this.attached.get(stackId);
     if (!entry) throw new Error(`stack '${stackId}' is not attached to the policy gate`);
     const suppressions = [...constructSuppressions(entry.stack), ...entry.configSuppressions];
-    const findings = evaluateStack(new StackView(stackId, json), this.rules, entry.ctx, suppressions);
-    this.results.set(stackId, { environment: entry.ctx.environment, findings, suppressions });
+    const view = new StackView(stackId, json);
+    const findings = evaluateStack(view, this.rules, entry.ctx, suppressions);
+    this.results.set(stackId, { environment: entry.ctx.environment, findings, suppressions, view });
+    return findings;
+  }
+
+  /**
+   * Runs the environment-wide rules over every attached stack of `environment` (once; later
+   * calls return the same findings). A stack not yet evaluated is resolved here (enforce mode,
+   * where each stack's validation runs on its own); in collect mode the caller evaluates every
+   * written stack first.
+   */
+  evaluateEnvironment(environment: string): Finding[] {
+    const cached = this.environmentResults.get(environment);
+    if (cached) return cached;
+    const entries = [...this.attached.entries()].filter(([, e]) => e.ctx.environment === environment);
+    if (entries.length === 0) return [];
+    const views = entries.map(([id, e]) => this.results.get(id)?.view ?? new StackView(id, e.stack.toTerraform() as JsonObject));
+    const suppressionsOf = (id: string) => {
+      const e = this.attached.get(id);
+      return e ? [...constructSuppressions(e.stack), ...e.configSuppressions] : [];
+    };
+    const findings = evaluateEnvironment(views, this.rules, entries[0][1].ctx, suppressionsOf);
+    this.environmentResults.set(environment, findings);
     return findings;
   }
 
   /** What the last synthesis found, across all attached stacks. */
   report(): PolicyReport {
     const all = [...this.results.values()];
-    const findings = all.flatMap((r) => r.findings);
+    const findings = [...all.flatMap((r) => r.findings), ...[...this.environmentResults.values()].flat()];
     return {
       environments: [...new Set(all.map((r) => r.environment))],
       rules: this.rules,

@@ -37,9 +37,20 @@ export interface Rule {
   /** The matching checkov check, where one exists. */
   readonly checkov?: string;
   evaluate(stack: StackView, ctx: RuleContext): Violation[];
+  /**
+   * For rules about relations across an environment's stacks (one Pod Identity association per
+   * service account, a role in the data layer matching a server in the serving layer): all of
+   * the environment's stacks at once. Each violation names the stack its resource is in.
+   */
+  evaluateEnvironment?(stacks: readonly StackView[], ctx: RuleContext): EnvironmentViolation[];
 }
 
-export type RuleSpec = Omit<Rule, 'evaluate'>;
+/** A violation found by looking at several stacks: the stack its resource belongs to. */
+export interface EnvironmentViolation extends Violation {
+  readonly stack: StackView;
+}
+
+export type RuleSpec = Omit<Rule, 'evaluate' | 'evaluateEnvironment'>;
 
 /**
  * A rule that looks at each resource of the given types on its own. `check` returns the
@@ -69,6 +80,11 @@ export function resourceRule(
 /** A rule over the whole stack (relations between resources). */
 export function stackRule(spec: RuleSpec & { evaluate(stack: StackView, ctx: RuleContext): Violation[] }): Rule {
   return spec;
+}
+
+/** A rule over all stacks of an environment (relations between layers). */
+export function environmentRule(spec: RuleSpec & { evaluateEnvironment(stacks: readonly StackView[], ctx: RuleContext): EnvironmentViolation[] }): Rule {
+  return { ...spec, evaluate: () => [] };
 }
 
 /** One finding of one rule, as reported. */

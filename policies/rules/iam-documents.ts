@@ -7,6 +7,8 @@ export interface Statement {
   readonly notActions: string[];
   readonly resources: string[];
   readonly principals: Json | undefined;
+  /** The statement's Condition block (JSON documents; policy-document data sources: undefined). */
+  readonly condition?: JsonObject;
 }
 
 /** Attributes holding IAM policy documents, per resource type. */
@@ -63,6 +65,7 @@ export function parseDocument(doc: JsonObject): Statement[] {
       notActions: strings(s.NotAction),
       resources: strings(s.Resource),
       principals: s.Principal,
+      condition: s.Condition && typeof s.Condition === 'object' && !Array.isArray(s.Condition) ? s.Condition : undefined,
     }));
 }
 

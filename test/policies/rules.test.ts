@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stringify as stringifyYaml } from 'yaml';
-import { evaluateStack } from '../../policies/engine/evaluate';
+import { evaluateEnvironment, evaluateStack } from '../../policies/engine/evaluate';
 import type { RuleContext } from '../../policies/engine/rule';
 import { ALL_RULES, findRule } from '../../policies';
 import { isPinnedImage } from '../../policies/rules/kubernetes/workloads';
@@ -9,6 +9,10 @@ import { ctx, deployment, type FixtureResource, nodePool, policyJson, stackOf, t
 interface Case {
   /** Resources for which the rule must report a finding matching `message`. */
   readonly fires: FixtureResource[];
+  /** A second stack of the same environment, for rules across stacks (with `fires`). */
+  readonly firesAcross?: FixtureResource[];
+  /** The second stack with `passes`. */
+  readonly passesAcross?: FixtureResource[];
   readonly message: RegExp;
   /** Resources for which the rule must stay silent. */
   readonly passes: FixtureResource[];
@@ -44,7 +48,52 @@ const liteLlmConfigMap = (cacheParams: Record<string, unknown>, routerSettings: 
 ];
 const gpuNodeGroup = (min: number): Record<string, unknown> => ({ instance_types: ['g6.xlarge'], scaling_config: { min_size: min, max_size: 2, desired_size: min } });
 
+/** A model server's role in the data layer (tags as PodIdentityRole writes them) and its policy. */
+const modelRole = (listPrefix: string): FixtureResource[] => [
+  ['aws_iam_role', 'ModelRole', { name_prefix: 'm-', tags: { 'gpb.io/service-account': 'gpb-serving.model-m', 'gpb.io/workload-kind': 'model-server' } }],
+  [
+    'aws_iam_role_policy',
+    'ModelPolicy',
+    {
+      role: '${aws_iam_role.ModelRole.id}',
+      policy: policyJson([
+        { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::b/models/m/*' },
+        { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: 'arn:aws:s3:::b', Condition: { StringLike: { 's3:prefix': [listPrefix] } } },
+      ]),
+    },
+  ],
+];
+/** The model's server in the serving layer, given `uri`. */
+const modelServer = (uri: string): FixtureResource[] => [deployment({ args: ['--model', uri] }, { serviceAccountName: 'model-m' }, 'gpb-serving')];
+const association = (name: string, serviceAccount: string): FixtureResource => ['aws_eks_pod_identity_association', name, { cluster_name: 'c', namespace: 'gpb-gateway', service_account: serviceAccount, role_arn: 'r' }];
+const vpcCni = (configurationValues?: string): FixtureResource => ['aws_eks_addon', 'Cni', { addon_name: 'vpc-cni', configuration_values: configurationValues }];
+const networkPolicy: FixtureResource = ['kubernetes_network_policy_v1', 'Deny', { metadata: { name: 'default-deny', namespace: 'gpb-serving' }, spec: { pod_selector: {}, policy_types: ['Ingress'] } }];
+
 const CASES: Record<string, Case> = {
+  'GPB-AI-009': {
+    // the old data stack: the cache's and the vector store's roles, each associated with the gateway
+    fires: [association('CacheClient', 'gateway')],
+    firesAcross: [association('VectorStoreClient', 'gateway')],
+    message: /service account gpb-gateway\/gateway already has a Pod Identity association/,
+    passes: [association('CacheClient', 'gateway')],
+    passesAcross: [association('Other', 'tenant-sync')],
+  },
+  'GPB-AI-010': {
+    // the old URI without the trailing slash: vLLM lists 'models/m', the role allows 'models/m/*'
+    fires: modelRole('models/m/*'),
+    firesAcross: modelServer('s3://${data.terraform_remote_state.data.outputs.bucket}/models/m'),
+    message: /lists s3 prefix 'models\/m', which role .* does not allow/,
+    passes: modelRole('models/m/*'),
+    passesAcross: modelServer('s3://${data.terraform_remote_state.data.outputs.bucket}/models/m/'),
+  },
+  'GPB-K8S-013': {
+    // the old cluster: vpc-cni installed with its defaults (network policy agent off)
+    fires: [vpcCni()],
+    firesAcross: [networkPolicy],
+    message: /writes NetworkPolicies, but no vpc-cni add-on of this environment sets enableNetworkPolicy/,
+    passes: [vpcCni('{"enableNetworkPolicy":"true"}')],
+    passesAcross: [networkPolicy],
+  },
   'GPB-AWS-001': {
     fires: [['aws_eks_cluster', 'C', eks({ encryption_config: undefined })]],
     message: /does not cover secrets/,
@@ -350,9 +399,11 @@ const CASES: Record<string, Case> = {
   },
 };
 
-function findingsOf(ruleId: string, resources: FixtureResource[], context: RuleContext) {
+/** The rule's findings on one stack, and, with `across`, on the two stacks as one environment. */
+function findingsOf(ruleId: string, resources: FixtureResource[], context: RuleContext, across?: FixtureResource[]) {
   const rule = findRule(ruleId)!;
-  return evaluateStack(stackOf(resources), [rule], context, []);
+  const stacks = [stackOf(resources, 'test-a'), ...(across ? [stackOf(across, 'test-b')] : [])];
+  return [...evaluateStack(stacks[0], [rule], context, []), ...evaluateEnvironment(stacks, [rule], context, () => [])];
 }
 
 describe('policy rules', () => {
@@ -373,13 +424,13 @@ describe('policy rules', () => {
 
   describe.each(Object.entries(CASES))('%s', (id, c) => {
     it('fires on the bad configuration', () => {
-      const findings = findingsOf(id, c.fires, c.ctx ?? ctx());
+      const findings = findingsOf(id, c.fires, c.ctx ?? ctx(), c.firesAcross);
       expect(findings.map((f) => f.message)).toContainEqual(expect.stringMatching(c.message));
       for (const f of findings) expect(f.ruleId).toBe(id);
     });
 
     it('stays silent on the good configuration', () => {
-      expect(findingsOf(id, c.passes, c.ctx ?? ctx())).toEqual([]);
+      expect(findingsOf(id, c.passes, c.ctx ?? ctx(), c.passesAcross)).toEqual([]);
     });
   });
 });
