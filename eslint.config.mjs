@@ -36,4 +36,14 @@ export default tseslint.config(
     files: ['constructs/core/cdktf.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
+  {
+    // model/ is pure data and functions: no cdktf, no constructs, no providers.
+    files: ['model/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['cdktf', 'cdktf/*', 'constructs', '@cdktf/*', '../constructs/*', '../stacks/*'], message: 'model/ holds pure data: it imports no cdktf, construct or provider code.' }] },
+      ],
+    },
+  },
 );

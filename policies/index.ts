@@ -7,6 +7,7 @@ import { AWS_NETWORK_RULES } from './rules/aws/network';
 import { AWS_RESILIENCE_RULES } from './rules/aws/resilience';
 import { AWS_STORAGE_RULES } from './rules/aws/storage';
 import { COST_RULES } from './rules/cost/cost';
+import { CHART_SECURITY_RULES } from './rules/kubernetes/chart-security';
 import { KUBERNETES_CLUSTER_RULES } from './rules/kubernetes/cluster-objects';
 import { KUBERNETES_WORKLOAD_RULES } from './rules/kubernetes/workloads';
 import { ACROSS_STACK_RULES } from './rules/platform/across-stacks';
@@ -23,6 +24,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...AWS_RESILIENCE_RULES,
   ...KUBERNETES_WORKLOAD_RULES,
   ...KUBERNETES_CLUSTER_RULES,
+  ...CHART_SECURITY_RULES,
   ...PLATFORM_RULES,
   ...ACROSS_STACK_RULES,
   ...COST_RULES,

@@ -3,9 +3,10 @@ import { Construct } from 'constructs';
 import { AwsContext } from '../core/aws-context';
 import { PodIdentityRole, type PolicyStatement } from './pod-identity-role';
 import { SYSTEM_POOL_LABEL } from './system-node-group';
+import { CHARTS } from '../../model/pins';
 
 /** Pinned AWS Load Balancer Controller chart (eks-charts 1.13.x ships controller v2.13). */
-export const LOAD_BALANCER_CONTROLLER_VERSION = '1.13.0';
+export const LOAD_BALANCER_CONTROLLER_VERSION = CHARTS.loadBalancerController.version;
 export const LOAD_BALANCER_CONTROLLER_NAMESPACE = 'kube-system';
 export const LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = 'aws-load-balancer-controller';
 /** Tag the controller puts on everything it creates; its write permissions require it. */
@@ -152,8 +153,8 @@ export class LoadBalancerController extends Construct {
     super(scope, id);
     this.resource = new Release(this, 'Resource', {
       name: 'aws-load-balancer-controller',
-      repository: 'https://aws.github.io/eks-charts',
-      chart: 'aws-load-balancer-controller',
+      repository: CHARTS.loadBalancerController.repository,
+      chart: CHARTS.loadBalancerController.chart,
       version: LOAD_BALANCER_CONTROLLER_VERSION,
       namespace: LOAD_BALANCER_CONTROLLER_NAMESPACE,
       atomic: true,

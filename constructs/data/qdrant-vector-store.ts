@@ -6,10 +6,11 @@ import { SECRET_STORE, secretsManagerStore, syncedSecret } from '../platform/sec
 import { QDRANT_NAMESPACE, QDRANT_SERVICE_ACCOUNT } from './qdrant-aws';
 import type { IVectorStore, VectorStoreCredentials } from './vector-store';
 import type { PodIdentityRole } from '../cluster/pod-identity-role';
+import { CHARTS, IMAGES } from '../../model/pins';
 
 /** Pinned chart and image (the chart defaults to the latest image otherwise). */
-export const QDRANT_CHART_VERSION = '1.15.4';
-export const QDRANT_IMAGE_TAG = 'v1.15.4';
+export const QDRANT_CHART_VERSION = CHARTS.qdrant.version;
+export const QDRANT_IMAGE_TAG = IMAGES.qdrant.tag;
 const API_KEY_SECRET = 'qdrant-api-key';
 
 export interface QdrantVectorStoreProps {
@@ -49,8 +50,8 @@ export class QdrantVectorStore extends Construct implements IVectorStore {
     const labels = { 'app.kubernetes.io/name': 'qdrant', 'app.kubernetes.io/instance': 'qdrant' };
     this.resource = new Release(this, 'Resource', {
       name: 'qdrant',
-      repository: 'https://qdrant.github.io/qdrant-helm',
-      chart: 'qdrant',
+      repository: CHARTS.qdrant.repository,
+      chart: CHARTS.qdrant.chart,
       version: QDRANT_CHART_VERSION,
       namespace: QDRANT_NAMESPACE,
       atomic: true,

@@ -1,8 +1,9 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Construct } from 'constructs';
 import { GPU_TAINT } from './gpu-capacity';
+import { CHARTS } from '../../model/pins';
 
-export const EFA_DEVICE_PLUGIN_VERSION = 'v0.5.7';
+export const EFA_DEVICE_PLUGIN_VERSION = CHARTS.efaDevicePlugin.version;
 
 /**
  * The AWS EFA device plugin (advertises `vpc.amazonaws.com/efa`, which multi-node pods request
@@ -15,8 +16,8 @@ export class EfaDevicePlugin extends Construct {
     super(scope, id);
     this.resource = new Release(this, 'Resource', {
       name: 'aws-efa-k8s-device-plugin',
-      repository: 'https://aws.github.io/eks-charts',
-      chart: 'aws-efa-k8s-device-plugin',
+      repository: CHARTS.efaDevicePlugin.repository,
+      chart: CHARTS.efaDevicePlugin.chart,
       version: EFA_DEVICE_PLUGIN_VERSION,
       namespace: 'kube-system',
       atomic: true,

@@ -4,12 +4,13 @@ import { Token } from '../core/cdktf';
 import { BlueprintError, show } from '../core/errors';
 import { GPU_TAINT, gpuTolerations, type IGpuCapacity, POOL_LABEL, type Toleration } from './gpu-capacity';
 import type { GpuInstanceType } from './gpu-instance-type';
+import { AMI_ALIASES as PINNED_AMIS } from '../../model/pins';
 
 export type CapacityType = 'spot' | 'on-demand' | 'reserved';
 export type GpuSharing = { mode: 'none' } | { mode: 'time-slicing'; replicas: number } | { mode: 'mig'; profile: string };
 
 /** Pinned AMI releases per family (Karpenter aliases). Bump in a reviewed change. */
-export const AMI_ALIASES = { al2023: 'al2023@v20250715', bottlerocket: 'bottlerocket@v1.43.0' } as const;
+export const AMI_ALIASES = { al2023: PINNED_AMIS.al2023.alias, bottlerocket: PINNED_AMIS.bottlerocket.alias } as const;
 
 /** Label the GPU operator reads to pick a pool's device plugin configuration. */
 export const DEVICE_PLUGIN_CONFIG_LABEL = 'nvidia.com/device-plugin.config';

@@ -3,9 +3,10 @@ import { Construct } from 'constructs';
 import { SYSTEM_POOL_LABEL } from '../cluster/system-node-group';
 import type { IScrapeRegistry } from '../telemetry/otel-collector';
 import { KarpenterAws } from './karpenter-aws';
+import { CHARTS } from '../../model/pins';
 
 /** Pinned Karpenter release (chart and controller share the version). */
-export const KARPENTER_VERSION = '1.8.1';
+export const KARPENTER_VERSION = CHARTS.karpenter.version;
 
 export interface KarpenterControllerProps {
   readonly clusterName: string;
@@ -34,16 +35,16 @@ export class KarpenterController extends Construct {
     const namespace = props.namespace ?? 'kube-system';
     this.crds = new Release(this, 'Crds', {
       name: 'karpenter-crd',
-      repository: 'oci://public.ecr.aws/karpenter',
-      chart: 'karpenter-crd',
-      version: KARPENTER_VERSION,
+      repository: CHARTS.karpenterCrd.repository,
+      chart: CHARTS.karpenterCrd.chart,
+      version: CHARTS.karpenterCrd.version,
       namespace,
       atomic: true,
     });
     this.resource = new Release(this, 'Resource', {
       name: 'karpenter',
-      repository: 'oci://public.ecr.aws/karpenter',
-      chart: 'karpenter',
+      repository: CHARTS.karpenter.repository,
+      chart: CHARTS.karpenter.chart,
       version: KARPENTER_VERSION,
       namespace,
       skipCrds: true,

@@ -4,9 +4,10 @@ import { Construct } from 'constructs';
 import { SYSTEM_POOL_LABEL } from '../cluster/system-node-group';
 import type { IScrapeRegistry } from '../telemetry/otel-collector';
 import { GPU_TAINT } from './gpu-capacity';
+import { CHARTS } from '../../model/pins';
 
 /** Pinned NVIDIA GPU operator chart. */
-export const GPU_OPERATOR_VERSION = 'v25.3.2';
+export const GPU_OPERATOR_VERSION = CHARTS.gpuOperator.version;
 export const GPU_OPERATOR_NAMESPACE = 'gpu-operator';
 /** The DCGM exporter's pods and metrics port. */
 export const DCGM_EXPORTER = { podLabels: { app: 'nvidia-dcgm-exporter' }, port: 9400 } as const;
@@ -56,8 +57,8 @@ export class NvidiaGpuOperator extends Construct {
     const system = { [SYSTEM_POOL_LABEL.key]: SYSTEM_POOL_LABEL.value };
     this.resource = new Release(this, 'Resource', {
       name: 'gpu-operator',
-      repository: 'https://helm.ngc.nvidia.com/nvidia',
-      chart: 'gpu-operator',
+      repository: CHARTS.gpuOperator.repository,
+      chart: CHARTS.gpuOperator.chart,
       version: GPU_OPERATOR_VERSION,
       namespace: GPU_OPERATOR_NAMESPACE,
       atomic: true,

@@ -4,9 +4,11 @@ import { SYSTEM_POOL_LABEL } from '../cluster/system-node-group';
 import { EXTERNAL_SECRETS_NAMESPACE, EXTERNAL_SECRETS_SERVICE_ACCOUNT } from '../data/generated-secret';
 import { PORTS, tcp } from '../guardrails/ports';
 import { WorkloadNamespace } from '../guardrails/workload-namespace';
+import { CHARTS } from '../../model/pins';
+import { RESTRICTED_CONTAINER, RESTRICTED_POD } from '../guardrails/security-contexts';
 
 /** Pinned External Secrets Operator chart (CRDs included). */
-export const EXTERNAL_SECRETS_VERSION = '0.19.2';
+export const EXTERNAL_SECRETS_VERSION = CHARTS.externalSecrets.version;
 
 export interface ExternalSecretsProps {
   readonly kubernetesVersion: string;
@@ -31,10 +33,14 @@ export class ExternalSecrets extends Construct {
     this.namespace.allowIngressFromCidrs('Webhook', [props.vpcCidr], tcp(10250));
     const system = { [SYSTEM_POOL_LABEL.key]: SYSTEM_POOL_LABEL.value };
     const resources = { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } };
+    // Every security context the chart renders, explicitly (restricted namespace, GPB-K8S-014);
+    // 'enabled' is the chart's own switch, the uid its default (values.yaml of 0.19.2).
+    const podSecurityContext = { enabled: true, ...RESTRICTED_POD };
+    const securityContext = { enabled: true, ...RESTRICTED_CONTAINER, runAsUser: 1000 };
     this.resource = new Release(this, 'Resource', {
       name: 'external-secrets',
-      repository: 'https://charts.external-secrets.io',
-      chart: 'external-secrets',
+      repository: CHARTS.externalSecrets.repository,
+      chart: CHARTS.externalSecrets.chart,
       version: EXTERNAL_SECRETS_VERSION,
       namespace: EXTERNAL_SECRETS_NAMESPACE,
       atomic: true,
@@ -44,8 +50,10 @@ export class ExternalSecrets extends Construct {
           serviceAccount: { create: true, name: EXTERNAL_SECRETS_SERVICE_ACCOUNT },
           nodeSelector: system,
           resources,
-          webhook: { nodeSelector: system, resources },
-          certController: { nodeSelector: system, resources },
+          podSecurityContext,
+          securityContext,
+          webhook: { nodeSelector: system, resources, podSecurityContext, securityContext },
+          certController: { nodeSelector: system, resources, podSecurityContext, securityContext },
         }),
       ],
       dependsOn: [this.namespace.resource],

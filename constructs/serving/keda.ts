@@ -6,9 +6,11 @@ import { SYSTEM_POOL_LABEL } from '../cluster/system-node-group';
 import type { ITerraformDependable } from '../core/cdktf';
 import { BlueprintError, show } from '../core/errors';
 import type { IScrapeRegistry } from '../telemetry/otel-collector';
+import { CHARTS } from '../../model/pins';
+import { RESTRICTED_CONTAINER, RESTRICTED_POD } from '../guardrails/security-contexts';
 
 /** Pinned KEDA chart (chart and operator share the version). */
-export const KEDA_VERSION = '2.17.2';
+export const KEDA_VERSION = CHARTS.keda.version;
 export const KEDA_NAMESPACE = 'keda';
 /** The operator's service account: its Pod Identity role may query the Prometheus workspace. */
 export const KEDA_OPERATOR_SERVICE_ACCOUNT = 'keda-operator';
@@ -49,8 +51,8 @@ export class Keda extends Construct {
     const system = { [SYSTEM_POOL_LABEL.key]: SYSTEM_POOL_LABEL.value };
     this.resource = new Release(this, 'Resource', {
       name: 'keda',
-      repository: 'https://kedacore.github.io/charts',
-      chart: 'keda',
+      repository: CHARTS.keda.repository,
+      chart: CHARTS.keda.chart,
       version: KEDA_VERSION,
       namespace: KEDA_NAMESPACE,
       atomic: true,
@@ -60,6 +62,10 @@ export class Keda extends Construct {
           operator: { replicaCount: props.replicas ?? 1 },
           nodeSelector: system,
           prometheus: { operator: { enabled: true, port: KEDA_METRICS_PORT } },
+          // Every pod and container security context the chart renders, explicitly (the keda
+          // namespace enforces restricted; GPB-K8S-014). The chart's defaults already meet it.
+          podSecurityContext: { operator: RESTRICTED_POD, metricServer: RESTRICTED_POD, webhooks: RESTRICTED_POD },
+          securityContext: { operator: RESTRICTED_CONTAINER, metricServer: RESTRICTED_CONTAINER, webhooks: RESTRICTED_CONTAINER },
           // Memory limits only. Helm merges these maps into the chart's defaults, which carry a
           // one-core CPU limit for each (values.yaml of keda 2.17.2): null removes it.
           resources: {

@@ -1,9 +1,10 @@
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Construct } from 'constructs';
+import { CHARTS } from '../../model/pins';
 
 /** Pinned LeaderWorkerSet controller chart (CRD `leaderworkerset.x-k8s.io/v1` included). */
-export const LWS_VERSION = '0.7.0';
+export const LWS_VERSION = CHARTS.leaderWorkerSet.version;
 export const LWS_NAMESPACE = 'lws-system';
 /** Label LeaderWorkerSet puts on every pod of a group (its set's name). */
 export const LWS_NAME_LABEL = 'leaderworkerset.sigs.k8s.io/name';
@@ -32,8 +33,8 @@ export class LeaderWorkerSetController extends Construct {
     });
     this.resource = new Release(this, 'Resource', {
       name: 'lws',
-      repository: 'oci://registry.k8s.io/lws/charts',
-      chart: 'lws',
+      repository: CHARTS.leaderWorkerSet.repository,
+      chart: CHARTS.leaderWorkerSet.chart,
       version: LWS_VERSION,
       namespace: LWS_NAMESPACE,
       atomic: true,

@@ -7,9 +7,10 @@ import { PORTS } from '../guardrails/ports';
 import type { IScrapeRegistry } from '../telemetry/otel-collector';
 import { SECRET_STORE, secretsManagerStore, syncedSecret } from '../platform/secret-sync';
 import { type GatewayTenant, tenantSync } from './gateway-tenants';
+import { IMAGES, imageRef } from '../../model/pins';
 
 /** Pinned LiteLLM proxy image. */
-export const LITELLM_IMAGE = 'ghcr.io/berriai/litellm:v1.97.0';
+export const LITELLM_IMAGE = imageRef(IMAGES.litellm);
 /** Namespace of the gateway (the platform layer's network policies open it to the VPC). */
 export const GATEWAY_NAMESPACE = 'gpb-gateway';
 /** The gateway's service account (data-layer roles, e.g. the cache client, trust this name). */

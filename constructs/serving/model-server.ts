@@ -4,11 +4,12 @@ import { BlueprintError, show } from '../core/errors';
 import type { IGpuCapacity } from '../gpu/gpu-capacity';
 import { PORTS } from '../guardrails/ports';
 import type { IScrapeRegistry } from '../telemetry/otel-collector';
+import { IMAGES, imageRef } from '../../model/pins';
 
 /** Pinned vLLM OpenAI-compatible server image. */
-export const VLLM_IMAGE = 'vllm/vllm-openai:v0.10.1.1';
+export const VLLM_IMAGE = imageRef(IMAGES.vllm);
 /** Pinned NVIDIA Triton Inference Server image. */
-export const TRITON_IMAGE = 'nvcr.io/nvidia/tritonserver:25.08-py3';
+export const TRITON_IMAGE = imageRef(IMAGES.triton);
 
 export type ModelEngine = 'vllm' | 'triton';
 /** What a vLLM server answers: chat and completions, or embeddings (`/v1/embeddings`). */

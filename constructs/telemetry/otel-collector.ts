@@ -6,10 +6,11 @@ import { BlueprintError, show } from '../core/errors';
 import { escapeTerraformTemplates } from '../core/terraform-escape';
 import { assertCollectorConfig, type CollectorConfig, type Pipeline } from './collector-config';
 import { METRIC_CATALOG, type MetricSource } from './metric-catalog';
+import { CHARTS, IMAGES } from '../../model/pins';
 
 /** Pinned OpenTelemetry Collector Helm chart and contrib image (the chart's appVersion). */
-export const OTEL_COLLECTOR_CHART_VERSION = '0.158.2';
-export const OTEL_COLLECTOR_IMAGE = { repository: 'otel/opentelemetry-collector-contrib', tag: '0.153.0' } as const;
+export const OTEL_COLLECTOR_CHART_VERSION = CHARTS.openTelemetryCollector.version;
+export const OTEL_COLLECTOR_IMAGE = IMAGES.openTelemetryCollector;
 
 export const TELEMETRY_NAMESPACE = 'gpb-telemetry';
 export const COLLECTOR_GATEWAY_SERVICE_ACCOUNT = 'otel-gateway';
@@ -105,8 +106,8 @@ export class OtelCollector extends Construct implements IScrapeRegistry {
     const release = (rid: string, name: string, values: () => object, deps: Release[] = []) =>
       new Release(this, rid, {
         name,
-        repository: 'https://open-telemetry.github.io/opentelemetry-helm-charts',
-        chart: 'opentelemetry-collector',
+        repository: CHARTS.openTelemetryCollector.repository,
+        chart: CHARTS.openTelemetryCollector.chart,
         version: OTEL_COLLECTOR_CHART_VERSION,
         namespace: TELEMETRY_NAMESPACE,
         atomic: true,

@@ -69,7 +69,28 @@ const association = (name: string, serviceAccount: string): FixtureResource => [
 const vpcCni = (configurationValues?: string): FixtureResource => ['aws_eks_addon', 'Cni', { addon_name: 'vpc-cni', configuration_values: configurationValues }];
 const networkPolicy: FixtureResource = ['kubernetes_network_policy_v1', 'Deny', { metadata: { name: 'default-deny', namespace: 'gpb-serving' }, spec: { pod_selector: {}, policy_types: ['Ingress'] } }];
 
+const restrictedNamespace: FixtureResource = ['kubernetes_namespace_v1', 'Vector', { metadata: { name: 'gpb-vector', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } }];
+/** Qdrant's release as the serving layer writes it, with `values`. */
+const qdrantRelease = (values: Record<string, unknown>): FixtureResource => [
+  'helm_release',
+  'Qdrant',
+  { name: 'qdrant', repository: 'https://qdrant.github.io/qdrant-helm', chart: 'qdrant', version: '1.15.4', namespace: 'gpb-vector', values: [JSON.stringify(values)] },
+];
+
 const CASES: Record<string, Case> = {
+  'GPB-K8S-014': {
+    // the old Qdrant values: the chart's init container and defaults decide, and fail restricted
+    fires: [restrictedNamespace],
+    firesAcross: [qdrantRelease({ replicaCount: 1, serviceAccount: { name: 'qdrant' } })],
+    message: /qdrant in restricted namespace 'gpb-vector': podSecurityContext is not set/,
+    passes: [restrictedNamespace],
+    passesAcross: [
+      qdrantRelease({
+        podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+        containerSecurityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      }),
+    ],
+  },
   'GPB-AI-009': {
     // the old data stack: the cache's and the vector store's roles, each associated with the gateway
     fires: [association('CacheClient', 'gateway')],

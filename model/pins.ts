@@ -1,0 +1,195 @@
+/**
+ * Every external pin of the blueprint in one place: Helm charts (with their repository),
+ * container images, AMI aliases. Each names where its existence and contents were checked and
+ * when; a bump is a reviewed change to one entry here (docs/pins.md says how).
+ *
+ * Pure data: no cdktf or provider imports (constructs, policy rules, tests and the pins
+ * workflow all read it). EKS add-on versions live beside it in
+ * constructs/cluster/addon-catalog.ts, per Kubernetes version.
+ */
+
+/** Where a pin was checked, and on which day. */
+export interface PinCheck {
+  /** The upstream source: repository and tag or file, or a chart index. */
+  readonly source: string;
+  /** ISO date of the check. */
+  readonly checked: string;
+  /** What could not be checked offline; the pins workflow checks it on a runner with network. */
+  readonly unverified?: string;
+}
+
+/** The value paths of a chart's pod and container security contexts (restricted namespaces). */
+export interface ChartSecurityContexts {
+  /** Paths (dot-separated) of each pod-level securityContext the chart renders. */
+  readonly pod: readonly string[];
+  /** Paths of each container-level securityContext. */
+  readonly container: readonly string[];
+}
+
+export interface ChartPin extends PinCheck {
+  /** `https://...` chart repository or `oci://...` registry. */
+  readonly repository: string;
+  readonly chart: string;
+  readonly version: string;
+  /** The chart's appVersion at that version. */
+  readonly appVersion: string;
+  /**
+   * For charts released into namespaces that enforce the restricted Pod Security level: where
+   * the chart reads every security context it renders (its values.yaml at `version`). GPB-K8S-014
+   * requires each to be set explicitly.
+   */
+  readonly securityContexts?: ChartSecurityContexts;
+}
+
+export interface ImagePin extends PinCheck {
+  readonly repository: string;
+  readonly tag: string;
+}
+
+const INDEXES = 'chart repository index.yaml (generated August 2026, ../shared/upstream/published-chart-versions.json)';
+
+export const CHARTS = {
+  openTelemetryCollector: {
+    repository: 'https://open-telemetry.github.io/opentelemetry-helm-charts',
+    chart: 'opentelemetry-collector',
+    // 0.158.3 was never published (only an unmerged pull request branch has it).
+    version: '0.158.2',
+    appVersion: '0.153.0',
+    source: `${INDEXES}; values.yaml and values.schema.json of the chart at 0.158.2`,
+    checked: '2026-12-01',
+  },
+  externalSecrets: {
+    repository: 'https://charts.external-secrets.io',
+    chart: 'external-secrets',
+    version: '0.19.2',
+    appVersion: 'v0.19.2',
+    source: `${INDEXES}; values.yaml and values.schema.json of the chart at 0.19.2`,
+    checked: '2026-12-01',
+    securityContexts: {
+      pod: ['podSecurityContext', 'webhook.podSecurityContext', 'certController.podSecurityContext'],
+      container: ['securityContext', 'webhook.securityContext', 'certController.securityContext'],
+    },
+  },
+  karpenterCrd: {
+    repository: 'oci://public.ecr.aws/karpenter',
+    chart: 'karpenter-crd',
+    version: '1.8.1',
+    appVersion: '1.8.1',
+    source: 'aws/karpenter-provider-aws v1.8.1 charts/karpenter-crd (Chart.yaml, values.yaml)',
+    checked: '2026-12-01',
+  },
+  karpenter: {
+    repository: 'oci://public.ecr.aws/karpenter',
+    chart: 'karpenter',
+    version: '1.8.1',
+    appVersion: '1.8.1',
+    source: 'aws/karpenter-provider-aws v1.8.1 charts/karpenter (Chart.yaml, values.yaml)',
+    checked: '2026-12-01',
+  },
+  keda: {
+    repository: 'https://kedacore.github.io/charts',
+    chart: 'keda',
+    version: '2.17.2',
+    appVersion: '2.17.2',
+    source: 'kedacore/charts v2.17.2 keda/Chart.yaml and keda/values.yaml',
+    checked: '2026-12-01',
+    securityContexts: {
+      pod: ['podSecurityContext.operator', 'podSecurityContext.metricServer', 'podSecurityContext.webhooks'],
+      container: ['securityContext.operator', 'securityContext.metricServer', 'securityContext.webhooks'],
+    },
+  },
+  gpuOperator: {
+    repository: 'https://helm.ngc.nvidia.com/nvidia',
+    chart: 'gpu-operator',
+    version: 'v25.3.2',
+    appVersion: 'v25.3.2',
+    source: 'NVIDIA/gpu-operator v25.3.2 deployments/gpu-operator/values.yaml (the tag carries Chart.yaml version v1.0.0-devel; the published package is v25.3.2)',
+    checked: '2026-12-01',
+  },
+  qdrant: {
+    repository: 'https://qdrant.github.io/qdrant-helm',
+    chart: 'qdrant',
+    version: '1.15.4',
+    appVersion: 'v1.15.4',
+    source: `${INDEXES}; values.yaml of the chart at 1.15.4`,
+    checked: '2026-12-01',
+    securityContexts: { pod: ['podSecurityContext'], container: ['containerSecurityContext'] },
+  },
+  efaDevicePlugin: {
+    repository: 'https://aws.github.io/eks-charts',
+    chart: 'aws-efa-k8s-device-plugin',
+    version: 'v0.5.7',
+    appVersion: 'v0.5.4',
+    source: `${INDEXES}; values.yaml of the chart at v0.5.7`,
+    checked: '2026-12-01',
+  },
+  loadBalancerController: {
+    repository: 'https://aws.github.io/eks-charts',
+    chart: 'aws-load-balancer-controller',
+    version: '1.13.0',
+    appVersion: 'v2.13.0',
+    source: `${INDEXES}; values.yaml of the chart at 1.13.0`,
+    checked: '2026-12-01',
+  },
+  leaderWorkerSet: {
+    repository: 'oci://registry.k8s.io/lws/charts',
+    chart: 'lws',
+    version: '0.7.0',
+    appVersion: 'v0.7.0',
+    source: 'kubernetes-sigs/lws v0.7.0 charts/lws/values.yaml (the tag carries Chart.yaml version 0.1.0; the OCI package is 0.7.0)',
+    checked: '2026-12-01',
+  },
+} as const satisfies Record<string, ChartPin>;
+
+export const IMAGES = {
+  openTelemetryCollector: {
+    repository: 'otel/opentelemetry-collector-contrib',
+    tag: '0.153.0',
+    source: 'appVersion of the opentelemetry-collector chart 0.158.2',
+    checked: '2026-12-01',
+  },
+  qdrant: {
+    repository: 'qdrant/qdrant',
+    tag: 'v1.15.4',
+    source: 'appVersion of the qdrant chart 1.15.4',
+    checked: '2026-12-01',
+  },
+  vllm: {
+    repository: 'vllm/vllm-openai',
+    tag: 'v0.10.1.1',
+    source: 'vllm-project/vllm release v0.10.1.1',
+    checked: '2026-11-27',
+    unverified: 'the tag in the registry and its digest (pins workflow)',
+  },
+  triton: {
+    repository: 'nvcr.io/nvidia/tritonserver',
+    tag: '25.08-py3',
+    source: 'NVIDIA Triton Inference Server release notes 25.08',
+    checked: '2026-11-27',
+    unverified: 'the tag in the registry and its digest (pins workflow)',
+  },
+  awsCli: {
+    repository: 'public.ecr.aws/aws-cli/aws-cli',
+    tag: '2.27.49',
+    // EKS Pod Identity needs AWS CLI >= 2.15.0 (EKS user guide, pod-id-minimum-sdk).
+    source: 'aws/aws-cli v2 .changes/2.27.49.json (the release exists); EKS user guide "Use pod identity with the AWS SDK" (AWS CLI 2.15.0 or later)',
+    checked: '2026-12-01',
+    unverified: 'the tag in the registry and its digest (pins workflow)',
+  },
+  litellm: {
+    repository: 'ghcr.io/berriai/litellm',
+    tag: 'v1.97.0',
+    source: 'BerriAI/litellm release v1.97.0',
+    checked: '2026-11-27',
+    unverified: 'the tag in the registry and its digest (pins workflow); see docs/pins.md for the gateway features this release lacks',
+  },
+} as const satisfies Record<string, ImagePin>;
+
+/** Karpenter AMI aliases (EC2NodeClass amiSelectorTerms). */
+export const AMI_ALIASES = {
+  al2023: { alias: 'al2023@v20250715', source: 'awslabs/amazon-eks-ami release v20250715', checked: '2026-11-27', unverified: 'the release for each pinned Kubernetes version (pins workflow: ssm get-parameter)' },
+  bottlerocket: { alias: 'bottlerocket@v1.43.0', source: 'bottlerocket-os/bottlerocket release v1.43.0', checked: '2026-11-27', unverified: 'the release for each pinned Kubernetes version (pins workflow)' },
+} as const satisfies Record<string, PinCheck & { alias: string }>;
+
+/** `repository:tag` of an image pin. */
+export const imageRef = (image: ImagePin): string => `${image.repository}:${image.tag}`;
