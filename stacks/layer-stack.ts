@@ -38,6 +38,9 @@ export function environmentTags(env: EnvironmentConfig, layer: Layer): Record<st
   };
 }
 
+/** The Terraform CLI versions every stack accepts (write-only arguments arrived in 1.11). */
+export const REQUIRED_TERRAFORM = '>= 1.11.0';
+
 /**
  * One layer of one environment: its own state (S3 with native locking, or local) and the
  * policy gate over its synthesized JSON. Subclasses add the providers of their kind of layer.
@@ -68,6 +71,10 @@ export abstract class LayerStack extends TerraformStack {
       // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no prop for it.
       backend.addOverride('use_lockfile', true);
     }
+
+    // Write-only arguments (password_wo, secret_string_wo) need Terraform 1.11; an older CLI
+    // would fail on them mid-plan instead of saying so first.
+    this.addOverride('terraform.required_version', REQUIRED_TERRAFORM);
 
     PolicyGate.of(this).attach(
       this,

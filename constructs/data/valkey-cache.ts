@@ -47,6 +47,9 @@ export interface SemanticCacheUserProps {
   readonly keyPrefix: string;
 }
 
+/** Burstable node types AWS names as needing more reserved memory for vector search. */
+const SMALL_BURSTABLE = /^cache\.t4g\.(micro|small)$/;
+
 /** User name of the semantic cache's user. */
 export const SEMANTIC_CACHE_USER = 'semantic-cache';
 
@@ -82,7 +85,12 @@ export class ValkeyCache extends Construct {
     const params = new ElasticacheParameterGroup(this, 'Parameters', {
       name: `${props.name}-valkey8`,
       family: 'valkey8',
-      parameter: [{ name: 'maxmemory-policy', value: 'allkeys-lru' }],
+      parameter: [
+        { name: 'maxmemory-policy', value: 'allkeys-lru' },
+        // Vector search (the semantic cache) on the smallest burstable nodes needs at least 30%
+        // reserved memory (ElastiCache docs on vector search); the default is 25%.
+        ...(props.semanticCache && SMALL_BURSTABLE.test(props.nodeType ?? 'cache.t4g.medium') ? [{ name: 'reserved-memory-percent', value: '30' }] : []),
+      ],
     });
     const disabledDefault = new ElasticacheUser(this, 'DefaultUser', {
       userId: `${props.name}-default`,

@@ -4,7 +4,7 @@ import { BlueprintError, show } from '../core/errors';
 export const PRICE_SOURCE = {
   region: 'us-east-1',
   recordedOn: '2025-08-15',
-  source: 'AWS EC2 On-Demand pricing page, Linux, shared tenancy (P5 family after the June 2025 price reduction)',
+  source: 'AWS EC2 On-Demand pricing page, Linux, shared tenancy (P4 and P5 families after the June 2025 price reduction)',
   note: 'Estimates for planning and review, not quotes: check current prices, and set gpu.pricing in the environment for discounts, other regions or negotiated rates.',
 } as const;
 
@@ -132,8 +132,9 @@ function family(prefix: string, gpuModel: GpuModel, gpuMemoryGiB: number, rows: 
   }
 }
 
-// g5: NVIDIA A10G 24 GB
-family('g5', GpuModel.A10G, 24, [
+// g5: NVIDIA A10G, 24 GB as marketed; EC2 reports 22888 MiB (22.35 GiB) per GPU
+// (DescribeInstanceTypes GpuInfo.Gpus[].MemoryInfo.SizeInMiB), which is what a model has.
+family('g5', GpuModel.A10G, 22.35, [
   ['xlarge', 1, 4, 16, false, 1.006],
   ['2xlarge', 1, 8, 32, false, 1.212],
   ['4xlarge', 1, 16, 64, false, 1.624],
@@ -143,8 +144,8 @@ family('g5', GpuModel.A10G, 24, [
   ['24xlarge', 4, 96, 384, true, 8.144],
   ['48xlarge', 8, 192, 768, true, 16.288],
 ]);
-// g6: NVIDIA L4 24 GB
-family('g6', GpuModel.L4, 24, [
+// g6: NVIDIA L4, 24 GB as marketed; EC2 reports 22888 MiB (22.35 GiB) per GPU
+family('g6', GpuModel.L4, 22.35, [
   ['xlarge', 1, 4, 16, false, 0.8048],
   ['2xlarge', 1, 8, 32, false, 0.9776],
   ['4xlarge', 1, 16, 64, false, 1.3232],
@@ -154,8 +155,8 @@ family('g6', GpuModel.L4, 24, [
   ['24xlarge', 4, 96, 384, true, 6.6752],
   ['48xlarge', 8, 192, 768, true, 13.3504],
 ]);
-// g6e: NVIDIA L40S 48 GB
-family('g6e', GpuModel.L40S, 48, [
+// g6e: NVIDIA L40S, 48 GB as marketed; EC2 reports 45776 MiB (44.7 GiB) per GPU
+family('g6e', GpuModel.L40S, 44.7, [
   ['xlarge', 1, 4, 32, false, 1.861],
   ['2xlarge', 1, 8, 64, false, 2.242],
   ['4xlarge', 1, 16, 128, false, 3.004],
@@ -166,8 +167,9 @@ family('g6e', GpuModel.L40S, 48, [
   ['48xlarge', 8, 192, 1536, true, 30.131],
 ]);
 // p4d / p4de: NVIDIA A100 40 GB / 80 GB
-family('p4d', GpuModel.A100, 40, [['24xlarge', 8, 96, 1152, true, 32.7726]]);
-family('p4de', GpuModel.A100, 80, [['24xlarge', 8, 96, 1152, true, 40.9657]]);
+// P4 prices after the June 2025 reduction (they were 32.7726 and 40.9657).
+family('p4d', GpuModel.A100, 40, [['24xlarge', 8, 96, 1152, true, 21.96]]);
+family('p4de', GpuModel.A100, 80, [['24xlarge', 8, 96, 1152, true, 27.45]]);
 // p5: NVIDIA H100 80 GB; p5e / p5en: NVIDIA H200 141 GB
 family('p5', GpuModel.H100, 80, [['48xlarge', 8, 192, 2048, true, 55.04]]);
 family('p5e', GpuModel.H200, 141, [['48xlarge', 8, 192, 2048, true, 60.45]]);

@@ -123,7 +123,7 @@ describe('serving configuration (sizing at synth)', () => {
 
   it('fails when weights and headroom do not fit the GPUs of a replica, naming the numbers', () => {
     const m = find(withModel({ dtype: 'bf16', gpusPerReplica: 2, maxReplicas: 2 }), 'serving.models[0].gpusPerReplica');
-    expect(m).toMatch(/gives 2 x 48 GiB \(g6e\.12xlarge\), 2 x 80 GiB \(p4de\.24xlarge\), but m needs 169\.5 GiB \(130\.4 GiB of bf16 weights \+ 30% headroom\)/);
+    expect(m).toMatch(/gives 2 x 44\.7 GiB \(g6e\.12xlarge\), 2 x 80 GiB \(p4de\.24xlarge\), but m needs 169\.5 GiB \(130\.4 GiB of bf16 weights \+ 30% headroom\)/);
   });
 
   it('fails when the tensor-parallel size does not divide the GPUs per node', () => {

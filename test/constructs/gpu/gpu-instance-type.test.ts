@@ -11,13 +11,18 @@ describe('GPU catalog', () => {
   it('has plausible, internally consistent specs for every type', () => {
     for (const t of GpuInstanceType.all()) {
       expect(t.gpus, t.name).toBeGreaterThan(0);
-      expect(t.gpuMemoryGiB, t.name).toBeGreaterThanOrEqual(24);
+      expect(t.gpuMemoryGiB, t.name).toBeGreaterThanOrEqual(22);
       expect(t.memoryGiB / t.vcpus, t.name).toBeGreaterThanOrEqual(4);
       expect(t.onDemandUsdPerHour, t.name).toBeGreaterThan(0.5);
       expect(t.usdPerGpuHour).toBeCloseTo(t.onDemandUsdPerHour / t.gpus);
     }
     expect(GpuInstanceType.of('p5.48xlarge')).toMatchObject({ gpus: 8, gpuMemoryGiB: 80, efa: true, gpuModel: GpuModel.H100 });
-    expect(GpuInstanceType.of('g6.xlarge')).toMatchObject({ gpus: 1, gpuMemoryGiB: 24, efa: false, gpuModel: GpuModel.L4 });
+    // GiB as EC2 reports them (SizeInMiB / 1024), not the marketed GB: 22888 MiB on an L4.
+    expect(GpuInstanceType.of('g6.xlarge')).toMatchObject({ gpus: 1, gpuMemoryGiB: 22.35, efa: false, gpuModel: GpuModel.L4 });
+    expect(GpuInstanceType.of('g6e.xlarge').gpuMemoryGiB).toBe(44.7);
+    // P4 after the June 2025 price reduction.
+    expect(GpuInstanceType.of('p4d.24xlarge').onDemandUsdPerHour).toBe(21.96);
+    expect(GpuInstanceType.of('p4de.24xlarge').onDemandUsdPerHour).toBe(27.45);
   });
 
   it('says where and when the prices come from', () => {
