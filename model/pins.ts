@@ -176,6 +176,13 @@ export const IMAGES = {
     checked: '2026-12-01',
     unverified: 'the tag in the registry and its digest (pins workflow)',
   },
+  leaderWorkerSet: {
+    repository: 'registry.k8s.io/lws/lws',
+    tag: 'v0.7.0',
+    source: 'kubernetes-sigs/lws release v0.7.0 (the controller image of the release; the chart at the tag defaults to tag main)',
+    checked: '2026-12-01',
+    unverified: 'the tag in the registry and its digest (pins workflow)',
+  },
   litellm: {
     repository: 'ghcr.io/berriai/litellm',
     tag: 'v1.97.0',

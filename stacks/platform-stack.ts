@@ -148,6 +148,9 @@ export class PlatformStack extends KubernetesLayerStack {
         clusterName: env.cluster.name,
         interruptionQueueName: props.karpenter.queueName,
         namespace: props.karpenter.namespace,
+        // The chart requires its replicas on different nodes: no more than the system nodes
+        // that always exist (dev's minimum is one), or one stays Pending.
+        replicas: Math.min(2, env.cluster.systemNodeGroup.minSize),
         metrics: this.collector,
       });
     }

@@ -94,21 +94,39 @@ export function loadBalancerControllerStatements(clusterName: string, partition:
       Action: [
         'elasticloadbalancing:ModifyLoadBalancerAttributes', 'elasticloadbalancing:SetIpAddressType', 'elasticloadbalancing:SetSecurityGroups',
         'elasticloadbalancing:SetSubnets', 'elasticloadbalancing:DeleteLoadBalancer', 'elasticloadbalancing:ModifyTargetGroup',
-        'elasticloadbalancing:ModifyTargetGroupAttributes', 'elasticloadbalancing:DeleteTargetGroup', 'elasticloadbalancing:ModifyListenerAttributes',
-        'elasticloadbalancing:ModifyCapacityReservation', 'elasticloadbalancing:ModifyIpPools', 'elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags',
+        'elasticloadbalancing:ModifyTargetGroupAttributes', 'elasticloadbalancing:DeleteTargetGroup',
+        'elasticloadbalancing:ModifyCapacityReservation', 'elasticloadbalancing:ModifyIpPools',
       ],
       Resource: lbAndTg,
       Condition: ownResource,
     },
     {
+      // Retagging its own load balancers and target groups, never the cluster tag itself
+      // (upstream: aws:RequestTag/<cluster tag> must be absent).
+      Sid: 'TagOwnLoadBalancers',
+      Effect: 'Allow',
+      Action: ['elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'],
+      Resource: lbAndTg,
+      Condition: { ...ownResource, Null: { [`aws:RequestTag/${CLUSTER_TAG}`]: 'true' } },
+    },
+    // Listener attributes belong to listeners (upstream grants it on the tagged resource, any type).
+    { Sid: 'OwnListenerAttributes', Effect: 'Allow', Action: 'elasticloadbalancing:ModifyListenerAttributes', Resource: [elb('listener/net/*/*/*'), elb('listener/app/*/*/*')], Condition: ownResource },
+    {
       Sid: 'ListenersAndRules',
       Effect: 'Allow',
       Action: [
         'elasticloadbalancing:CreateListener', 'elasticloadbalancing:DeleteListener', 'elasticloadbalancing:CreateRule', 'elasticloadbalancing:DeleteRule',
-        'elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags', 'elasticloadbalancing:ModifyListener', 'elasticloadbalancing:AddListenerCertificates',
+        'elasticloadbalancing:ModifyListener', 'elasticloadbalancing:AddListenerCertificates',
         'elasticloadbalancing:RemoveListenerCertificates', 'elasticloadbalancing:ModifyRule', 'elasticloadbalancing:SetRulePriorities', 'elasticloadbalancing:SetWebAcl',
       ],
       Resource: [elb('loadbalancer/app/*/*'), elb('loadbalancer/net/*/*'), elb('listener/net/*/*/*'), elb('listener/app/*/*/*'), elb('listener-rule/net/*/*/*'), elb('listener-rule/app/*/*/*')],
+    },
+    // Tags on listeners and rules only: on load balancers they need the ownership conditions above.
+    {
+      Sid: 'TagListenersAndRules',
+      Effect: 'Allow',
+      Action: ['elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'],
+      Resource: [elb('listener/net/*/*/*'), elb('listener/app/*/*/*'), elb('listener-rule/net/*/*/*'), elb('listener-rule/app/*/*/*')],
     },
     { Sid: 'Targets', Effect: 'Allow', Action: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'], Resource: elb('targetgroup/*/*') },
   ];
@@ -164,6 +182,9 @@ export class LoadBalancerController extends Construct {
           region: props.region,
           vpcId: props.vpcId,
           replicaCount: 2,
+          // The gateway's ALB comes from an Ingress. The Service mutator webhook (default on,
+          // failurePolicy Fail) would sit in the path of every Service created in the cluster.
+          enableServiceMutatorWebhook: false,
           serviceAccount: { create: true, name: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT },
           nodeSelector: { [SYSTEM_POOL_LABEL.key]: SYSTEM_POOL_LABEL.value },
           resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },

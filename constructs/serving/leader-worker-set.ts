@@ -1,7 +1,8 @@
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Construct } from 'constructs';
-import { CHARTS } from '../../model/pins';
+import { CHARTS, IMAGES } from '../../model/pins';
+import { SYSTEM_POOL_LABEL } from '../cluster/system-node-group';
 
 /** Pinned LeaderWorkerSet controller chart (CRD `leaderworkerset.x-k8s.io/v1` included). */
 export const LWS_VERSION = CHARTS.leaderWorkerSet.version;
@@ -39,6 +40,16 @@ export class LeaderWorkerSetController extends Construct {
       namespace: LWS_NAMESPACE,
       atomic: true,
       timeout: 600,
+      values: [
+        JSON.stringify({
+          // The chart's values.yaml at v0.7.0 says tag 'main' with pullPolicy Always: pin the
+          // controller image to the release instead of trusting the packaged default.
+          image: { manager: { repository: IMAGES.leaderWorkerSet.repository, tag: IMAGES.leaderWorkerSet.tag, pullPolicy: 'IfNotPresent' } },
+          nodeSelector: { [SYSTEM_POOL_LABEL.key]: SYSTEM_POOL_LABEL.value },
+          // The chart asks for a whole core and 1 Gi with no limit; a controller needs far less.
+          resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
+        }),
+      ],
       dependsOn: [namespace],
     });
   }
