@@ -48,6 +48,9 @@ export default defineEnvironment({
     models: [
       { name: 'llama-8b', pool: 'staging-l40s', parametersBillions: 8, dtype: 'bf16', minReplicas: 1, maxReplicas: 4, aliases: ['chat-small'] },
       { name: 'bge-m3', task: 'embed', pool: 'staging-l40s', parametersBillions: 0.57, dtype: 'fp16', minReplicas: 1, maxReplicas: 2 },
+      // A Triton model (a reranker's model repository), so the Triton path is synthesized,
+      // policy-checked and validated like the vLLM ones.
+      { name: 'reranker', engine: 'triton', pool: 'staging-l40s', parametersBillions: 0.57, dtype: 'fp16', minReplicas: 1, maxReplicas: 2 },
     ],
     gateway: {
       replicas: 2,

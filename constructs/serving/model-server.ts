@@ -17,6 +17,11 @@ export type ModelTask = 'generate' | 'embed';
 
 interface EngineSpec {
   readonly image: string;
+  /**
+   * The server cannot read S3 with the pod's credentials, so an init container copies the model
+   * to local disk first and the server loads it from {@link LOCAL_MODEL_DIR}.
+   */
+  readonly fetchesModel?: boolean;
   readonly command?: string[];
   args(p: { name: string; modelUri: string; tp: number; port: number; task: ModelTask }): string[];
   readonly startupPath: string;
@@ -57,8 +62,12 @@ export const ENGINES: Readonly<Record<ModelEngine, EngineSpec>> = {
   },
   triton: {
     image: TRITON_IMAGE,
+    // Triton 25.08 is built with aws-sdk-cpp 1.11.60; EKS Pod Identity needs 1.11.263 or later
+    // (EKS user guide, pod-id-minimum-sdk), and its S3 client reads only keys or a profile. The
+    // AWS CLI (>= 2.15) in an init container fetches the repository with the pod's role.
+    fetchesModel: true,
     command: ['tritonserver'],
-    args: (p) => [`--model-repository=${p.modelUri}`, `--http-port=${p.port}`, `--grpc-port=${PORTS.modelGrpc}`, `--metrics-port=${PORTS.modelMetrics}`, '--strict-readiness=true'],
+    args: (p) => [`--model-repository=${LOCAL_MODEL_DIR}`, `--http-port=${p.port}`, `--grpc-port=${PORTS.modelGrpc}`, `--metrics-port=${PORTS.modelMetrics}`, '--strict-readiness=true'],
     startupPath: '/v2/health/ready',
     readyPath: '/v2/health/ready',
     livePath: '/v2/health/live',
@@ -76,6 +85,32 @@ export const ENGINES: Readonly<Record<ModelEngine, EngineSpec>> = {
     }),
   },
 };
+/** Where a server that fetches its model ({@link EngineSpec.fetchesModel}) finds it. */
+export const LOCAL_MODEL_DIR = '/models';
+
+/**
+ * The init container that copies `s3://bucket/models/<m>/` to {@link LOCAL_MODEL_DIR} with the
+ * pod's Pod Identity role (the AWS CLI's container credential provider). Restricted like the
+ * server; its CLI cache goes to /tmp.
+ */
+function fetchModelContainer(modelUri: string, region: string) {
+  return {
+    name: 'fetch-model',
+    image: imageRef(IMAGES.awsCli),
+    command: ['aws', 's3', 'sync', modelUri, LOCAL_MODEL_DIR, '--only-show-errors', '--no-progress'],
+    env: [
+      { name: 'AWS_REGION', value: region },
+      { name: 'HOME', value: '/tmp' },
+    ],
+    resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '2Gi' } },
+    securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+    volumeMounts: [
+      { name: 'models', mountPath: LOCAL_MODEL_DIR },
+      { name: 'tmp', mountPath: '/tmp' },
+    ],
+  };
+}
+
 /** Where model servers run (the platform layer's namespace). */
 export const SERVING_NAMESPACE = 'gpb-serving';
 /** Assumed streaming rate of weights from S3 (Run:ai model streamer), for the startup budget. */
@@ -218,6 +253,7 @@ export class ModelServer extends Construct {
       volumeMounts: [
         { name: 'shm', mountPath: '/dev/shm' },
         { name: 'tmp', mountPath: '/tmp' },
+        ...(engine.fetchesModel ? [{ name: 'models', mountPath: LOCAL_MODEL_DIR, readOnly: true }] : []),
       ],
     });
     const podSpec = (role: 'server' | 'leader' | 'worker') => ({
@@ -227,10 +263,13 @@ export class ModelServer extends Construct {
       topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels } }],
       securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
       terminationGracePeriodSeconds: 60,
+      ...(engine.fetchesModel ? { initContainers: [fetchModelContainer(props.modelUri, props.region)] } : {}),
       containers: [container(role)],
       volumes: [
         { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: `${Math.min(16, 4 * tp)}Gi` } },
         { name: 'tmp', emptyDir: { sizeLimit: '20Gi' } },
+        // On GPU nodes emptyDir lives on the instance store (RAID0 of local NVMe, EC2NodeClass).
+        ...(engine.fetchesModel ? [{ name: 'models', emptyDir: { sizeLimit: `${Math.ceil(props.weightsGiB * 1.25) + 5}Gi` } }] : []),
       ],
     });
     const annotations = { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(engine.metricsPort), 'prometheus.io/path': '/metrics' };

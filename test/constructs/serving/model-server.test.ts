@@ -85,11 +85,21 @@ describe('ModelServer', () => {
     expect(admit({ spec: deployment.spec.template.spec })).toEqual([]);
   });
 
-  it('runs Triton from its S3 model repository with HTTP, gRPC and metrics ports', () => {
-    const { deployment, byKind } = model({ engine: 'triton', gpusPerReplica: 1 });
+  it('runs Triton from its S3 model repository, copied to local disk by a Pod Identity-capable client, with HTTP, gRPC and metrics ports', () => {
+    const { deployment, byKind } = model({ engine: 'triton', gpusPerReplica: 1, modelUri: 's3://models/models/llama-70b/' });
     const pod = deployment.spec.template.spec;
     expect(pod.containers[0]).toMatchObject({ image: TRITON_IMAGE, command: ['tritonserver'] });
-    expect(pod.containers[0].args).toContain('--model-repository=s3://models/models/llama-70b');
+    // Triton 25.08's S3 client cannot use EKS Pod Identity: it never sees S3 itself.
+    expect(pod.containers[0].args).toContain('--model-repository=/models');
+    expect(JSON.stringify(pod.containers[0])).not.toContain('s3://');
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'models', mountPath: '/models', readOnly: true });
+    // The AWS CLI (>= 2.15 reads Pod Identity credentials) syncs the prefix first, restricted like the server.
+    const [fetch] = pod.initContainers;
+    expect(fetch.image).toMatch(/^public\.ecr\.aws\/aws-cli\/aws-cli:2\.(1[5-9]|[2-9]\d)\.\d+$/);
+    expect(fetch.command).toEqual(['aws', 's3', 'sync', 's3://models/models/llama-70b/', '/models', '--only-show-errors', '--no-progress']);
+    expect(fetch.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(pod.volumes).toContainEqual({ name: 'models', emptyDir: { sizeLimit: '87Gi' } });
+    expect(new Pod({ metadata: { name: 'p' }, spec: pod } as never).validate()).toBeUndefined();
     expect(pod.containers[0].readinessProbe.httpGet.path).toBe('/v2/health/ready');
     expect(byKind('Service').spec.ports.map((p: Obj) => p.port)).toEqual([8000, 8001, 8002]);
     expect(deployment.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8002' });
