@@ -7,6 +7,7 @@ import { LAYERS } from './layers';
 import { cidr, logRetentionDays } from './fields';
 import { observabilityRules, observabilitySchema } from './observability-schema';
 import { servingRules, servingSchema } from './serving-schema';
+import { supportCheckDate, supportProblem } from '../model/kubernetes-support';
 import {
   cidrContains,
   cidrsOverlap,
@@ -121,6 +122,12 @@ export const clusterSchema = z.strictObject({
   /** EKS cluster name. @default - `gpb-<environment name>` */
   name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,99}$/, 'must be 1-100 letters, digits or hyphens, starting with a letter').optional(),
   kubernetesVersion: z.enum(KUBERNETES_VERSIONS),
+  /**
+   * EKS support for the version: 'extended' keeps a version past standard support, at six times
+   * the control plane's hourly price. A version whose standard support has ended is refused
+   * unless this says 'extended' (model/kubernetes-support.ts). @default 'standard'
+   */
+  supportType: z.enum(['standard', 'extended']).default('standard'),
   endpoint: z.strictObject({
     /** The private endpoint is always on; this adds the public one. */
     publicAccess: z.boolean(),
@@ -304,6 +311,8 @@ function crossFieldRules(env: Unresolved, ctx: Ctx): void {
     }
   }
 
+  const support = supportProblem(cluster.kubernetesVersion, cluster.supportType, supportCheckDate());
+  if (support) issue(ctx, ['cluster', 'kubernetesVersion'], cluster.kubernetesVersion, support);
   gpuRules(env.gpu, env.budget?.monthlyGpuUsd, (path, input, message) => issue(ctx, path, input, message));
   dataRules(env.data, env.stage, (path, input, message) => issue(ctx, path, input, message));
   servingRules(env.serving, env.gpu, (path, input, message) => issue(ctx, path, input, message), env.stage, env.data.cache);

@@ -46,6 +46,7 @@ export class ClusterStack extends AwsLayerStack {
     this.cluster = new EksCluster(this, 'Cluster', {
       clusterName: c.name,
       kubernetesVersion: c.kubernetesVersion,
+      supportType: c.supportType,
       subnetIds: props.network.privateSubnetIds,
       endpointPublicAccess: c.endpoint.publicAccess,
       publicAccessCidrs: c.endpoint.publicAccessCidrs,

@@ -56,5 +56,8 @@ export function formatGpu(result: SynthResult): string {
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]) => `  ${r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`;
-  return ['', 'GPU capacity and estimated cost (on-demand list prices, docs/gpu.md):', ...rows.map(line)].join('\n');
+  const planes = result.gpu.map(
+    (env) => `  ${env.environment.padEnd(widths[0])}  Kubernetes ${env.controlPlane.kubernetesVersion}, ${env.controlPlane.supportType} support: ${usd(env.controlPlane.monthlyUsd)}/month`,
+  );
+  return ['', 'GPU capacity and estimated cost (on-demand list prices, docs/gpu.md):', ...rows.map(line), '', 'EKS control plane (per cluster hour, docs/deploy.md "Kubernetes versions"):', ...planes].join('\n');
 }

@@ -5,6 +5,7 @@ import { BlueprintError } from '../constructs/core/errors';
 import { ENVIRONMENTS, REGISTRY_CLASHES } from '../environments';
 import type { EnvironmentGpuCost } from '../constructs/gpu/gpu-cost';
 import { environmentGpuCost } from '../environments/gpu-schema';
+import { controlPlaneMonthlyUsd, type SupportType } from '../model/kubernetes-support';
 import type { EnvironmentInput } from '../environments/schema';
 import { validateEnvironments } from '../environments/validate';
 import { blocking, formatFinding } from '../policies/engine/evaluate';
@@ -55,6 +56,8 @@ export interface SynthResult {
 export interface EnvironmentGpuSummary extends EnvironmentGpuCost {
   readonly environment: string;
   readonly budgetUsd?: number;
+  /** The EKS control plane: its Kubernetes version, support type and monthly price. */
+  readonly controlPlane: { readonly kubernetesVersion: string; readonly supportType: SupportType; readonly monthlyUsd: number };
 }
 
 /** Synthesis finished and was written, but policy rules found unsuppressed errors. */
@@ -108,7 +111,12 @@ export function synthesize(options: SynthOptions): SynthResult {
     for (const { env } of built) gate.evaluateEnvironment(env.name);
     const policy = gate.report();
     writeReports(policy, staging, path.relative(process.cwd(), outdir) || '.');
-    const gpu = configs.map((env) => ({ environment: env.name, budgetUsd: env.budget?.monthlyGpuUsd, ...environmentGpuCost(env.gpu) }));
+    const gpu = configs.map((env) => ({
+      environment: env.name,
+      budgetUsd: env.budget?.monthlyGpuUsd,
+      controlPlane: { kubernetesVersion: env.cluster.kubernetesVersion, supportType: env.cluster.supportType, monthlyUsd: controlPlaneMonthlyUsd(env.cluster.supportType) },
+      ...environmentGpuCost(env.gpu),
+    }));
     mkdirSync(path.join(staging, 'gpu'), { recursive: true });
     writeFileSync(path.join(staging, GPU_SUMMARY_FILE), `${JSON.stringify(gpu, null, 2)}\n`);
     for (const env of configs) {

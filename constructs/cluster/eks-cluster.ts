@@ -26,6 +26,11 @@ const ACCESS_POLICY_NAMES: Record<AccessPolicy, string> = {
 export interface EksClusterProps {
   readonly clusterName: string;
   readonly kubernetesVersion: KubernetesVersion;
+  /**
+   * EKS support type. 'standard' lets EKS upgrade the cluster when standard support ends;
+   * 'extended' keeps the version, at six times the control plane's price. @default 'standard'
+   */
+  readonly supportType?: 'standard' | 'extended';
   readonly subnetIds: string[];
   /** The private endpoint is always on. @default false */
   readonly endpointPublicAccess?: boolean;
@@ -144,8 +149,9 @@ export class EksCluster extends Construct {
         ipFamily: 'ipv4',
         serviceIpv4Cidr: props.serviceIpv4Cidr ?? '172.20.0.0/16',
       },
-      // Extended support costs six times as much; upgrade instead (docs/architecture.md).
-      upgradePolicy: { supportType: 'STANDARD' },
+      // Extended support costs six times as much: only when the environment opts in (its
+      // version past standard support), never EKS's default (EXTENDED).
+      upgradePolicy: { supportType: props.supportType === 'extended' ? 'EXTENDED' : 'STANDARD' },
       dependsOn: [clusterPolicy, logGroup],
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
