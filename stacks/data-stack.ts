@@ -163,7 +163,7 @@ export class DataStack extends AwsLayerStack {
         return [t.name, key];
       }),
     );
-    if (Object.keys(generated).length > 0) this.externalSecretsRole = externalSecretsRole(this, 'ExternalSecretsRole', cluster, generated);
+    if (Object.keys(generated).length > 0) this.externalSecretsRole = externalSecretsRole(this, 'ExternalSecretsRole', cluster, generated, env.region);
 
     if (env.data.cache) {
       const logsKey = new LogsKmsKey(this, 'LogsKey', { alias: `gpb/${env.name}/data-logs`, region: env.region });

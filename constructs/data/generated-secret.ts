@@ -4,6 +4,7 @@ import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmana
 import { Construct } from 'constructs';
 import type { EksCluster } from '../cluster/eks-cluster';
 import { PodIdentityRole, type PolicyStatement } from '../cluster/pod-identity-role';
+import { AwsContext } from '../core/aws-context';
 import { TerraformStack } from '../core/cdktf';
 import { BlueprintError } from '../core/errors';
 
@@ -104,16 +105,40 @@ export class GeneratedSecret extends Construct {
 }
 
 /**
- * The External Secrets operator's role: read exactly these secrets (one role per cluster, as
- * EKS allows one Pod Identity association per service account).
+ * The External Secrets operator's role (one per cluster, as EKS allows one Pod Identity
+ * association per service account): read the environment's generated secrets, which all live
+ * under one name prefix (`gpb-<env>/`), and decrypt them through Secrets Manager only. The policy
+ * names the prefix, not each secret and key: a statement pair per secret grew the role's inline
+ * policy by about 400 characters per secret and hit IAM's 10,240-character limit near 20 tenants.
  */
-export function externalSecretsRole(scope: Construct, id: string, cluster: EksCluster, secrets: Readonly<Record<string, GeneratedSecret>>): PodIdentityRole {
+export function externalSecretsRole(scope: Construct, id: string, cluster: EksCluster, secrets: Readonly<Record<string, GeneratedSecret>>, region: string): PodIdentityRole {
+  const names = Object.values(secrets).map((s) => s.secretName);
+  const prefixes = [...new Set(names.map((n) => n.slice(0, n.indexOf('/') + 1)))];
+  if (prefixes.length !== 1 || prefixes[0] === '') {
+    throw new BlueprintError(`externalSecretsRole '${id}': the generated secrets must share one name prefix ending in '/' (got ${names.map((n) => `'${n}'`).join(', ')})`);
+  }
+  const aws = AwsContext.of(scope);
+  const secretArns = `arn:${aws.partition}:secretsmanager:${region}:${aws.accountId}:secret:${prefixes[0]}*`;
   return new PodIdentityRole(scope, id, {
     clusterName: cluster.clusterName,
     clusterArn: cluster.clusterArn,
     namespace: EXTERNAL_SECRETS_NAMESPACE,
     serviceAccount: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
     workloadKind: 'controller',
-    statements: Object.entries(secrets).flatMap(([sid, s]) => s.readStatements(sid)),
+    statements: [
+      { Sid: 'ReadGeneratedSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: secretArns },
+      {
+        // Secrets Manager decrypts with the secret's own key and names the secret in the
+        // encryption context: only for these secrets, only through Secrets Manager.
+        Sid: 'DecryptGeneratedSecrets',
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: `arn:${aws.partition}:kms:${region}:${aws.accountId}:key/*`,
+        Condition: {
+          StringEquals: { 'kms:ViaService': `secretsmanager.${region}.${aws.dnsSuffix}` },
+          StringLike: { 'kms:EncryptionContext:SecretARN': secretArns },
+        },
+      },
+    ],
   });
 }

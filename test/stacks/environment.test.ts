@@ -239,10 +239,13 @@ describe('serving layer', () => {
     expect(manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'gateway')!.spec.replicas).toBe(3);
     // the master key: generated in the data layer, read only by External Secrets
     const eso = resourcesOf(SYNTHESIZED.prod.data, 'aws_iam_role_policy').find((p: Obj) => String(p.role).includes('ExternalSecretsRole')) as Obj;
-    expect((JSON.parse(eso.policy).Statement as Obj[]).map((x) => x.Sid)).toEqual([
-      'ReadGatewayMasterKey', 'DecryptGatewayMasterKey', 'ReadSemanticCachePassword', 'DecryptSemanticCachePassword',
-      'ReadGatewayDatabasePassword', 'DecryptGatewayDatabasePassword', 'ReadTenantKeySearch', 'DecryptTenantKeySearch', 'ReadTenantKeyAssistant', 'DecryptTenantKeyAssistant',
-    ]);
+    const [read, decrypt] = JSON.parse(eso.policy).Statement as Obj[];
+    expect([read.Sid, decrypt.Sid]).toEqual(['ReadGeneratedSecrets', 'DecryptGeneratedSecrets']);
+    expect(read.Resource).toMatch(/:secret:gpb-prod\/\*$/);
+    // the prefix holds exactly the generated secrets External Secrets syncs: the master key, the
+    // semantic cache and database passwords, and each tenant's key
+    const names = resourcesOf(SYNTHESIZED.prod.data, 'aws_secretsmanager_secret').map((x) => String(x.name)).sort();
+    expect(names).toEqual(['gpb-prod/gateway/database-password', 'gpb-prod/gateway/master-key', 'gpb-prod/gateway/semantic-cache-password', 'gpb-prod/gateway/tenants/assistant', 'gpb-prod/gateway/tenants/search']);
   });
 
   it('prod: tenants get a team and a key each, limits shared by the replicas on Valkey, the database written write-only', () => {

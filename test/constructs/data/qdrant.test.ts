@@ -1,7 +1,7 @@
 import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import { SecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore';
 import { describe, expect, it } from 'vitest';
-import { externalSecretsRole } from '../../../constructs/data/generated-secret';
+import { externalSecretsRole, GeneratedSecret } from '../../../constructs/data/generated-secret';
 import { QdrantAws } from '../../../constructs/data/qdrant-aws';
 import { QDRANT_CHART_VERSION, QDRANT_IMAGE_TAG, QdrantVectorStore } from '../../../constructs/data/qdrant-vector-store';
 import { EncryptedStorageClass } from '../../../constructs/platform/encrypted-storage-class';
@@ -31,15 +31,38 @@ describe('QdrantAws', () => {
     const withEso = synthWith((scope) => {
       const cluster = testCluster(scope);
       const q = new QdrantAws(scope, 'Qdrant', { name: 'gpb-t', cluster });
-      externalSecretsRole(scope, 'Eso', cluster, { QdrantApiKey: q.apiKey });
+      externalSecretsRole(scope, 'Eso', cluster, { QdrantApiKey: q.apiKey }, 'us-west-2');
     });
     const eso = policyOf(resourcesOf(withEso, 'aws_iam_role_policy').find((p) => String(p.role).includes('Eso'))!).Statement;
     expect(eso.map((s) => [s.Sid, s.Action])).toEqual([
-      ['ReadQdrantApiKey', ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']],
-      ['DecryptQdrantApiKey', 'kms:Decrypt'],
+      ['ReadGeneratedSecrets', ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']],
+      ['DecryptGeneratedSecrets', 'kms:Decrypt'],
     ]);
-    expect(eso[0].Resource).toMatch(/aws_secretsmanager_secret\.Qdrant_ApiKey_Secret_\w+\.arn/);
+    // The environment's secret prefix, and decryption only through Secrets Manager for those secrets.
+    expect(eso[0].Resource).toMatch(/^arn:\$\{data\.aws_partition\.\w+\.partition\}:secretsmanager:us-west-2:\$\{data\.aws_caller_identity\.\w+\.account_id\}:secret:gpb-t\/\*$/);
+    expect(eso[1].Condition).toMatchObject({ StringEquals: { 'kms:ViaService': expect.stringMatching(/^secretsmanager\.us-west-2\./) }, StringLike: { 'kms:EncryptionContext:SecretARN': eso[0].Resource } });
     expect(resourcesOf(withEso, 'aws_eks_pod_identity_association').map((a) => `${a.namespace}/${a.service_account}`).sort()).toEqual(['external-secrets/external-secrets', 'gpb-vector/qdrant']);
+  });
+
+  it('keeps External Secrets’ policy the same size however many secrets there are (IAM caps a role’s inline policies at 10,240 characters)', () => {
+    const policyFor = (count: number) =>
+      synthWith((scope) => {
+        const cluster = testCluster(scope);
+        const secrets = Object.fromEntries(Array.from({ length: count }, (_, i) => [`Tenant${i}`, new GeneratedSecret(scope, `S${i}`, { name: `gpb-t/gateway/tenants/t${i}`, purpose: 'p' })]));
+        externalSecretsRole(scope, 'Eso', cluster, secrets, 'us-west-2');
+      });
+    const size = (count: number) => String(resourcesOf(policyFor(count), 'aws_iam_role_policy')[0].policy).length;
+    expect(size(40)).toBe(size(1));
+    expect(size(1)).toBeLessThan(1000);
+  });
+
+  it('throws when the secrets do not share one name prefix', () => {
+    expect(() =>
+      synthWith((scope) => {
+        const cluster = testCluster(scope);
+        externalSecretsRole(scope, 'Eso', cluster, { A: new GeneratedSecret(scope, 'A', { name: 'gpb-a/x', purpose: 'p' }), B: new GeneratedSecret(scope, 'B', { name: 'gpb-b/y', purpose: 'p' }) }, 'us-west-2');
+      }),
+    ).toThrow(/must share one name prefix ending in '\/'/);
   });
 
   it('moves the key and secret of earlier versions instead of replacing them', () => {
