@@ -4,7 +4,7 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import type { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import type { Construct } from 'constructs';
 import { AwsContext } from '../core/aws-context';
-import type { ITerraformDependable } from '../core/cdktf';
+import { dependable, type ITerraformDependable } from '../core/cdktf';
 
 /** Managed policies every node role has: join the cluster, pull images. Nothing else. */
 export const NODE_BASE_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly'] as const;
@@ -91,5 +91,7 @@ export function createNodeLaunchTemplate(scope: Construct, props: NodeLaunchTemp
  * node groups built before the add-ons that other add-ons in turn wait for.
  */
 export function startNodesAfter(nodeGroup: EksNodeGroup, deps: readonly ITerraformDependable[]): void {
-  nodeGroup.dependsOn = [...(nodeGroup.dependsOn ?? []), ...deps.map((d) => d.fqn)];
+  // As cdktf writes its own depends_on: the bare address, not an interpolation (Terraform
+  // refuses `${...}` there, "A single static variable reference is required").
+  nodeGroup.dependsOn = [...(nodeGroup.dependsOn ?? []), ...deps.map((d) => dependable(d))];
 }

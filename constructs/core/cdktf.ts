@@ -10,6 +10,7 @@ export {
   Annotations,
   App,
   Aspects,
+  dependable,
   Fn,
   Lazy,
   LocalBackend,

@@ -504,3 +504,24 @@ describe('names AWS requires to be unique per account and region', () => {
     expect(clashes).toEqual([]);
   });
 });
+
+describe('depends_on', () => {
+  it('names bare resource addresses, as Terraform requires (never an interpolation)', () => {
+    const bad: string[] = [];
+    let count = 0;
+    for (const [envName, layers] of Object.entries(SYNTHESIZED)) {
+      for (const [layer, json] of Object.entries(layers)) {
+        for (const [type, instances] of Object.entries(json.resource ?? {})) {
+          for (const [name, r] of Object.entries(instances)) {
+            for (const d of (r.depends_on as string[] | undefined) ?? []) {
+              count++;
+              if (!/^[a-z0-9_]+\.[A-Za-z0-9_-]+$/.test(d)) bad.push(`${envName}-${layer} ${type}.${name}: ${d}`);
+            }
+          }
+        }
+      }
+    }
+    expect(count).toBeGreaterThan(50);
+    expect(bad).toEqual([]);
+  });
+});
