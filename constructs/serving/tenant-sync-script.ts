@@ -75,7 +75,6 @@ def main():
             "models": t["models"],
             "rpm_limit": t["rpm"],
             "tpm_limit": t.get("tpm"),
-            "max_parallel_requests": t.get("parallel"),
             "metadata": {"managed_by": MANAGED_BY},
         }
         exists = call("GET", "/team/info", query={"team_id": name})[0] == 200
@@ -84,7 +83,9 @@ def main():
             key = f.read().strip()
         if not key.startswith("sk-"):
             sys.exit(f"the key of tenant {name} does not start with sk-")
-        spec = {"key": key, "team_id": name, "key_alias": name, "models": t["models"], "metadata": {"managed_by": MANAGED_BY}}
+        # The concurrency cap goes on the tenant's one key: /team/new and /team/update drop
+        # max_parallel_requests (LiteLLM never reads the team column), /key/* honour it.
+        spec = {"key": key, "team_id": name, "key_alias": name, "models": t["models"], "max_parallel_requests": t.get("parallel"), "metadata": {"managed_by": MANAGED_BY}}
         known = call("GET", "/key/info", query={"key": key})[0] == 200
         check(call("POST", "/key/update" if known else "/key/generate", spec), f"{'updating' if known else 'registering'} the key of {name}")
         print(f"tenant {name}: team {'updated' if exists else 'created'}, key {'updated' if known else 'registered'}", flush=True)

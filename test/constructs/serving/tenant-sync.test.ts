@@ -40,6 +40,8 @@ class H(BaseHTTPRequestHandler):
         calls.append("POST " + self.path)
         if self.path in ("/team/new", "/team/update"):
             if (self.path == "/team/new") == (body["team_id"] in teams): return self.reply(400, {"error": "exists or missing"})
+            # As LiteLLM does (BerriAI/litellm PR #41828): the team endpoints drop max_parallel_requests.
+            body.pop("max_parallel_requests", None)
             teams[body["team_id"]] = body; return self.reply(200, body)
         if self.path in ("/key/generate", "/key/update"):
             if (self.path == "/key/generate") == (body["key"] in keys): return self.reply(400, {"error": "exists or missing"})
@@ -90,9 +92,11 @@ describe('tenant sync script (against a stand-in for the LiteLLM admin API)', ()
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('tenant search: team created, key registered');
     const s = await state();
-    expect(s.teams.search).toMatchObject({ team_id: 'search', models: ['chat-small', 'chat-large'], rpm_limit: 600, tpm_limit: 200000, max_parallel_requests: 32, metadata: { managed_by: 'gpu-platform-blueprint' } });
-    expect(s.teams.assistant).toMatchObject({ rpm_limit: 1200, tpm_limit: null, max_parallel_requests: null });
-    expect(s.keys['sk-search-0123456789']).toMatchObject({ team_id: 'search', key_alias: 'search', models: ['chat-small', 'chat-large'] });
+    expect(s.teams.search).toMatchObject({ team_id: 'search', models: ['chat-small', 'chat-large'], rpm_limit: 600, tpm_limit: 200000, metadata: { managed_by: 'gpu-platform-blueprint' } });
+    expect(s.teams.assistant).toMatchObject({ rpm_limit: 1200, tpm_limit: null });
+    // The concurrency cap lives on the tenant's one key, where LiteLLM enforces it.
+    expect(s.keys['sk-search-0123456789']).toMatchObject({ team_id: 'search', key_alias: 'search', models: ['chat-small', 'chat-large'], max_parallel_requests: 32 });
+    expect(s.keys['sk-assistant-0123456789']).toMatchObject({ max_parallel_requests: null });
   });
 
   it('is idempotent: a second run updates in place instead of creating again', async () => {

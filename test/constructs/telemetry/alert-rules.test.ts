@@ -76,6 +76,16 @@ describe('ruleGroups', () => {
     );
   });
 
+  it('NodeNotReady fires for a node whose condition is false (0) or unknown (-1: the kubelet stopped reporting), not for a ready one', () => {
+    const expr = alerts.find((a) => a.alert === 'NodeNotReady')!.expr;
+    // The k8s_cluster receiver reports 1, 0 or -1; apply the alert's own comparison to each.
+    const m = /\)\s*(==|!=|<=|>=|<|>)\s*(-?\d+)\s*$/.exec(expr);
+    expect(m, expr).not.toBeNull();
+    const [, op, rhs] = m!;
+    const fires = (v: number) => ({ '==': v === +rhs, '!=': v !== +rhs, '<': v < +rhs, '<=': v <= +rhs, '>': v > +rhs, '>=': v >= +rhs })[op as '=='];
+    expect([1, 0, -1].map(fires)).toEqual([false, true, true]);
+  });
+
   it('has valid PromQL over catalogued metrics for every source (gateway and Triton included)', () => {
     const known = metricsOf(ALL_SOURCES);
     const recorded = new Set(all.flatMap((g) => g.rules.flatMap((r) => ('record' in r ? [r.record] : []))));
