@@ -170,6 +170,12 @@ export class LlmGateway extends Construct {
       if (!(cache.similarityThreshold >= 0.7 && cache.similarityThreshold < 1)) throw new BlueprintError(`LlmGateway '${id}': semanticCache.similarityThreshold ${show(cache.similarityThreshold)} must be 0.7-0.999`);
     }
     const timeout = props.timeoutSeconds ?? 600;
+    // LiteLLM looks fallbacks up by the requested model group, and each alias is a group of its
+    // own: a fallback for a model holds for every name that routes to it.
+    const namesOf = (name: string): string[] => {
+      const model = props.models.find((m) => m.name === routes.get(name))!;
+      return [model.name, ...model.aliases];
+    };
     this.config = {
       model_list: props.models.flatMap((m) =>
         [m.name, ...m.aliases].map((name) => ({
@@ -185,8 +191,8 @@ export class LlmGateway extends Construct {
         // A deployment failing 3 times in a minute is cooled down for 30 s (its fallbacks serve).
         allowed_fails: 3,
         cooldown_time: 30,
-        ...(props.fallbacks?.length ? { fallbacks: props.fallbacks.map((f) => ({ [f.model]: [...f.to] })) } : {}),
-        ...(props.contextWindowFallbacks?.length ? { context_window_fallbacks: props.contextWindowFallbacks.map((f) => ({ [f.model]: [...f.to] })) } : {}),
+        ...(props.fallbacks?.length ? { fallbacks: props.fallbacks.flatMap((f) => namesOf(f.model).map((n) => ({ [n]: [...f.to] }))) } : {}),
+        ...(props.contextWindowFallbacks?.length ? { context_window_fallbacks: props.contextWindowFallbacks.flatMap((f) => namesOf(f.model).map((n) => ({ [n]: [...f.to] }))) } : {}),
       },
       litellm_settings: {
         callbacks: props.otlpTracesEndpoint ? ['prometheus', 'otel'] : ['prometheus'],

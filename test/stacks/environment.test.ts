@@ -235,7 +235,8 @@ describe('serving layer', () => {
       'bge-m3->http://model-bge-m3.gpb-serving.svc.cluster.local:8000/v1',
     ]);
     expect(config.model_list.find((m: Obj) => m.model_name === 'bge-m3').model_info).toEqual({ mode: 'embedding' });
-    expect(config.router_settings.fallbacks).toEqual([{ 'llama-8b': ['llama-70b'] }]);
+    // prod's tenants call aliases: the fallback must hold for them too
+    expect(config.router_settings.fallbacks).toEqual([{ 'llama-8b': ['llama-70b'] }, { 'chat-small': ['llama-70b'] }]);
     expect(manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'gateway')!.spec.replicas).toBe(3);
     // the master key: generated in the data layer, read only by External Secrets
     const eso = resourcesOf(SYNTHESIZED.prod.data, 'aws_iam_role_policy').find((p: Obj) => String(p.role).includes('ExternalSecretsRole')) as Obj;

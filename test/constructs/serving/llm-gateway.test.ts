@@ -56,8 +56,9 @@ describe('LlmGateway', () => {
       timeout: 600,
       allowed_fails: 3,
       cooldown_time: 30,
-      fallbacks: [{ 'llama-8b': ['llama-70b'] }],
-      context_window_fallbacks: [{ 'chat-small': ['llama-70b'] }],
+      // Each alias is a model group of its own in LiteLLM: the fallback holds for every name of the model.
+      fallbacks: [{ 'llama-8b': ['llama-70b'] }, { 'chat-small': ['llama-70b'] }],
+      context_window_fallbacks: [{ 'llama-8b': ['llama-70b'] }, { 'chat-small': ['llama-70b'] }],
     });
     expect(gateway({ fallbacks: [], contextWindowFallbacks: [] }).config.router_settings.fallbacks).toBeUndefined();
   });
