@@ -89,10 +89,13 @@ export const CHARTS = {
   keda: {
     repository: 'https://kedacore.github.io/charts',
     chart: 'keda',
-    version: '2.17.2',
-    appVersion: '2.17.2',
-    source: 'kedacore/charts v2.17.2 keda/Chart.yaml and keda/values.yaml',
+    // 2.17 is tested on Kubernetes 1.30-1.32; 2.18 covers 1.33, which every environment runs.
+    version: '2.18.3',
+    appVersion: '2.18.3',
+    source:
+      'kedacore/charts v2.18.3 keda/Chart.yaml and keda/values.yaml (every value the blueprint sets is there); CRDs against v2.17.2: additive only (ScaledObject advanced.horizontalPodAutoscalerConfig.behavior.*.tolerance, TriggerAuthentication hashiCorpVault.credential.serviceAccountName)',
     checked: '2026-12-01',
+    unverified: "the Kubernetes range of 2.18 (1.31-1.33) is KEDA's compatibility matrix as quoted in the deploy issue, not re-read here",
     securityContexts: {
       pod: ['podSecurityContext.operator', 'podSecurityContext.metricServer', 'podSecurityContext.webhooks'],
       container: ['securityContext.operator', 'securityContext.metricServer', 'securityContext.webhooks'],
