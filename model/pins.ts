@@ -195,6 +195,40 @@ export const IMAGES = {
   },
 } as const satisfies Record<string, ImagePin>;
 
+export interface EnginePin extends PinCheck {
+  readonly engine: string;
+  /** What engine_version says: a major (or major.minor) version where AWS applies the rest. */
+  readonly version: string;
+}
+
+/**
+ * Managed database and cache engines. With automatic minor upgrades on, the pin names only what
+ * AWS does not change by itself: a full version would make every plan after AWS's first upgrade
+ * try a downgrade it refuses.
+ */
+export const ENGINES = {
+  auroraPostgres: {
+    engine: 'aurora-postgresql',
+    version: '16',
+    source:
+      'hashicorp/terraform-provider-aws #20211 (aws_rds_cluster compares engine_version with engine_version_actual; acceptance test OnlyMajorVersion); 16.6 was the earlier full pin (0-ACU auto-pause needs 16.3+)',
+    checked: '2026-12-01',
+  },
+  rdsPostgres: {
+    engine: 'postgres',
+    version: '17',
+    source:
+      'aws_db_instance docs of the provider: with auto_minor_version_upgrade a version prefix may be given, the running one is engine_version_actual (#20207); 17.5 was the earlier full pin',
+    checked: '2026-12-01',
+  },
+  valkey: {
+    engine: 'valkey',
+    version: '8.2',
+    source: 'ElastiCache for Valkey 8.2 (vector search, which the semantic cache needs), as pinned and checked on 2026-11-27',
+    checked: '2026-11-27',
+  },
+} as const satisfies Record<string, EnginePin>;
+
 /** Karpenter AMI aliases (EC2NodeClass amiSelectorTerms). */
 export const AMI_ALIASES = {
   al2023: { alias: 'al2023@v20250715', source: 'awslabs/amazon-eks-ami release v20250715', checked: '2026-11-27', unverified: 'the release for each pinned Kubernetes version (pins workflow: ssm get-parameter)' },

@@ -10,6 +10,7 @@ import { BlueprintError } from '../core/errors';
 import { createDataSecurityGroup } from './data-security-group';
 import { deletionSettings } from './final-snapshot';
 import { createClientRoles, type DataServiceProps, type ClientAdmission, type IVectorStore, type VectorStoreCredentials } from './vector-store';
+import { ENGINES } from '../../model/pins';
 
 /**
  * Pinned major engine version; AWS applies minor versions (auto_minor_version_upgrade), so the
@@ -18,7 +19,7 @@ import { createClientRoles, type DataServiceProps, type ClientAdmission, type IV
  * (hashicorp/terraform-provider-aws #20211). pgvector ships with it; 0-ACU auto-pause needs
  * 16.3 or newer, which every 16.x AWS still creates is.
  */
-export const AURORA_POSTGRES_VERSION = '16';
+export const AURORA_POSTGRES_VERSION = ENGINES.auroraPostgres.version;
 export const VECTOR_DATABASE = 'vectors';
 /** The database user clients log in as with IAM authentication (created by the schema migration). */
 export const VECTOR_DB_USER = 'gpb_app';

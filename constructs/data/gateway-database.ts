@@ -8,13 +8,14 @@ import { createDataSecurityGroup } from './data-security-group';
 import { deletionSettings } from './final-snapshot';
 import type { GeneratedSecret } from './generated-secret';
 import type { DataServiceProps } from './vector-store';
+import { ENGINES } from '../../model/pins';
 
 /**
  * Pinned major engine version of the gateway's database; AWS applies minor versions
  * (auto_minor_version_upgrade), and the provider accepts a version prefix then
  * (hashicorp/terraform-provider-aws #20207), so plans do not try to undo AWS's upgrades.
  */
-export const GATEWAY_POSTGRES_VERSION = '17';
+export const GATEWAY_POSTGRES_VERSION = ENGINES.rdsPostgres.version;
 export const GATEWAY_DATABASE = 'litellm';
 export const GATEWAY_DB_USER = 'litellm';
 

@@ -10,9 +10,10 @@ import type { PodIdentityRole } from '../cluster/pod-identity-role';
 import { BlueprintError, show } from '../core/errors';
 import { createDataSecurityGroup } from './data-security-group';
 import { createClientRoles, type DataServiceProps } from './vector-store';
+import { ENGINES } from '../../model/pins';
 
 /** Pinned engine: Valkey 8.2 brings the vector search the semantic cache needs. */
-export const VALKEY_VERSION = '8.2';
+export const VALKEY_VERSION = ENGINES.valkey.version;
 /**
  * The cache user clients authenticate as, with IAM (no password exists): `<name>-app`.
  * ElastiCache user ids are unique per account and region, and an IAM-authenticated user's id
