@@ -5,7 +5,7 @@ import Ajv from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { CHARTS, type ChartPin } from '../../model/pins';
-import { releaseValues, valueAt } from '../../policies/rules/kubernetes/chart-security';
+import { helmMerge, releaseValues, valueAt } from '../../policies/rules/kubernetes/chart-security';
 import { type JsonObject, StackView } from '../../policies/engine/stack-view';
 import { synthesize } from '../../tools/synthesize';
 import { HAS_UPSTREAM, publishedVersions, upstreamFile } from './upstream-facts';
@@ -44,18 +44,6 @@ function unknownPaths(ours: unknown, theirs: unknown, at = ''): string[] {
     if (FREE_FORM.has(k)) return [];
     return t && typeof t === 'object' && !Array.isArray(t) ? unknownPaths(v, t, p) : [];
   });
-}
-
-/** Helm's coalescing of user values over chart defaults: maps merge, anything else replaces, null removes. */
-function helmMerge(defaults: JsonObject, values: JsonObject): JsonObject {
-  const out: JsonObject = { ...defaults };
-  for (const [k, v] of Object.entries(values)) {
-    const d = out[k];
-    if (v === null) delete out[k];
-    else if (v && typeof v === 'object' && !Array.isArray(v) && d && typeof d === 'object' && !Array.isArray(d)) out[k] = helmMerge(d, v);
-    else out[k] = v;
-  }
-  return out;
 }
 
 describe.skipIf(!HAS_UPSTREAM)('pinned charts against their upstream releases', () => {

@@ -4,6 +4,8 @@
  * a namespace enforces `restricted`. Used on `helm template` output by the pins workflow and on
  * the blueprint's own manifests by the tests.
  */
+import type { JsonObject } from '../../policies/engine/stack-view';
+import { podSpecsOfObject } from '../../policies/rules/kubernetes/pod-specs';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
@@ -47,10 +49,7 @@ export function restrictedViolations(podSpec: Obj): string[] {
   return out;
 }
 
-/** The pod spec of a rendered workload object (Pod, Deployment, StatefulSet, DaemonSet, Job, CronJob). */
+/** The (first) pod spec of a rendered workload object; the policy pack's walk (pod-specs.ts). */
 export function podSpecOf(object: Obj): Obj | undefined {
-  const spec = obj(object.spec);
-  if (object.kind === 'Pod') return spec;
-  if (object.kind === 'CronJob') return obj(obj(obj(obj(spec?.jobTemplate)?.spec)?.template)?.spec);
-  return obj(obj(spec?.template)?.spec);
+  return podSpecsOfObject(object as JsonObject)[0];
 }

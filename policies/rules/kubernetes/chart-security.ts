@@ -55,11 +55,11 @@ function chartPin(release: ResourceView): ChartPin | undefined {
 
 /** The release's values, merged in order (later documents win, as in Helm). */
 export function releaseValues(release: ResourceView): JsonObject {
-  const merged: JsonObject = {};
+  let merged: JsonObject = {};
   for (const doc of strings(release.config.values)) {
     if (isUnknown(doc) && !doc.trim().startsWith('{')) continue;
     try {
-      deepMerge(merged, (parseYaml(doc) ?? {}) as JsonObject);
+      merged = helmMerge(merged, (parseYaml(doc) ?? {}) as JsonObject);
     } catch {
       // a document Terraform assembles at apply cannot be read here
     }
@@ -67,12 +67,16 @@ export function releaseValues(release: ResourceView): JsonObject {
   return merged;
 }
 
-function deepMerge(into: JsonObject, from: JsonObject): void {
-  for (const [k, v] of Object.entries(from)) {
-    const cur = into[k];
-    if (v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur)) deepMerge(cur, v);
-    else into[k] = v;
+/** Helm's coalescing of values over earlier ones (or a chart's defaults): maps merge, anything else replaces, null removes. */
+export function helmMerge(base: JsonObject, values: JsonObject): JsonObject {
+  const out: JsonObject = { ...base };
+  for (const [k, v] of Object.entries(values)) {
+    const d = out[k];
+    if (v === null) delete out[k];
+    else if (v && typeof v === 'object' && !Array.isArray(v) && d && typeof d === 'object' && !Array.isArray(d)) out[k] = helmMerge(d, v);
+    else out[k] = v;
   }
+  return out;
 }
 
 export function valueAt(values: JsonObject, path: string): Json | undefined {

@@ -52,18 +52,34 @@ export function podTemplateOf(resource: ResourceView): PodTemplate | undefined {
   return undefined;
 }
 
+/**
+ * The pod specs a Kubernetes object holds, as written in a manifest or rendered by a chart: a
+ * Pod's own, a CronJob's job template's, a LeaderWorkerSet's leader and worker templates (in that
+ * order), any other workload's template.
+ */
+export function podSpecsOfObject(object: Json | undefined): JsonObject[] {
+  const m = block(object);
+  if (!m) return [];
+  const kind = String(m.kind ?? '');
+  const spec = block(m.spec) ?? {};
+  const found =
+    kind === 'Pod'
+      ? [spec]
+      : kind === 'CronJob'
+        ? [block(block(block(block(spec.jobTemplate)?.spec)?.template)?.spec)]
+        : kind === 'LeaderWorkerSet'
+          ? [block(block(block(spec.leaderWorkerTemplate)?.leaderTemplate)?.spec), block(block(block(spec.leaderWorkerTemplate)?.workerTemplate)?.spec)]
+          : [block(block(spec.template)?.spec)];
+  return found.filter((p): p is JsonObject => p !== undefined);
+}
+
 function fromManifest(resource: ResourceView): PodTemplate | undefined {
   const m = block(resource.config.manifest);
   if (!m) return undefined;
-  const kind = String(m.kind ?? '');
-  const spec = block(m.spec) ?? {};
-  let podSpec: JsonObject | undefined;
-  if (kind === 'Pod') podSpec = spec;
-  else if (kind === 'CronJob') podSpec = block(block(block(block(spec.jobTemplate)?.spec)?.template)?.spec);
-  else if (kind === 'LeaderWorkerSet') podSpec = block(block(block(spec.leaderWorkerTemplate)?.workerTemplate)?.spec);
-  else podSpec = block(block(spec.template)?.spec);
+  // A LeaderWorkerSet is judged by its workers' template (the last one).
+  const podSpec = podSpecsOfObject(m).at(-1);
   if (!podSpec) return undefined;
-  return fromPodSpec(resource, kind, block(m.metadata) ?? {}, podSpec, MANIFEST_KEYS);
+  return fromPodSpec(resource, String(m.kind ?? ''), block(m.metadata) ?? {}, podSpec, MANIFEST_KEYS);
 }
 
 function fromTyped(resource: ResourceView, kind: string): PodTemplate | undefined {

@@ -7,6 +7,7 @@
 import { environmentRule, type EnvironmentViolation, type Rule } from '../../engine/rule';
 import { block, blocks, isUnknown, type Json, type JsonObject, type ResourceView, type StackView, strings } from '../../engine/stack-view';
 import { identityStatements } from '../iam-documents';
+import { podSpecsOfObject } from '../kubernetes/pod-specs';
 import { WORKLOAD_KIND_TAG } from './platform';
 
 /** Tag PodIdentityRole puts on every role: `<namespace>.<serviceAccount>`. */
@@ -49,16 +50,9 @@ export const ACROSS_STACK_RULES: Rule[] = [
       const roles = modelRoles(stacks);
       return stacks.flatMap((stack) =>
         stack.resourcesOf('kubernetes_manifest').flatMap((resource) => {
-          const pod = podSpecOf(resource.config.manifest);
-          if (!pod) return [];
-          const sa = pod.serviceAccountName;
           const namespace = block(block(resource.config.manifest)?.metadata)?.namespace;
-          const role = typeof sa === 'string' && typeof namespace === 'string' ? roles.get(`${namespace}.${sa}`) : undefined;
-          if (!role) return [];
-          return modelUris(pod).flatMap((prefix) =>
-            role.listPrefixes.some((pattern) => iamLike(pattern, prefix))
-              ? []
-              : [{ stack, resource, message: `the server lists s3 prefix '${prefix}', which role ${role.address} does not allow (s3:prefix ${role.listPrefixes.map((p) => `'${p}'`).join(', ') || 'none'})` }],
+          return podSpecsOfObject(resource.config.manifest).flatMap((pod) =>
+            unlistablePrefixes(pod, typeof namespace === 'string' ? namespace : undefined, roles).map((message) => ({ stack, resource, message })),
           );
         }),
       );
@@ -133,12 +127,14 @@ function modelRoles(stacks: readonly StackView[]): Map<string, { address: string
   return out;
 }
 
-/** The pod template of a Deployment, StatefulSet, Job or LeaderWorkerSet (its leader's). */
-function podSpecOf(manifest: Json | undefined): JsonObject | undefined {
-  const m = block(manifest);
-  const spec = block(m?.spec);
-  const lws = block(block(spec?.leaderWorkerTemplate)?.leaderTemplate) ?? block(block(spec?.leaderWorkerTemplate)?.workerTemplate);
-  return block((lws ?? block(spec?.template))?.spec);
+/** Why a model server's pod could not list the prefixes it is given, one message each. */
+function unlistablePrefixes(pod: JsonObject, namespace: string | undefined, roles: ReturnType<typeof modelRoles>): string[] {
+  const sa = pod.serviceAccountName;
+  const role = typeof sa === 'string' && namespace !== undefined ? roles.get(`${namespace}.${sa}`) : undefined;
+  if (!role) return [];
+  return modelUris(pod)
+    .filter((prefix) => !role.listPrefixes.some((pattern) => iamLike(pattern, prefix)))
+    .map((prefix) => `the server lists s3 prefix '${prefix}', which role ${role.address} does not allow (s3:prefix ${role.listPrefixes.map((p) => `'${p}'`).join(', ') || 'none'})`);
 }
 
 /** The S3 prefixes a pod's containers are given (`s3://bucket/prefix` in args, command or env). */
