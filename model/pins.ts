@@ -187,13 +187,62 @@ export const IMAGES = {
     unverified: 'the tag in the registry and its digest (pins workflow)',
   },
   litellm: {
-    repository: 'ghcr.io/berriai/litellm',
-    tag: 'v1.97.0',
-    source: 'BerriAI/litellm release v1.97.0',
-    checked: '2026-11-27',
-    unverified: 'the tag in the registry and its digest (pins workflow); see docs/pins.md for the gateway features this release lacks',
+    // The non_root variant (docker/Dockerfile.non_root: USER nobody, uid/gid 65534, HOME /app,
+    // Prisma generated at build time) is the image LiteLLM publishes for running as non-root
+    // with a database; the default image has failed Prisma writes as non-root.
+    repository: 'ghcr.io/berriai/litellm-non_root',
+    tag: 'v1.102.4',
+    source:
+      'BerriAI/litellm-docs release_notes/v1.102.4/index.md (2026-10-07; published as ghcr.io/berriai/litellm:v1.102.4, patch on v1.102.3, no migrations or breaking changes); BerriAI/litellm docker/Dockerfile.non_root',
+    checked: '2026-12-02',
+    unverified: 'the non_root tag in the registry and its digest (pins workflow)',
   },
 } as const satisfies Record<string, ImagePin>;
+
+/** The user the gateway image runs as (docker/Dockerfile.non_root: `USER nobody`, wolfi's 65534). */
+export const LITELLM_USER = { uid: 65534, gid: 65534 } as const;
+
+/**
+ * Settings the gateway's configuration relies on, with the LiteLLM release each arrived in:
+ * the pinned release must have every one (a release without one ignores it, or passes it on
+ * to the Redis client and fails at start).
+ */
+export const LITELLM_FEATURES = [
+  {
+    setting: 'general_settings.coordination_redis.aws_iam_* (ElastiCache IAM authentication)',
+    since: '1.102.0',
+    source: 'BerriAI/litellm-docs release_notes/v1.102.0 ("Authenticate to Amazon ElastiCache using IAM credentials", PR #38413); docs proxy caching_redis "Supported fields" of coordination_redis',
+  },
+  {
+    setting: 'litellm_settings.cache_params.semantic_cache_scope',
+    since: '1.100.5',
+    source: 'BerriAI/litellm-docs release_notes/v1.100.5 and v1.101.0 (PR #39590: key or end_user, default key)',
+  },
+] as const;
+
+/**
+ * LiteLLM releases never to pin: 1.82.7 and 1.82.8 carried a credential stealer (PyPI, 24 March
+ * 2026; LiteLLM's security update of March 2026); a public self-audit tool names 1.107.0 as
+ * compromised too.
+ */
+export const LITELLM_WITHDRAWN = ['1.82.7', '1.82.8', '1.107.0'] as const;
+
+const versionParts = (v: string): number[] => v.replace(/^v/, '').split(/[.-]/).slice(0, 3).map(Number);
+const atLeast = (v: string, min: string): boolean => {
+  const [a, b] = [versionParts(v), versionParts(min)];
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  return true;
+};
+
+/** Why a LiteLLM tag cannot serve the gateway's configuration: one line per problem. */
+export const litellmPinProblems = (tag: string): string[] => {
+  if (!/^v\d+\.\d+\.\d+$/.test(tag)) return [`LiteLLM tag ${JSON.stringify(tag)} is not a release tag vX.Y.Z`];
+  const version = tag.slice(1);
+  return [
+    ...(LITELLM_WITHDRAWN.some((w) => w === version) ? [`LiteLLM ${version} is a compromised release (never pin it)`] : []),
+    ...LITELLM_FEATURES.filter((f) => !atLeast(version, f.since)).map((f) => `LiteLLM ${version} predates ${f.since}, which brought ${f.setting}`),
+  ];
+};
 
 export interface EnginePin extends PinCheck {
   readonly engine: string;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import type { Construct } from 'constructs';
 import { type SyncedMetadata, syncedSecret } from '../platform/secret-sync';
+import { LITELLM_USER } from '../../model/pins';
 import { TENANT_SYNC_SCRIPT } from './tenant-sync-script';
 
 /** Kubernetes Secret holding every tenant's key, one entry per tenant name. */
@@ -54,7 +55,7 @@ export function tenantSync(scope: Construct, props: TenantSyncProps): Manifest {
     spec: {
       restartPolicy: 'OnFailure',
       automountServiceAccountToken: false,
-      securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+      securityContext: { runAsNonRoot: true, runAsUser: LITELLM_USER.uid, runAsGroup: LITELLM_USER.gid, seccompProfile: { type: 'RuntimeDefault' } },
       containers: [
         {
           name: 'sync',

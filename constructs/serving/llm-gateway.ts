@@ -7,7 +7,7 @@ import { PORTS } from '../guardrails/ports';
 import type { IScrapeRegistry } from '../telemetry/otel-collector';
 import { SECRET_STORE, secretsManagerStore, syncedSecret } from '../platform/secret-sync';
 import { type GatewayTenant, tenantSync } from './gateway-tenants';
-import { IMAGES, imageRef } from '../../model/pins';
+import { IMAGES, LITELLM_USER, imageRef } from '../../model/pins';
 
 /** Pinned LiteLLM proxy image. */
 export const LITELLM_IMAGE = imageRef(IMAGES.litellm);
@@ -276,7 +276,8 @@ export class LlmGateway extends Construct {
             metadata: { labels, annotations: { 'gpb.io/config-sha256': createHash('sha256').update(configYaml).digest('hex') } },
             spec: {
               serviceAccountName: GATEWAY_SERVICE_ACCOUNT,
-              securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+              // The image's own user (nobody): it owns /app, HOME and the generated Prisma client.
+              securityContext: { runAsNonRoot: true, runAsUser: LITELLM_USER.uid, runAsGroup: LITELLM_USER.gid, fsGroup: LITELLM_USER.gid, seccompProfile: { type: 'RuntimeDefault' } },
               topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels } }],
               containers: [
                 {
@@ -285,7 +286,6 @@ export class LlmGateway extends Construct {
                   args: ['--config', '/etc/litellm/config.yaml', '--port', String(this.port), '--num_workers', '1'],
                   env: [
                     { name: 'LITELLM_MASTER_KEY', valueFrom: { secretKeyRef: { name: MASTER_KEY_SECRET, key: 'master-key' } } },
-                    { name: 'HOME', value: '/tmp' },
                     ...(cache ? [{ name: 'SEMANTIC_CACHE_URL', valueFrom: { secretKeyRef: { name: SEMANTIC_CACHE_SECRET, key: 'url' } } }] : []),
                     ...(database ? [{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: DATABASE_SECRET, key: 'url' } } }] : []),
                     ...(coordination ? [{ name: 'COORDINATION_REDIS_HOST', value: coordination.host }] : []),
