@@ -105,7 +105,10 @@ export class ValkeyCache extends Construct {
       userId: this.iamUserName,
       userName: this.iamUserName,
       engine: 'valkey',
-      accessString: 'on ~* +@all -@dangerous',
+      // Channels granted explicitly: Valkey 7+ creates users with resetchannels, and LiteLLM's
+      // coordination Redis subscribes for config sync and auth-cache invalidation (LiteLLM docs,
+      // caching_redis "Restricted ACL users").
+      accessString: 'on ~* &* +@all -@dangerous',
       authenticationMode: { type: 'iam' },
     });
     const semantic = props.semanticCache;
