@@ -6,8 +6,8 @@ import { BlueprintError } from '../core/errors';
  * below make a pipeline that names an undefined component, or a component nothing uses, an
  * error at synth instead of a crash-looping collector.
  */
-export type ReceiverType = 'otlp' | 'prometheus' | 'kubeletstats' | 'filelog' | 'k8s_cluster';
-export type ProcessorType = 'memory_limiter' | 'batch' | 'k8sattributes' | 'resource' | 'probabilistic_sampler';
+export type ReceiverType = 'otlp' | 'prometheus' | 'kubeletstats' | 'file_log' | 'k8s_cluster';
+export type ProcessorType = 'memory_limiter' | 'batch' | 'k8s_attributes' | 'resource' | 'probabilistic_sampler';
 export type ExporterType = 'otlp' | 'otlphttp' | 'prometheusremotewrite' | 'awscloudwatchlogs' | 'awsxray';
 export type ExtensionType = 'health_check' | 'sigv4auth' | 'k8s_leader_elector';
 
@@ -36,6 +36,17 @@ const FIRST: ProcessorType = 'memory_limiter';
 const LAST: ProcessorType = 'batch';
 const typeOf = (id: string) => id.split('/')[0];
 
+/**
+ * Component types renamed upstream, whose old names still load as deprecated aliases at the
+ * pinned collector (contrib 0.153.0) and go away later: the configuration uses the new names.
+ */
+export const DEPRECATED_COMPONENT_TYPES: Readonly<Record<string, string>> = {
+  // opentelemetry-collector-contrib CHANGELOG v0.146.0, Deprecations (#45894).
+  k8sattributes: 'k8s_attributes',
+  // opentelemetry-collector-contrib pull request #46750 (merged March 2026, before 0.153.0).
+  filelog: 'file_log',
+};
+
 /** Every problem of a collector configuration, one message each (empty when it is sound). */
 export function collectorConfigProblems(name: string, c: CollectorConfig): string[] {
   const problems: string[] = [];
@@ -58,6 +69,8 @@ export function collectorConfigProblems(name: string, c: CollectorConfig): strin
   }
   for (const kind of ['receivers', 'processors', 'exporters'] as const) {
     for (const id of Object.keys(c[kind])) {
+      const renamed = DEPRECATED_COMPONENT_TYPES[typeOf(id)];
+      if (renamed) problems.push(`collector '${name}': ${kind.slice(0, -1)} '${id}' uses the deprecated type name '${typeOf(id)}' (now '${renamed}')`);
       if (!used[kind].has(id)) problems.push(`collector '${name}': ${kind.slice(0, -1)} '${id}' is defined but no pipeline uses it`);
     }
   }

@@ -164,7 +164,7 @@ export class OtelCollector extends Construct implements IScrapeRegistry {
           insecure_skip_verify: true,
           metric_groups: ['node', 'pod', 'container'],
         },
-        filelog: {
+        file_log: {
           include: this.props.logNamespaces.map((ns) => `/var/log/pods/${ns}_*/*/*.log`),
           start_at: 'end',
           include_file_path: true,
@@ -174,7 +174,7 @@ export class OtelCollector extends Construct implements IScrapeRegistry {
       },
       processors: {
         memory_limiter: { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 25 },
-        k8sattributes: {
+        k8s_attributes: {
           auth_type: 'serviceAccount',
           filter: { node_from_env_var: 'K8S_NODE_NAME' },
           extract: {
@@ -194,7 +194,7 @@ export class OtelCollector extends Construct implements IScrapeRegistry {
         pipelines: {
           // Scraped series carry namespace, pod, node and model from relabeling.
           metrics: { receivers: metricsReceivers, processors: ['memory_limiter', 'batch'], exporters: ['otlp'] },
-          logs: { receivers: ['filelog'], processors: ['memory_limiter', 'k8sattributes', 'batch'], exporters: ['otlp'] },
+          logs: { receivers: ['file_log'], processors: ['memory_limiter', 'k8s_attributes', 'batch'], exporters: ['otlp'] },
         },
       },
     };
@@ -234,7 +234,7 @@ export class OtelCollector extends Construct implements IScrapeRegistry {
       processors: {
         memory_limiter: { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 25 },
         // Applications connect directly: their pod is found by the connection's address.
-        k8sattributes: {
+        k8s_attributes: {
           auth_type: 'serviceAccount',
           extract: { metadata: ['k8s.namespace.name', 'k8s.pod.name', 'k8s.deployment.name', 'k8s.node.name'] },
           pod_association: [{ sources: [{ from: 'connection' }] }],
@@ -260,11 +260,11 @@ export class OtelCollector extends Construct implements IScrapeRegistry {
         extensions: ['health_check', 'sigv4auth', 'k8s_leader_elector'],
         pipelines: {
           'metrics/agents': { receivers: ['otlp/agents', 'k8s_cluster'], processors: ['memory_limiter', 'resource', 'batch'], exporters: ['prometheusremotewrite'] },
-          'metrics/apps': { receivers: ['otlp'], processors: ['memory_limiter', 'k8sattributes', 'resource', 'batch'], exporters: ['prometheusremotewrite'] },
+          'metrics/apps': { receivers: ['otlp'], processors: ['memory_limiter', 'k8s_attributes', 'resource', 'batch'], exporters: ['prometheusremotewrite'] },
           'logs/agents': { receivers: ['otlp/agents'], processors: ['memory_limiter', 'resource', 'batch'], exporters: ['awscloudwatchlogs'] },
-          'logs/apps': { receivers: ['otlp'], processors: ['memory_limiter', 'k8sattributes', 'resource', 'batch'], exporters: ['awscloudwatchlogs'] },
+          'logs/apps': { receivers: ['otlp'], processors: ['memory_limiter', 'k8s_attributes', 'resource', 'batch'], exporters: ['awscloudwatchlogs'] },
           ...(traces !== 'none'
-            ? { traces: { receivers: ['otlp'], processors: ['memory_limiter', 'k8sattributes', 'probabilistic_sampler', 'resource', 'batch'], exporters: [traceExporter] } }
+            ? { traces: { receivers: ['otlp'], processors: ['memory_limiter', 'k8s_attributes', 'probabilistic_sampler', 'resource', 'batch'], exporters: [traceExporter] } }
             : {}),
         },
       },

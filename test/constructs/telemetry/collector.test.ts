@@ -60,7 +60,7 @@ describe('OtelCollector', () => {
   it('agent: scrapes registered targets on its own node, kubelet stats and container logs, and forwards OTLP to the gateway', () => {
     const { agent } = collector({}, (c) => c.addScrapeTarget(vllm));
     const cfg = agent.config;
-    expect(Object.keys(cfg.receivers).filter((k) => cfg.receivers[k] !== null).sort()).toEqual(['filelog', 'kubeletstats', 'prometheus']);
+    expect(Object.keys(cfg.receivers).filter((k) => cfg.receivers[k] !== null).sort()).toEqual(['file_log', 'kubeletstats', 'prometheus']);
     expect(cfg.receivers.prometheus.trim_metric_suffixes).toBe(false);
     const [job] = cfg.receivers.prometheus.config.scrape_configs;
     expect(job.job_name).toBe('model-llama');
@@ -73,10 +73,10 @@ describe('OtelCollector', () => {
         { source_labels: ['__meta_kubernetes_pod_label_gpb_io_model'], target_label: 'model' },
       ]),
     );
-    expect(cfg.receivers.filelog.include).toEqual(['/var/log/pods/gpb-serving_*/*/*.log']);
+    expect(cfg.receivers.file_log.include).toEqual(['/var/log/pods/gpb-serving_*/*/*.log']);
     expect(cfg.exporters.otlp.endpoint).toBe('otel-gateway.gpb-telemetry.svc.cluster.local:4319');
     expect(cfg.service.pipelines.metrics).toEqual({ receivers: ['prometheus', 'kubeletstats'], processors: ['memory_limiter', 'batch'], exporters: ['otlp'] });
-    expect(cfg.service.pipelines.logs.processors).toEqual(['memory_limiter', 'k8sattributes', 'batch']);
+    expect(cfg.service.pipelines.logs.processors).toEqual(['memory_limiter', 'k8s_attributes', 'batch']);
     expect(cfg.service.pipelines.traces).toBeNull(); // the chart's default pipeline, removed
     expect(cfg.receivers.jaeger).toBeNull();
     expect(cfg.exporters.debug).toBeNull();
@@ -106,8 +106,8 @@ describe('OtelCollector', () => {
     expect(cfg.receivers.k8s_cluster.k8s_leader_elector).toBe('k8s_leader_elector');
     expect(cfg.service.pipelines.traces.exporters).toEqual(['awsxray']);
     // Agent data is already attributed; only application data is attributed by connection.
-    expect(cfg.service.pipelines['metrics/agents'].processors).not.toContain('k8sattributes');
-    expect(cfg.service.pipelines['metrics/apps'].processors).toContain('k8sattributes');
+    expect(cfg.service.pipelines['metrics/agents'].processors).not.toContain('k8s_attributes');
+    expect(cfg.service.pipelines['metrics/apps'].processors).toContain('k8s_attributes');
     expect(gateway.serviceAccount).toEqual({ create: true, name: 'otel-gateway' });
     expect(gateway.clusterRole.rules).toContainEqual({ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] });
   });
@@ -159,6 +159,19 @@ describe('collectorConfigProblems', () => {
     expect(collectorConfigProblems('x', good)).toEqual([]);
   });
 
+  it('refuses the deprecated type names the configuration used before (k8sattributes, filelog)', () => {
+    const old = {
+      ...good,
+      receivers: { filelog: {} },
+      processors: { memory_limiter: {}, k8sattributes: {}, batch: {} },
+      service: { extensions: ['health_check'], pipelines: { logs: { receivers: ['filelog'], processors: ['memory_limiter', 'k8sattributes', 'batch'], exporters: ['otlp'] } } },
+    } as unknown as CollectorConfig;
+    expect(collectorConfigProblems('x', old)).toEqual([
+      "collector 'x': receiver 'filelog' uses the deprecated type name 'filelog' (now 'file_log')",
+      "collector 'x': processor 'k8sattributes' uses the deprecated type name 'k8sattributes' (now 'k8s_attributes')",
+    ]);
+  });
+
   it('names undefined and unused components, wrong processor order and missing extensions', () => {
     const bad: CollectorConfig = {
       ...good,
@@ -166,11 +179,11 @@ describe('collectorConfigProblems', () => {
       processors: { batch: {}, memory_limiter: {} },
       service: {
         extensions: ['health_check', 'sigv4auth'],
-        pipelines: { traces: { receivers: ['otlp', 'filelog'], processors: ['batch', 'memory_limiter'], exporters: [] } },
+        pipelines: { traces: { receivers: ['otlp', 'file_log'], processors: ['batch', 'memory_limiter'], exporters: [] } },
       },
     };
     expect(collectorConfigProblems('x', bad)).toEqual([
-      "collector 'x': pipeline 'traces' uses receiver 'filelog', which is not defined",
+      "collector 'x': pipeline 'traces' uses receiver 'file_log', which is not defined",
       "collector 'x': pipeline 'traces' has no exporters",
       "collector 'x': pipeline 'traces' must start with 'memory_limiter' (got batch, memory_limiter)",
       "collector 'x': pipeline 'traces' must end with 'batch'",
