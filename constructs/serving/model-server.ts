@@ -43,10 +43,15 @@ export interface AutoscalingTargets {
 export const ENGINES: Readonly<Record<ModelEngine, EngineSpec>> = {
   vllm: {
     image: VLLM_IMAGE,
+    // `vllm serve <model>` rather than the image's entrypoint: the vllm-openai image's
+    // entrypoint moved from the api_server module to `vllm serve` (which refuses --model) after
+    // October 2025, and the CLI with a positional model works on the pinned 0.10.1.1 and after.
+    command: ['vllm', 'serve'],
     args: (p) => [
-      '--model', p.modelUri, '--load-format', 'runai_streamer', '--served-model-name', p.name, '--tensor-parallel-size', String(p.tp), '--port', String(p.port),
-      // vLLM 0.10 picks a pooling runner for embedding models with --task embed.
-      ...(p.task === 'embed' ? ['--task', 'embed'] : []),
+      p.modelUri, '--load-format', 'runai_streamer', '--served-model-name', p.name, '--tensor-parallel-size', String(p.tp), '--port', String(p.port),
+      // What `--task embed` meant, in the flags that replace it (vllm-project/vllm #21470,
+      // in 0.10.1; --task is deprecated).
+      ...(p.task === 'embed' ? ['--runner', 'pooling', '--convert', 'embed'] : []),
     ],
     startupPath: '/health',
     readyPath: '/health',
@@ -135,7 +140,7 @@ function leaderScript(serverArgs: readonly string[], nodes: number): string {
   return [
     `ray start --head --port=${RAY_PORT}`,
     `until [ "$(ray status 2>/dev/null | grep -c node_)" -ge ${nodes} ]; do sleep 5; done`,
-    `exec python3 -m vllm.entrypoints.openai.api_server ${serverArgs.join(' ')} --pipeline-parallel-size ${nodes} --distributed-executor-backend ray`,
+    `exec vllm serve ${serverArgs.join(' ')} --pipeline-parallel-size ${nodes} --distributed-executor-backend ray`,
   ].join(' && ');
 }
 

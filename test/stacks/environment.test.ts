@@ -200,7 +200,7 @@ describe('serving layer', () => {
     expect(small.spec.template.spec.nodeSelector).toEqual({ 'gpb.io/pool': 'prod-baseline' });
     expect(large.spec.template.spec.nodeSelector).toEqual({ 'karpenter.sh/nodepool': 'prod-multi-gpu' });
     expect(large.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe('4');
-    expect(large.spec.template.spec.containers[0].args.join(' ')).toMatch(/--model s3:\/\/\$\{data\.terraform_remote_state\.cross-stack-reference-input-prod-data\.outputs\.\S+\}\/models\/llama-70b/);
+    expect(large.spec.template.spec.containers[0].args.join(' ')).toMatch(/^s3:\/\/\$\{data\.terraform_remote_state\.cross-stack-reference-input-prod-data\.outputs\.\S+\}\/models\/llama-70b/);
   });
 
   it.each(['dev', 'staging', 'prod'])('%s: KEDA scales every model on its own load from the workspace, with a query-only role', (name) => {

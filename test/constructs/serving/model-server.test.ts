@@ -59,7 +59,11 @@ describe('ModelServer', () => {
   it('streams pinned weights from S3 with tensor parallelism and a startup budget sized to the weights', () => {
     const c = model().deployment.spec.template.spec.containers[0];
     expect(c.image).toBe(VLLM_IMAGE);
-    expect(c.args).toEqual(expect.arrayContaining(['--model', 's3://models/models/llama-70b', '--load-format', 'runai_streamer', '--tensor-parallel-size', '4']));
+    // `vllm serve <model>`: the model is positional, never --model (refused by later images' entrypoint).
+    expect(c.command).toEqual(['vllm', 'serve']);
+    expect(c.args[0]).toBe('s3://models/models/llama-70b');
+    expect(c.args).not.toContain('--model');
+    expect(c.args).toEqual(expect.arrayContaining(['--load-format', 'runai_streamer', '--tensor-parallel-size', '4']));
     // 65.2 GiB at 0.5 GiB/s + 120 s = 251 s -> 26 checks of 10 s
     expect(c.startupProbe).toMatchObject({ httpGet: { path: '/health', port: 8000 }, periodSeconds: 10, failureThreshold: 26 });
     expect(model({ weightsGiB: 15 }).deployment.spec.template.spec.containers[0].startupProbe.failureThreshold).toBe(15);
@@ -108,8 +112,10 @@ describe('ModelServer', () => {
 
   it('serves embeddings with a pooling runner when its task is embed (vLLM only)', () => {
     const args = model({ name: 'bge-m3', task: 'embed', gpusPerReplica: 1, weightsGiB: 1.1 }).deployment.spec.template.spec.containers[0].args as string[];
-    expect(args.slice(args.indexOf('--task'), args.indexOf('--task') + 2)).toEqual(['--task', 'embed']);
-    expect(model().deployment.spec.template.spec.containers[0].args).not.toContain('--task');
+    // --task is deprecated: --runner pooling --convert embed is what --task embed meant.
+    expect(args.slice(args.indexOf('--runner'), args.indexOf('--runner') + 4)).toEqual(['--runner', 'pooling', '--convert', 'embed']);
+    expect(args).not.toContain('--task');
+    expect(model().deployment.spec.template.spec.containers[0].args).not.toContain('--runner');
     expect(() => model({ engine: 'triton', task: 'embed' })).toThrow(/task 'embed' is built for vLLM only/);
   });
 
@@ -143,7 +149,7 @@ describe('ModelServer across nodes (LeaderWorkerSet)', () => {
     const t = multi().byKind('LeaderWorkerSet').spec.leaderWorkerTemplate;
     const leader = t.leaderTemplate.spec.containers[0];
     expect(leader.command).toEqual(['/bin/sh', '-c']);
-    expect(leader.args[0]).toMatch(/^ray start --head --port=6379 && until .* -ge 2 \]; do sleep 5; done && exec python3 -m vllm\.entrypoints\.openai\.api_server .*--tensor-parallel-size 8 .*--pipeline-parallel-size 2 --distributed-executor-backend ray$/);
+    expect(leader.args[0]).toMatch(/^ray start --head --port=6379 && until .* -ge 2 \]; do sleep 5; done && exec vllm serve s3:\/\/\S+ .*--tensor-parallel-size 8 .*--pipeline-parallel-size 2 --distributed-executor-backend ray$/);
     expect(leader.readinessProbe.httpGet.path).toBe('/health');
     const worker = t.workerTemplate.spec.containers[0];
     expect(worker.args).toEqual(['exec ray start --address=$LWS_LEADER_ADDRESS:6379 --block']);
