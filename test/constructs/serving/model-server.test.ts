@@ -145,6 +145,20 @@ describe('ModelServer across nodes (LeaderWorkerSet)', () => {
     }
   });
 
+  it('budgets disruptions so that at most one group is down: one pod, over every pod of the set', () => {
+    const { byKind } = multi();
+    const lws = byKind('LeaderWorkerSet');
+    const pdb = byKind('PodDisruptionBudget');
+    // One eviction takes its whole group down (RecreateGroupOnPodRestart); the budget then counts
+    // the group's pods unavailable and refuses the next eviction until the group is ready again.
+    // A budget of a group's size in pods would let that many groups be hit at once.
+    expect(pdb.spec.maxUnavailable).toBe(1);
+    expect(pdb.spec.minAvailable).toBeUndefined();
+    for (const template of [lws.spec.leaderWorkerTemplate.leaderTemplate, lws.spec.leaderWorkerTemplate.workerTemplate]) {
+      expect(template.metadata.labels).toMatchObject(pdb.spec.selector.matchLabels);
+    }
+  });
+
   it('leader starts Ray, waits for every node, then serves with TP inside and PP across nodes; workers join it', () => {
     const t = multi().byKind('LeaderWorkerSet').spec.leaderWorkerTemplate;
     const leader = t.leaderTemplate.spec.containers[0];
