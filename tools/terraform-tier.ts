@@ -7,9 +7,10 @@
  *    literal text they pass to Helm and Kubernetes is checked: Terraform must turn escaped
  *    templates (`$${env:VAR}`, `$${datasource}`) back into exactly the text the collector and
  *    Grafana expect (`terraform console`, no provider needed).
- * 2. Rehearses the dev network and cluster stacks against moto_server on 127.0.0.1: plan both
- *    (every synthesized resource must be planned for creation), apply the network, and plan it
- *    again to prove it converged.
+ * 2. Rehearses every AWS-only stack of every environment against one moto_server on 127.0.0.1:
+ *    plan (every synthesized resource must be planned for creation), apply what moto can stand
+ *    in for (tools/terraform/moto-gaps.ts names the rest), and plan again: only the left-out
+ *    resources may remain to create.
  *
  * Where Terraform, the provider mirror or moto is missing it prints a loud SKIPPED line; with
  * GPB_REQUIRE_TERRAFORM=1 (set in CI) a missing prerequisite fails instead.
@@ -20,10 +21,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ENVIRONMENTS } from '../environments';
 import { runCli, synthesize, type SynthesizedStack } from './synthesize';
+import { splitForMoto, unkeptOverrides } from './terraform/moto-gaps';
 import { motoAvailable, rehearsalOverride, startMoto } from './terraform/moto-server';
 import { missingPrerequisites, TerraformCli, type TerraformResult } from './terraform/terraform-cli';
 
-const REHEARSAL_ENV = process.env.GPB_REHEARSAL_ENV ?? 'dev';
+/** GPB_REHEARSAL_ENVS=dev,staging narrows the rehearsal (default: every registered environment). */
+const REHEARSAL_ENVS = process.env.GPB_REHEARSAL_ENVS?.split(',').filter((e) => e.length > 0);
+/** GPB_TERRAFORM_ONLY=rehearsal skips validation (to iterate on the rehearsal). */
+const ONLY = process.env.GPB_TERRAFORM_ONLY;
 const required = process.env.GPB_REQUIRE_TERRAFORM === '1';
 
 interface Check {
@@ -52,8 +57,8 @@ runCli(async () => {
   const checks: Check[] = [];
   try {
     const tf = new TerraformCli(binary, mirror, work);
-    validateAll(tf, path.join(work, 'validate'), checks);
-    await rehearse(tf, path.join(work, 'rehearsal'), checks);
+    if (ONLY !== 'rehearsal') validateAll(tf, path.join(work, 'validate'), checks);
+    if (ONLY !== 'validate') await rehearse(tf, path.join(work, 'rehearsal'), checks);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -124,29 +129,67 @@ function literalTemplates(tf: TerraformCli, stacks: readonly SynthesizedStack[],
 }
 
 async function rehearse(tf: TerraformCli, outdir: string, checks: Check[]): Promise<void> {
-  // Network and cluster: later AWS layers read the cluster's state, which a moto apply of EKS cannot produce.
-  const stacks = synthesize({ outdir, envNames: [REHEARSAL_ENV], backend: 'local' }).stacks.filter(
-    (s) => isAwsOnly(s) && (s.layer === 'network' || s.layer === 'cluster'),
-  );
-  const moto = await startMoto();
-  try {
-    const override = JSON.stringify(rehearsalOverride(moto.endpoint), null, 2);
-    for (const stack of stacks) {
-      writeFileSync(path.join(stack.dir, 'zz_rehearsal_override.tf.json'), override);
+  // Every AWS-only stack of every environment, in deploy order. Each environment gets its own
+  // moto: moto gives every EKS cluster of a region
+  // the same OIDC issuer, so a second cluster in one moto collides where AWS would not. Names
+  // that must be unique per account are checked in test/stacks/terraform-conventions.test.ts.
+  const envNames = REHEARSAL_ENVS ?? Object.keys(ENVIRONMENTS);
+  const stacks = synthesize({ outdir, envNames, backend: 'local' }).stacks.filter(isAwsOnly);
+  for (const env of envNames) {
+    const moto = await startMoto();
+    try {
+      const mine = stacks.filter((s) => s.environment === env);
+      for (const stack of mine) {
+        const json = JSON.parse(readFileSync(path.join(stack.dir, 'cdk.tf.json'), 'utf8')) as Parameters<typeof unkeptOverrides>[0];
+        const resources = unkeptOverrides(json);
+        const override = { ...rehearsalOverride(moto.endpoint), ...(Object.keys(resources).length > 0 ? { resource: resources } : {}) };
+        writeFileSync(path.join(stack.dir, 'zz_rehearsal_override.tf.json'), JSON.stringify(override, null, 2));
+      }
+      for (const stack of mine) {
+        if (!rehearseStack(tf, stack, checks)) break; // later layers read this one's state
+      }
+    } finally {
+      await moto.stop();
     }
-    const [network, ...rest] = stacks;
-    if (network.layer !== 'network') throw new Error(`expected the network stack first, got ${network.id}`);
-
-    if (!planStack(tf, network, checks)) return;
-    const apply = tf.run(network.dir, ['apply', '-auto-approve', '-no-color', 'plan.tfplan']);
-    if (!record(checks, `rehearsal: apply ${network.id} against moto`, apply)) return;
-    const again = tf.run(network.dir, ['plan', '-detailed-exitcode', '-no-color']);
-    record(checks, `rehearsal: ${network.id} converged (second plan shows no changes)`, again);
-
-    for (const stack of rest) planStack(tf, stack, checks);
-  } finally {
-    await moto.stop();
   }
+}
+
+/**
+ * Plan (every synthesized resource to create), apply what moto can stand in for, then plan
+ * again: only the resources left out may remain to create, and nothing applied may change.
+ */
+function rehearseStack(tf: TerraformCli, stack: SynthesizedStack, checks: Check[]): boolean {
+  if (!planStack(tf, stack, checks)) return false;
+  const json = JSON.parse(readFileSync(path.join(stack.dir, 'cdk.tf.json'), 'utf8')) as Parameters<typeof splitForMoto>[0];
+  const { applied, leftOut } = splitForMoto(json);
+  const apply =
+    leftOut.size === 0
+      ? tf.run(stack.dir, ['apply', '-auto-approve', '-no-color', 'plan.tfplan'])
+      : tf.run(stack.dir, ['apply', '-auto-approve', '-no-color', '-compact-warnings', ...applied.map((a) => `-target=${a}`)]);
+  const gapTypes = [...new Set([...leftOut.values()].filter((why) => !why.startsWith('depends on')))];
+  const applyName = `rehearsal: apply ${stack.id} against moto (${applied.length} of ${applied.length + leftOut.size} resources${leftOut.size > 0 ? `; left out ${leftOut.size}: ${gapTypes.join(', ')}` : ''})`;
+  if (!record(checks, applyName, apply)) return false;
+  const again = tf.run(stack.dir, ['plan', '-no-color', '-out=again.tfplan']);
+  if (!record(checks, `rehearsal: plan ${stack.id} again`, again)) return false;
+  const show = tf.run(stack.dir, ['show', '-json', 'again.tfplan']);
+  if (!record(checks, `rehearsal: read second plan of ${stack.id}`, show)) return false;
+  const changes = ((JSON.parse(show.output) as PlanJson).resource_changes ?? []).filter((r) => r.mode === 'managed' && !r.change.actions.every((a) => a === 'no-op' || a === 'read'));
+  const unexpected = changes.filter((r) => !(r.change.actions.length === 1 && r.change.actions[0] === 'create' && leftOut.has(r.address)));
+  const missing = [...leftOut.keys()].filter((a) => !changes.some((r) => r.address === a));
+  // What changed, in Terraform's own words, for each unexpected change.
+  const diff = unexpected.length > 0 ? tf.run(stack.dir, ['show', '-no-color', 'again.tfplan']).output : '';
+  const diffOf = (address: string) => diff.split(/\n(?= {2}# )/).find((block) => block.startsWith(`  # ${address} `)) ?? '';
+  checks.push({
+    name: `rehearsal: ${stack.id} converged (second plan: ${leftOut.size === 0 ? 'no changes' : `only the ${leftOut.size} left-out resources to create`})`,
+    ok: unexpected.length === 0 && missing.length === 0,
+    seconds: again.seconds,
+    detail: [...unexpected.map((r) => `unexpected: ${r.change.actions.join('/')} ${r.address}\n${diffOf(r.address)}`), ...missing.map((a) => `not planned: ${a}`)].join('\n'),
+  });
+  return true;
+}
+
+interface PlanJson {
+  resource_changes?: { address: string; mode: string; change: { actions: string[] } }[];
 }
 
 /** init + plan; then every resource in the synthesized JSON must be planned for creation. */
@@ -157,7 +200,7 @@ function planStack(tf: TerraformCli, stack: SynthesizedStack, checks: Check[]): 
   if (!record(checks, `rehearsal: plan ${stack.id} against moto`, plan)) return false;
   const show = tf.run(stack.dir, ['show', '-json', 'plan.tfplan']);
   if (!record(checks, `rehearsal: read plan of ${stack.id}`, show)) return false;
-  const planned = JSON.parse(show.output) as { resource_changes?: { mode: string; change: { actions: string[] } }[] };
+  const planned = JSON.parse(show.output) as PlanJson;
   const creates = (planned.resource_changes ?? []).filter(
     (r) => r.mode === 'managed' && r.change.actions.includes('create'),
   ).length;

@@ -27,13 +27,20 @@ export class TerraformCli {
     writeFileSync(this.cliConfigFile, cliConfig(mirrorDir, cache));
   }
 
-  run(cwd: string, args: readonly string[], input?: string): TerraformResult {
+  /**
+   * Runs one Terraform command. It is stopped after `timeoutSeconds` (GPB_TERRAFORM_TIMEOUT,
+   * default 600): a stand-in that never answers (an API moto lacks, retried by the provider)
+   * must fail the check, not hang the suite.
+   */
+  run(cwd: string, args: readonly string[], input?: string, timeoutSeconds = Number(process.env.GPB_TERRAFORM_TIMEOUT ?? 600)): TerraformResult {
     const started = Date.now();
     const result = spawnSync(this.binary, [...args], {
       cwd,
       input,
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,
+      timeout: timeoutSeconds * 1000,
+      killSignal: 'SIGKILL',
       env: {
         ...process.env,
         TF_CLI_CONFIG_FILE: this.cliConfigFile,
@@ -49,10 +56,11 @@ export class TerraformCli {
       },
     });
     const exitCode = result.status ?? 1;
+    const timedOut = result.signal === 'SIGKILL' && Date.now() - started >= timeoutSeconds * 1000;
     return {
       ok: exitCode === 0,
       exitCode,
-      output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}`,
+      output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}${timedOut ? `\nstopped after ${timeoutSeconds} s: terraform ${args[0]} did not finish` : ''}`,
       seconds: (Date.now() - started) / 1000,
     };
   }
