@@ -7,7 +7,7 @@ import { LAYERS } from './layers';
 import { cidr, logRetentionDays } from './fields';
 import { observabilityRules, observabilitySchema } from './observability-schema';
 import { servingRules, servingSchema } from './serving-schema';
-import { supportCheckDate, supportProblem } from '../model/kubernetes-support';
+import { kubernetesCompatibilityProblems, supportCheckDate, supportProblem } from '../model/kubernetes-support';
 import {
   cidrContains,
   cidrsOverlap,
@@ -313,6 +313,9 @@ function crossFieldRules(env: Unresolved, ctx: Ctx): void {
 
   const support = supportProblem(cluster.kubernetesVersion, cluster.supportType, supportCheckDate());
   if (support) issue(ctx, ['cluster', 'kubernetesVersion'], cluster.kubernetesVersion, support);
+  for (const problem of kubernetesCompatibilityProblems(cluster.kubernetesVersion, env.gpu.pools.map((p) => p.amiFamily))) {
+    issue(ctx, ['cluster', 'kubernetesVersion'], cluster.kubernetesVersion, problem);
+  }
   gpuRules(env.gpu, env.budget?.monthlyGpuUsd, (path, input, message) => issue(ctx, path, input, message));
   dataRules(env.data, env.stage, (path, input, message) => issue(ctx, path, input, message));
   servingRules(env.serving, env.gpu, (path, input, message) => issue(ctx, path, input, message), env.stage, env.data.cache);

@@ -6,6 +6,8 @@
  * Kubernetes version lifecycle on EKS"; Amazon EKS pricing). Checked 2026-12-01.
  */
 
+import { AMI_ALIASES, CHARTS, type ChartPin, type KubernetesRange } from './pins';
+
 export interface KubernetesSupport {
   /** Last day of standard support (ISO date). */
   readonly standardSupportEnds: string;
@@ -59,3 +61,45 @@ export function supportProblem(version: string, support: SupportType, day: strin
   }
   return undefined;
 }
+
+/**
+ * Why the pinned releases cannot run `version`, one message per pin whose project publishes a
+ * Kubernetes range that leaves it out: every chart (model/pins.ts CHARTS), and the AMI release
+ * of each AMI family the environment's GPU pools use. An empty list when all of them cover it.
+ */
+export function kubernetesCompatibilityProblems(
+  version: string,
+  amiFamilies: readonly string[],
+  pins: { charts: Readonly<Record<string, ChartPin>>; amis: Readonly<Record<string, AmiPin>> } = { charts: CHARTS, amis: AMI_ALIASES },
+): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const pin of Object.values(pins.charts)) {
+    const range = pin.kubernetes;
+    if (!range || range.versions.includes(version) || seen.has(`${pin.chart}@${pin.version}`)) continue;
+    seen.add(`${pin.chart}@${pin.version}`);
+    problems.push(
+      `is not supported by the pinned ${pin.chart} chart ${pin.version}, which supports Kubernetes ${span(range.versions)} ` +
+        `(${range.source}): bump that pin in model/pins.ts first`,
+    );
+  }
+  for (const family of new Set(amiFamilies)) {
+    const ami = pins.amis[family];
+    if (ami?.kubernetes && !ami.kubernetes.versions.includes(version)) {
+      problems.push(
+        `has no AMI in the pinned release ${ami.alias}, which publishes Kubernetes ${span(ami.kubernetes.versions)} ` +
+          `(${ami.kubernetes.source}): pin a newer release in model/pins.ts AMI_ALIASES`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** An AMI family's pinned release (model/pins.ts AMI_ALIASES). */
+export interface AmiPin {
+  readonly alias: string;
+  readonly kubernetes?: KubernetesRange;
+}
+
+const span = (versions: readonly string[]): string =>
+  versions.length > 1 ? `${versions[0]} to ${versions[versions.length - 1]}` : versions.join('');

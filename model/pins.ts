@@ -39,7 +39,26 @@ export interface ChartPin extends PinCheck {
    * requires each to be set explicitly.
    */
   readonly securityContexts?: ChartSecurityContexts;
+  /** The Kubernetes minor versions this release supports, where its project publishes them. */
+  readonly kubernetes?: KubernetesRange;
 }
+
+/**
+ * The Kubernetes minor versions a pinned release declares support for, and where that was read.
+ * Validation refuses an environment whose `cluster.kubernetesVersion` is outside the range of
+ * any pin that has one (model/kubernetes-support.ts, kubernetesCompatibilityProblems).
+ */
+export interface KubernetesRange {
+  readonly versions: readonly string[];
+  readonly source: string;
+}
+
+const KARPENTER_1_8_KUBERNETES: KubernetesRange = {
+  // The matrix lists, per Kubernetes minor, the oldest Karpenter that supports it: 1.34 needs
+  // >= 1.6, 1.35 needs 1.9.2 or later. So 1.8.x stops at 1.34.
+  versions: ['1.29', '1.30', '1.31', '1.32', '1.33', '1.34'],
+  source: 'aws/karpenter-provider-aws website/content/en/docs/upgrading/compatibility.md (compatibility matrix; read 2026-12-02)',
+};
 
 export interface ImagePin extends PinCheck {
   readonly repository: string;
@@ -77,6 +96,7 @@ export const CHARTS = {
     appVersion: '1.8.1',
     source: 'aws/karpenter-provider-aws v1.8.1 charts/karpenter-crd (Chart.yaml, values.yaml)',
     checked: '2026-12-01',
+    kubernetes: KARPENTER_1_8_KUBERNETES,
   },
   karpenter: {
     repository: 'oci://public.ecr.aws/karpenter',
@@ -85,6 +105,7 @@ export const CHARTS = {
     appVersion: '1.8.1',
     source: 'aws/karpenter-provider-aws v1.8.1 charts/karpenter (Chart.yaml, values.yaml)',
     checked: '2026-12-01',
+    kubernetes: KARPENTER_1_8_KUBERNETES,
   },
   keda: {
     repository: 'https://kedacore.github.io/charts',
@@ -96,6 +117,7 @@ export const CHARTS = {
       'kedacore/charts v2.18.3 keda/Chart.yaml and keda/values.yaml (every value the blueprint sets is there); CRDs against v2.17.2: additive only (ScaledObject advanced.horizontalPodAutoscalerConfig.behavior.*.tolerance, TriggerAuthentication hashiCorpVault.credential.serviceAccountName)',
     checked: '2026-12-01',
     unverified: "the Kubernetes range of 2.18 (1.31-1.33) is KEDA's compatibility matrix as quoted in the deploy issue, not re-read here",
+    kubernetes: { versions: ['1.31', '1.32', '1.33'], source: "KEDA's compatibility matrix for 2.18 as quoted in the deploy issue (not re-read: keda.sh is not stored here)" },
     securityContexts: {
       pod: ['podSecurityContext.operator', 'podSecurityContext.metricServer', 'podSecurityContext.webhooks'],
       container: ['securityContext.operator', 'securityContext.metricServer', 'securityContext.webhooks'],
@@ -280,9 +302,25 @@ export const ENGINES = {
 
 /** Karpenter AMI aliases (EC2NodeClass amiSelectorTerms). */
 export const AMI_ALIASES = {
-  al2023: { alias: 'al2023@v20250715', source: 'awslabs/amazon-eks-ami release v20250715', checked: '2026-11-27', unverified: 'the release for each pinned Kubernetes version (pins workflow: ssm get-parameter)' },
-  bottlerocket: { alias: 'bottlerocket@v1.43.0', source: 'bottlerocket-os/bottlerocket release v1.43.0', checked: '2026-11-27', unverified: 'the release for each pinned Kubernetes version (pins workflow)' },
-} as const satisfies Record<string, PinCheck & { alias: string }>;
+  al2023: {
+    // v20260714 publishes AL2023 standard and NVIDIA AMIs for Kubernetes 1.30 to 1.36 (its
+    // CHANGELOG entry lists amazon-eks-node-al2023-x86_64-nvidia-<k8s>-v20260714 for each);
+    // v20250715, the earlier pin, had none for 1.34 or 1.35.
+    alias: 'al2023@v20260714',
+    source: 'awslabs/amazon-eks-ami CHANGELOG.md, "AMI Release v20260714" (tag v20260724 tree)',
+    checked: '2026-12-02',
+    kubernetes: {
+      versions: ['1.30', '1.31', '1.32', '1.33', '1.34', '1.35', '1.36'],
+      source: 'awslabs/amazon-eks-ami CHANGELOG.md, AMI Release v20260714: one "Kubernetes 1.x" section per version',
+    },
+  },
+  bottlerocket: {
+    alias: 'bottlerocket@v1.43.0',
+    source: 'bottlerocket-os/bottlerocket release v1.43.0',
+    checked: '2026-11-27',
+    unverified: 'which aws-k8s-1.x-nvidia variants v1.43.0 ships (the stored bottlerocket CHANGELOG ends in 2024; pins workflow: ssm get-parameter)',
+  },
+} as const satisfies Record<string, PinCheck & { alias: string; kubernetes?: KubernetesRange }>;
 
 /** `repository:tag` of an image pin. */
 export const imageRef = (image: ImagePin): string => `${image.repository}:${image.tag}`;

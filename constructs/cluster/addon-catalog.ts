@@ -21,6 +21,17 @@ export const ADDON_VERSIONS = {
     'eks-pod-identity-agent': 'v1.3.7-eksbuild.2',
     'aws-ebs-csi-driver': 'v1.44.0-eksbuild.1',
   },
+  // No AWS API here, so these are the versions published for 1.35 as read offline
+  // (docs/deploy.md, "Kubernetes versions", names each source); the pins workflow confirms them
+  // with describe-addon-versions before a deploy. 1.34 is skipped: its standard support ends
+  // on 2026-12-02. Validation still refuses 1.35 while Karpenter is pinned to 1.8.x.
+  '1.35': {
+    'vpc-cni': 'v1.22.4-eksbuild.3',
+    coredns: 'v1.13.2-eksbuild.4',
+    'kube-proxy': 'v1.35.3-eksbuild.2',
+    'eks-pod-identity-agent': 'v1.3.10-eksbuild.3',
+    'aws-ebs-csi-driver': 'v1.66.0-eksbuild.1',
+  },
 } as const satisfies Record<string, Record<AddonName, string>>;
 
 export type AddonName =

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { controlPlaneMonthlyUsd, KUBERNETES_SUPPORT, supportCheckDate, supportProblem } from '../../model/kubernetes-support';
+import { controlPlaneMonthlyUsd, KUBERNETES_SUPPORT, kubernetesCompatibilityProblems, supportCheckDate, supportProblem } from '../../model/kubernetes-support';
+import { AMI_ALIASES } from '../../model/pins';
 import { KUBERNETES_VERSIONS } from '../../constructs/cluster/addon-catalog';
 import { checkEnvironment } from '../../environments/validate';
 import devInput from '../../environments/dev';
@@ -49,5 +50,41 @@ describe('cluster.supportType in an environment', () => {
     expect(Array.isArray(checkEnvironment(devInput, 'dev'))).toBe(false);
     process.env.GPB_TODAY = '2026-06-01';
     expect(Array.isArray(checkEnvironment(merge(devInput, { cluster: { supportType: 'standard' } }), 'dev'))).toBe(false);
+  });
+});
+
+describe('Kubernetes versions the pinned releases support', () => {
+  it('refuses 1.35 while Karpenter is pinned to 1.8.1 (its matrix stops at 1.34), naming the chart, the range and the source', () => {
+    const problems = kubernetesCompatibilityProblems('1.35', ['al2023']);
+    expect(problems.some((p) => /karpenter chart 1\.8\.1, which supports Kubernetes 1\.29 to 1\.34 \(aws\/karpenter-provider-aws .*compatibility\.md/.test(p))).toBe(true);
+    expect(problems.every((p) => p.endsWith('first'))).toBe(true);
+    expect(kubernetesCompatibilityProblems('1.33', ['al2023', 'bottlerocket'])).toEqual([]);
+  });
+
+  it('refuses a version the pinned AMI release has no AMI for (the old al2023@v20250715 had none for 1.35)', () => {
+    const old = { al2023: { alias: 'al2023@v20250715', kubernetes: { versions: ['1.28', '1.29', '1.30', '1.31', '1.32', '1.33'], source: 'test' } } };
+    expect(kubernetesCompatibilityProblems('1.35', ['al2023'], { charts: {}, amis: old })).toEqual([
+      'has no AMI in the pinned release al2023@v20250715, which publishes Kubernetes 1.28 to 1.33 (test): pin a newer release in model/pins.ts AMI_ALIASES',
+    ]);
+    expect(kubernetesCompatibilityProblems('1.35', ['al2023'])).not.toContainEqual(expect.stringContaining('has no AMI'));
+    // A family no pool uses is not judged.
+    expect(kubernetesCompatibilityProblems('1.35', [], { charts: {}, amis: old })).toEqual([]);
+  });
+
+  it('covers every version with pinned add-ons in the al2023 release the GPU pools boot', () => {
+    for (const v of KUBERNETES_VERSIONS) expect(AMI_ALIASES.al2023.kubernetes.versions, v).toContain(v);
+  });
+
+  it('reports it in an environment at cluster.kubernetesVersion before anything is synthesized', () => {
+    const saved = process.env.GPB_TODAY;
+    process.env.GPB_TODAY = '2026-12-02';
+    try {
+      const problems = checkEnvironment(merge(devInput, { cluster: { kubernetesVersion: '1.35', supportType: 'standard' } }), 'dev');
+      expect(Array.isArray(problems)).toBe(true);
+      expect(problems).toContainEqual(expect.objectContaining({ path: 'cluster.kubernetesVersion', value: '1.35', allowed: expect.stringContaining('karpenter chart 1.8.1') }));
+    } finally {
+      if (saved === undefined) delete process.env.GPB_TODAY;
+      else process.env.GPB_TODAY = saved;
+    }
   });
 });
