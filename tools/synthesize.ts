@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from '../constructs/core/cdktf';
 import { BlueprintError } from '../constructs/core/errors';
@@ -124,14 +124,51 @@ export function synthesize(options: SynthOptions): SynthResult {
       mkdirSync(dir, { recursive: true });
       for (const d of dashboardsFor(expectedMetricSources(env))) writeFileSync(path.join(dir, `${d.uid}.json`), `${JSON.stringify(grafanaJson(d), null, 2)}\n`);
     }
-    rmSync(outdir, { recursive: true, force: true });
-    renameSync(staging, outdir);
+    installOutput(staging, outdir, { removeOtherStacks: process.env.CDKTF_OUTDIR === undefined });
     const stacks = written.map((w) => describeStack(outdir, w.id, w.environment, w.layer, w.json));
     const result = { outdir, stacks, policy, gpu };
     if (blocking(policy.findings).length > 0) throw new PolicyError(result);
     return result;
   } finally {
     rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Moves a complete synthesis from `staging` into `outdir`. Everything synthesis writes is
+ * replaced; what Terraform keeps in a stack's folder (`.terraform`, the lock file, a local
+ * backend's state, plan files) stays, so `npm run synth` between two `cdktf diff`s does not
+ * wipe a stack's providers or local state. Stack folders of environments not synthesized this
+ * time are removed, as `cdktf synth` does; under the cdktf CLI (which sets CDKTF_OUTDIR) they
+ * are left for the CLI, which lists them before it runs the app and removes them itself after
+ * (it fails with ENOENT when they are gone already).
+ */
+export function installOutput(staging: string, outdir: string, options: { readonly removeOtherStacks: boolean }): void {
+  mkdirSync(outdir, { recursive: true });
+  const replace = (from: string, to: string) => {
+    rmSync(to, { recursive: true, force: true });
+    renameSync(from, to);
+  };
+  for (const entry of readdirSync(staging)) {
+    if (entry !== 'stacks') replace(path.join(staging, entry), path.join(outdir, entry));
+  }
+  const stagedStacks = path.join(staging, 'stacks');
+  const stacksDir = path.join(outdir, 'stacks');
+  const fresh = existsSync(stagedStacks) ? readdirSync(stagedStacks) : [];
+  if (existsSync(stacksDir) && !statSync(stacksDir).isDirectory()) rmSync(stacksDir, { force: true });
+  mkdirSync(stacksDir, { recursive: true });
+  for (const id of fresh) {
+    const target = path.join(stacksDir, id);
+    if (!existsSync(target)) {
+      renameSync(path.join(stagedStacks, id), target);
+      continue;
+    }
+    for (const entry of readdirSync(path.join(stagedStacks, id))) replace(path.join(stagedStacks, id, entry), path.join(target, entry));
+  }
+  if (options.removeOtherStacks) {
+    for (const id of readdirSync(stacksDir)) {
+      if (!fresh.includes(id)) rmSync(path.join(stacksDir, id), { recursive: true, force: true });
+    }
   }
 }
 

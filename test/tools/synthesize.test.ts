@@ -119,3 +119,37 @@ describe('compiled entry points (what npm run synth and npx cdktf synth run)', (
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('the output directory between commands (README: npm run synth, then cdktf diff)', () => {
+  it("keeps what Terraform put in a stack's folder and drops other environments' stacks", () => {
+    const outdir = path.join(WORK, 'between');
+    synthesize({ outdir });
+    const cluster = path.join(outdir, 'stacks', 'dev-cluster');
+    mkdirSync(path.join(cluster, '.terraform', 'providers'), { recursive: true });
+    writeFileSync(path.join(cluster, 'terraform.dev-cluster.tfstate'), '{"version":4}');
+    writeFileSync(path.join(cluster, 'cdk.tf.json'), 'stale');
+    synthesize({ outdir, envNames: ['dev'] });
+    expect(existsSync(path.join(cluster, '.terraform', 'providers'))).toBe(true);
+    expect(readFileSync(path.join(cluster, 'terraform.dev-cluster.tfstate'), 'utf8')).toBe('{"version":4}');
+    expect(readFileSync(path.join(cluster, 'cdk.tf.json'), 'utf8')).not.toBe('stale');
+    expect(readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['dev-cluster', 'dev-data', 'dev-gpu', 'dev-network', 'dev-platform', 'dev-serving']);
+  });
+
+  it('npx cdktf synth for one environment after npm run synth of all of them (the CLI removes the other stacks itself)', () => {
+    const outdir = path.join(WORK, 'cdktf-cli');
+    synthesize({ outdir });
+    mkdirSync(path.join(outdir, 'stacks', 'dev-network', '.terraform'), { recursive: true });
+    // The CLI lists the stack folders, runs the app, then removes those the app did not
+    // write; it failed with "ENOENT ... lstat 'cdktf.out/stacks/prod-cluster'" when
+    // synthesis had replaced the whole directory.
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/cdktf-cli/bundle/bin/cdktf'), 'synth', '--output', outdir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, GPB_ENV: 'dev', CHECKPOINT_DISABLE: '1', CI: 'true' },
+    });
+    expect(`${r.stdout}\n${r.stderr}`).not.toMatch(/ENOENT/);
+    expect(r.status).toBe(0);
+    expect(readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['dev-cluster', 'dev-data', 'dev-gpu', 'dev-network', 'dev-platform', 'dev-serving']);
+    expect(existsSync(path.join(outdir, 'stacks', 'dev-network', '.terraform'))).toBe(true);
+  });
+});
