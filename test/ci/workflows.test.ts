@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { copyRepository } from '../tools/repo-copy';
 
 const dir = path.resolve(__dirname, '../../.github/workflows');
 type Step = { uses?: string; run?: string; with?: Record<string, unknown>; if?: string };
@@ -51,9 +53,37 @@ describe('GitHub workflows', () => {
     expect(aws.with?.['role-to-assume']).toBe('${{ vars.AWS_DEPLOY_ROLE_ARN }}');
     expect(JSON.stringify(aws.with)).not.toMatch(/aws-access-key-id|aws-secret-access-key/);
     const runs = job.steps.map((s) => s.run ?? '');
-    const diff = runs.findIndex((r) => r.includes('cdktf diff'));
-    const apply = runs.findIndex((r) => r.includes('cdktf deploy'));
-    expect(diff).toBeGreaterThan(-1);
-    expect(apply).toBeGreaterThan(diff);
+    const synth = runs.findIndex((r) => r.includes('npm run synth -- --env "$GPB_ENV"'));
+    const loop = runs.findIndex((r) => r.includes('cdktf diff'));
+    expect(synth).toBeGreaterThan(-1);
+    expect(loop).toBeGreaterThan(synth);
+    // cdktf diff takes one stack: no glob may reach it (it refused 'dev-*').
+    for (const r of runs) expect(r).not.toMatch(/cdktf (diff|deploy) [^\n]*\*/);
+  });
+
+  it("runs the deploy job's commands in order: one diff then one deploy per stack, dependencies first", () => {
+    // The job's own shell, with a recording npx on PATH instead of the cdktf CLI (no AWS here).
+    const repo = copyRepository('gpb-deploy-workflow-');
+    const bin = path.join(repo, '.fake-bin');
+    mkdirSync(bin);
+    const log = path.join(repo, 'npx.log');
+    writeFileSync(path.join(bin, 'npx'), `#!/bin/sh\necho "$*" >> '${log}'\n`, { mode: 0o755 });
+    try {
+      const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, GPB_ENV: 'dev', CHECKPOINT_DISABLE: '1' };
+      for (const step of deploy.jobs.deploy.steps.filter((s) => s.run && !s.run.startsWith('npm ci'))) {
+        const r = spawnSync('bash', ['-e', '-c', step.run!], { cwd: repo, env, encoding: 'utf8' });
+        expect(r.status, `${step.run}\n${r.stderr}`).toBe(0);
+      }
+      const calls = readFileSync(log, 'utf8').trim().split('\n');
+      const order = ['dev-network', 'dev-cluster', 'dev-data', 'dev-platform', 'dev-gpu', 'dev-serving'];
+      expect(calls).toEqual(
+        order.flatMap((s) => [
+          `cdktf diff ${s}`,
+          `cdktf deploy ${s} --auto-approve --ignore-missing-stack-dependencies --outputs-file outputs/${s}.json`,
+        ]),
+      );
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 });

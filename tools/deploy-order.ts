@@ -1,0 +1,45 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { BlueprintError } from '../constructs/core/errors';
+import { LAYERS } from '../environments/layers';
+
+/** What the deploy order needs from a synth output's manifest.json. */
+export interface ManifestStacks {
+  readonly stacks: Readonly<Record<string, { readonly dependencies?: readonly string[] }>>;
+}
+
+/**
+ * The stacks of `environment` in an order that deploys each after every stack it depends on
+ * (the dependencies cdktf recorded in manifest.json), ties broken by the layer order. `cdktf
+ * diff` takes one stack, so the deploy workflow and docs/deploy.md walk this list.
+ */
+export function deployOrder(manifest: ManifestStacks, environment: string): string[] {
+  const ids = LAYERS.map((layer) => `${environment}-${layer}`).filter((id) => id in manifest.stacks);
+  if (ids.length === 0) {
+    throw new BlueprintError(
+      `No stacks of environment '${environment}' in the synth output (it has ${Object.keys(manifest.stacks).map((s) => `'${s}'`).join(', ') || 'none'}): run npm run synth -- --env ${environment} first`,
+    );
+  }
+  const done: string[] = [];
+  const visiting = new Set<string>();
+  const visit = (id: string) => {
+    if (done.includes(id)) return;
+    if (visiting.has(id)) throw new BlueprintError(`Stack dependencies form a cycle through '${id}'`);
+    visiting.add(id);
+    for (const dep of manifest.stacks[id]?.dependencies ?? []) {
+      if (!(dep in manifest.stacks)) throw new BlueprintError(`Stack '${id}' depends on '${dep}', which is not in the synth output`);
+      visit(dep);
+    }
+    visiting.delete(id);
+    done.push(id);
+  };
+  ids.forEach(visit);
+  return done;
+}
+
+/** Reads `<outdir>/manifest.json`. */
+export function readManifest(outdir: string): ManifestStacks {
+  const file = path.join(outdir, 'manifest.json');
+  if (!existsSync(file)) throw new BlueprintError(`'${outdir}' has no manifest.json: run npm run synth -- --env <environment> first`);
+  return JSON.parse(readFileSync(file, 'utf8')) as ManifestStacks;
+}
