@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { cacheNodeTypeProblem } from '../model/aws-names';
+import { ruled } from './fields';
 
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a lowercase DNS label');
 
@@ -39,7 +41,7 @@ export const vectorStoreSchema = z.discriminatedUnion('engine', [
 
 export const cacheSchema = z.strictObject({
   /** @default 'cache.t4g.medium' */
-  nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'must be an ElastiCache node type such as cache.r7g.large').default('cache.t4g.medium'),
+  nodeType: ruled(cacheNodeTypeProblem).default('cache.t4g.medium'),
   /** Replicas per shard; 1 or more enables Multi-AZ with automatic failover. @default 1 */
   replicas: z.number().int().min(0).max(5).default(1),
   /** @default 7 */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseCidr } from '../constructs/core/cidr';
+import { AWS_LIMITS, regionProblem } from '../model/aws-names';
 
 /** Field types several environment sections share (schema.ts imports the sections, so they live here). */
 
@@ -20,3 +21,19 @@ export const cidr = z
   .refine((s) => parseCidr(s) !== undefined, {
     message: 'must be a canonical IPv4 CIDR such as 10.0.0.0/16 (no host bits set)',
   });
+
+/**
+ * A string field checked by a rule from model/ (one message per refusal, the rule's own words).
+ * `shape` is a cheap first filter so a rule only sees strings.
+ */
+export function ruled(rule: (value: string) => string | undefined) {
+  return z.string().superRefine((value, ctx) => {
+    const problem = rule(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
+  });
+}
+
+export const awsRegion = ruled(regionProblem);
+
+/** The message of a node group's maxSize above the EKS quota. */
+export const nodesQuotaMessage = `must be at most ${AWS_LIMITS.nodesPerManagedNodeGroup} (EKS quota "Nodes per managed node group", default ${AWS_LIMITS.nodesPerManagedNodeGroup}; with a raised quota, change AWS_LIMITS in model/aws-names.ts)`;

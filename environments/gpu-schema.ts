@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { AWS_LIMITS } from '../model/aws-names';
+import { nodesQuotaMessage } from './fields';
 import { capacityCost, capacityTypesOf, type EnvironmentGpuCost, totalCost, usd } from '../constructs/gpu/gpu-cost';
 import { GpuInstanceType, GpuModel } from '../constructs/gpu/gpu-instance-type';
 
@@ -44,7 +46,11 @@ export const gpuPoolSchema = z.strictObject({
     })
     .prefault({}),
   /** Nodes that may be disrupted at once, as a count or a percentage. @default '10%' */
-  disruptionBudget: z.string().regex(/^(\d+|\d{1,3}%)$/, "must be a count such as '1' or a percentage such as '10%'").default('10%'),
+  disruptionBudget: z
+    .string()
+    .regex(/^(\d+|\d{1,3}%)$/, "must be a count such as '1' or a percentage such as '10%'")
+    .refine((b) => !b.endsWith('%') || Number(b.slice(0, -1)) <= 100, 'must be a percentage of at most 100%')
+    .default('10%'),
   /** Replace nodes after this many hours (fresh AMIs, no drift); 0 = never. @default 720 */
   expireAfterHours: z.number().int().min(0).max(8760).default(720),
   /** @default 'al2023' */
@@ -69,7 +75,7 @@ export const gpuNodeGroupSchema = z.strictObject({
   /** @default 'ON_DEMAND' */
   capacityType: z.enum(['ON_DEMAND', 'SPOT', 'CAPACITY_BLOCK']).default('ON_DEMAND'),
   minSize: z.number().int().min(0),
-  maxSize: z.number().int().positive('must be at least 1'),
+  maxSize: z.number().int().positive('must be at least 1').max(AWS_LIMITS.nodesPerManagedNodeGroup, nodesQuotaMessage),
   /** @default - minSize */
   desiredSize: z.number().int().min(0).optional(),
   /** @default false */
@@ -137,6 +143,8 @@ export function gpuRules(gpu: GpuConfig, budgetUsd: number | undefined, issue: I
   const resolve = instanceTypeResolver(gpu);
   const names = new Set<string>();
   let typesOk = true;
+  // A cap already refused is not priced again against the budget.
+  let capsOk = true;
 
   gpu.pools.forEach((pool, i) => {
     const at = (...rest: (string | number)[]) => ['gpu', 'pools', i, ...rest];
@@ -172,8 +180,13 @@ export function gpuRules(gpu: GpuConfig, budgetUsd: number | undefined, issue: I
       });
     }
     const smallest = Math.min(...pool.instanceTypes.map((t) => resolve(t)?.gpus ?? Infinity));
+    const largest = Math.max(0, ...pool.instanceTypes.map((t) => resolve(t)?.gpus ?? 0));
     if (Number.isFinite(smallest) && pool.gpuLimit < smallest) {
       issue(at('gpuLimit'), pool.gpuLimit, `is below the ${smallest} GPUs of the smallest instance type; the pool could never launch a node`);
+    } else if (largest > 0 && pool.gpuLimit > largest * AWS_LIMITS.nodesPerManagedNodeGroup) {
+      capsOk = false;
+      issue(at('gpuLimit'), pool.gpuLimit,
+        `must be at most ${largest * AWS_LIMITS.nodesPerManagedNodeGroup}: ${AWS_LIMITS.nodesPerManagedNodeGroup} nodes of its largest type (${largest} GPUs each), the bound this blueprint puts on one pool (the EKS quota of nodes per managed node group; change AWS_LIMITS in model/aws-names.ts for more)`);
     }
   });
 
@@ -197,7 +210,7 @@ export function gpuRules(gpu: GpuConfig, budgetUsd: number | undefined, issue: I
     }
   });
 
-  if (typesOk && budgetUsd !== undefined) {
+  if (typesOk && capsOk && budgetUsd !== undefined) {
     const cost = environmentGpuCost(gpu);
     if (cost.cappedMonthlyUsd > budgetUsd) {
       const parts = cost.capacities.map((c) => `${c.name} ${c.maxGpus} GPUs ${usd(c.cappedMonthlyUsd)}`).join(', ');

@@ -4,13 +4,15 @@ import { RULE_IDS } from '../policies';
 import { dataRules, dataSchema } from './data-schema';
 import { gpuRules, gpuSchema } from './gpu-schema';
 import { LAYERS } from './layers';
-import { cidr, logRetentionDays } from './fields';
+import { awsRegion, cidr, logRetentionDays, nodesQuotaMessage, ruled } from './fields';
+import { AWS_LIMITS, s3BucketNameProblem, systemInstanceTypeProblem, tagValueProblem } from '../model/aws-names';
 import { observabilityRules, observabilitySchema } from './observability-schema';
 import { servingRules, servingSchema } from './serving-schema';
 import { kubernetesCompatibilityProblems, supportCheckDate, supportProblem } from '../model/kubernetes-support';
 import {
   cidrContains,
   cidrsOverlap,
+  coversInternet,
   type Ipv4Cidr,
   mustParseCidr,
   parseCidr,
@@ -27,9 +29,6 @@ import {
  */
 
 
-const awsRegion = z
-  .string()
-  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, 'must be an AWS region such as us-east-1');
 
 /** Interface VPC endpoints the blueprint knows how to create (service name suffixes). */
 export const INTERFACE_ENDPOINT_SERVICES = [
@@ -58,7 +57,7 @@ export const ENDPOINTS_REQUIRED_WITHOUT_NAT = ['ecr.api', 'ecr.dkr', 'sts', 'eks
 
 const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
 
-const tagValue = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
+const tagValue = ruled(tagValueProblem).min(1, 'must not be empty');
 
 export const tagsSchema = z.strictObject({
   /** Team or person accountable for the environment (tag `owner`). */
@@ -76,9 +75,7 @@ export const tagsSchema = z.strictObject({
 
 export const stateSchema = z.strictObject({
   /** S3 bucket holding every stack's state, created outside this blueprint (see docs/deploy.md). */
-  bucket: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3-63 lowercase letters, digits, dots, hyphens'),
+  bucket: ruled(s3BucketNameProblem),
   /** @default - the environment's region */
   region: awsRegion.optional(),
   /** KMS key for state encryption. @default - the bucket's default encryption (SSE-S3 or its KMS key) */
@@ -132,7 +129,10 @@ export const clusterSchema = z.strictObject({
     /** The private endpoint is always on; this adds the public one. */
     publicAccess: z.boolean(),
     /** Who may reach the public endpoint; required when publicAccess is true. @default [] */
-    publicAccessCidrs: z.array(cidr).default([]),
+    publicAccessCidrs: z
+      .array(cidr)
+      .max(AWS_LIMITS.publicAccessCidrsPerCluster, `must list at most ${AWS_LIMITS.publicAccessCidrsPerCluster} CIDRs (EKS quota "Public endpoint access CIDR ranges per cluster", not adjustable)`)
+      .default([]),
   }),
   /** IAM principals given cluster access through EKS access entries. */
   admins: z
@@ -156,12 +156,10 @@ export const clusterSchema = z.strictObject({
   kmsDeletionWindowDays: z.number().int().min(7, 'must be 7-30').max(30, 'must be 7-30').default(30),
   /** The managed node group for controllers (never GPU). */
   systemNodeGroup: z.strictObject({
-    instanceTypes: z
-      .array(z.string().regex(/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as m7i.large'))
-      .min(1, 'must list at least one instance type'),
+    instanceTypes: z.array(ruled(systemInstanceTypeProblem)).min(1, 'must list at least one instance type'),
     minSize: z.number().int().min(1, 'must be at least 1: controllers need somewhere to run'),
     desiredSize: z.number().int().min(1),
-    maxSize: z.number().int().min(1),
+    maxSize: z.number().int().min(1).max(AWS_LIMITS.nodesPerManagedNodeGroup, nodesQuotaMessage),
     /** @default 50 */
     diskSizeGiB: z.number().int().min(20, 'must be at least 20').max(1000).default(50),
     /** @default 'ON_DEMAND' */
@@ -225,7 +223,9 @@ const baseEnvironmentSchema = z.strictObject({
 });
 
 export const environmentSchema = baseEnvironmentSchema
-  .superRefine(crossFieldRules)
+  // Relations between fields are judged only once every field is valid on its own: a bad value
+  // is reported once, at its field, not again through every rule that reads it.
+  .superRefine(crossFieldRules, { when: (payload) => payload.issues.length === 0 })
   .transform((env) => ({
     ...env,
     cluster: { ...env.cluster, name: env.cluster.name ?? `gpb-${env.name}` },
@@ -264,6 +264,26 @@ function crossFieldRules(env: Unresolved, ctx: Ctx): void {
       issue(ctx, ['cluster', 'endpoint', 'publicAccessCidrs', i], c, 'must not open the API to the whole internet in a prod-stage environment');
     }
   });
+  const admins = new Set<string>();
+  cluster.admins.forEach((a, i) => {
+    if (admins.has(a.principalArn)) issue(ctx, ['cluster', 'admins', i, 'principalArn'], a.principalArn, 'is listed twice: EKS allows one access entry per principal');
+    admins.add(a.principalArn);
+  });
+  // Rules the policy pack would fail after writing the output: refused here unless suppressed.
+  // (a suppression scoped to the rule's layer; its construct path is matched by the policy gate)
+  const suppressed = (rule: string, ...layers: string[]) =>
+    env.guardrails.suppressions.some((s) => s.rule === rule && layers.includes(s.path.split('/')[0]));
+  if (cluster.endpoint.publicAccess && !allow.some((c) => parseCidr(c)?.prefix === 0) && coversInternet(allow) && !suppressed('GPB-AWS-012', 'cluster')) {
+    issue(ctx, ['cluster', 'endpoint', 'publicAccessCidrs'], allow, 'together admit every IPv4 address, the same as 0.0.0.0/0 (GPB-AWS-012): list your own networks');
+  }
+  if (env.stage === 'prod' && cluster.endpoint.publicAccess && !suppressed('GPB-AWS-013', 'cluster')) {
+    issue(ctx, ['cluster', 'endpoint', 'publicAccess'], true,
+      'must be false in a prod-stage environment (GPB-AWS-013): reach the API from inside the VPC, or suppress the rule with a reason (docs/policies.md)');
+  }
+  const hasGpuCapacity = env.gpu.pools.length > 0 || env.gpu.nodeGroups.length > 0;
+  if (env.stage !== 'dev' && hasGpuCapacity && env.budget === undefined && !suppressed('GPB-AI-002', 'gpu', 'cluster')) {
+    issue(ctx, ['budget'], undefined, `is required in a ${env.stage}-stage environment with GPU capacity (GPB-AI-002): set budget.monthlyGpuUsd (npm run synth prints the capped cost)`);
+  }
 
   // Zones: explicit names must match the count and the region.
   network.availabilityZones?.forEach((az, i) => {

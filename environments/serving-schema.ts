@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { dbInstanceClassProblem } from '../model/aws-names';
+import { ruled } from './fields';
 import { type GpuConfig, instanceTypeResolver } from './gpu-schema';
 import type { GpuInstanceType } from '../constructs/gpu/gpu-instance-type';
 import { parseCidr } from '../constructs/core/cidr';
@@ -95,7 +97,7 @@ export const tenantSchema = z.strictObject({
 /** The gateway's PostgreSQL (RDS), where LiteLLM keeps teams, keys and spend: only with tenants. */
 export const gatewayDatabaseSchema = z.strictObject({
   /** @default 'db.t4g.medium' */
-  instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'must be an RDS instance class such as db.t4g.medium').default('db.t4g.medium'),
+  instanceClass: ruled(dbInstanceClassProblem).default('db.t4g.medium'),
   /** Initial storage in GiB; grows automatically up to five times this. @default 20 */
   storageGiB: z.number().int().min(20, 'must be 20-1000').max(1000, 'must be 20-1000').default(20),
   /** @default 7 */
@@ -254,9 +256,12 @@ function gatewayRules(serving: ServingConfig, issue: Issue, stage: 'dev' | 'stag
   });
   const routed = routedModels(serving);
   const names = new Map<string, string>(); // name or alias -> model
+  const aliasSeen = new Set<string>();
   serving.models.forEach((m, i) => {
     m.aliases.forEach((a, j) => {
-      if (serving.models.some((x) => x.name === a) || names.has(a)) issue(['serving', 'models', i, 'aliases', j], a, 'is already a model name or alias; each name must route to one model');
+      const taken = serving.models.some((x) => x.name === a) || aliasSeen.has(a);
+      aliasSeen.add(a);
+      if (taken) issue(['serving', 'models', i, 'aliases', j], a, 'is already a model name or alias; each name must route to one model');
       if (m.engine !== 'vllm') issue(['serving', 'models', i, 'aliases', j], a, `is an alias of Triton model '${m.name}', which the gateway does not route (only vLLM models)`);
     });
   });

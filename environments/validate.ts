@@ -33,6 +33,10 @@ export function formatProblem(p: ConfigProblem): string {
  * input has no usable name (for example a registry key).
  */
 export function checkEnvironment(input: unknown, label: string): EnvironmentConfig | ConfigProblem[] {
+  const reserved = reservedKeys(input, []);
+  if (reserved.length > 0) {
+    return reserved.map((path) => ({ environment: label, path, value: path.split(/[.[]/).pop()!.replace(/\]$/, ''), allowed: 'is a reserved JavaScript key (it would vanish or change the object it is in): rename the field' }));
+  }
   const result = environmentSchema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   return result.error.issues.flatMap((i) => toProblems(i, label));
@@ -83,7 +87,9 @@ function toProblems(i: z.core.$ZodIssue, environment: string): ConfigProblem[] {
         allowed:
           i.input === undefined
             ? `is required (${i.expected})`
-            : i.message.startsWith('Invalid input')
+            : typeof i.input === 'number' && i.expected === 'number'
+              ? 'must be a finite number'
+              : i.message.startsWith('Invalid input')
               ? `must be ${i.expected}`
               : i.message,
       }];
@@ -109,6 +115,26 @@ function toProblems(i: z.core.$ZodIssue, environment: string): ConfigProblem[] {
     default:
       return [{ environment, path, value: i.input, allowed: i.message }];
   }
+}
+
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Paths of own keys named `__proto__`, `constructor` or `prototype`, at any depth (as JSON.parse
+ * or a computed key can create them): zod's strict objects either drop them unseen or, for
+ * records, let them through to the stacks.
+ */
+function reservedKeys(value: unknown, at: readonly PropertyKey[], seen = new Set<object>()): string[] {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return [];
+  seen.add(value);
+  const found: string[] = [];
+  for (const key of Reflect.ownKeys(value)) {
+    if (typeof key !== 'string') continue;
+    const path = [...at, Array.isArray(value) && /^\d+$/.test(key) ? Number(key) : key];
+    if (RESERVED_KEYS.has(key)) found.push(formatPath(path));
+    else found.push(...reservedKeys((value as Record<string, unknown>)[key], path, seen));
+  }
+  return found;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

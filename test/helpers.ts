@@ -84,6 +84,14 @@ export const BARE_GATEWAY = { gateway: { semanticCache: null, tenants: [] } } as
  * The dev environment moved to stage prod with everything prod requires except what a test
  * wants to fail on: its API endpoint stays public (policy GPB-AWS-013 fires).
  */
+/**
+ * Keeps a prod-stage public endpoint past validation (the rule is suppressed in the cluster
+ * layer) while the policy gate still fails it: the suppression names another construct.
+ */
+export const MISSCOPED_ENDPOINT_SUPPRESSION = {
+  suppressions: [{ rule: 'GPB-AWS-013', path: 'cluster/NotTheCluster', reason: 'scoped to the wrong construct on purpose (test)' }],
+};
+
 export function prodLikeDev(patch: Record<string, unknown> = {}): EnvironmentInput {
   return devWith({
     stage: 'prod',

@@ -6,8 +6,8 @@ import { ENVIRONMENTS, REGISTRY_CLASHES } from '../environments';
 import type { EnvironmentGpuCost } from '../constructs/gpu/gpu-cost';
 import { environmentGpuCost } from '../environments/gpu-schema';
 import { controlPlaneMonthlyUsd, type SupportType } from '../model/kubernetes-support';
-import type { EnvironmentInput } from '../environments/schema';
-import { validateEnvironments } from '../environments/validate';
+import type { EnvironmentConfig, EnvironmentInput } from '../environments/schema';
+import { type ConfigProblem, ConfigError, validateEnvironments } from '../environments/validate';
 import { blocking, formatFinding } from '../policies/engine/evaluate';
 import { PolicyGate, type PolicyReport } from '../policies/engine/gate';
 import type { JsonObject } from '../policies/engine/stack-view';
@@ -88,6 +88,8 @@ export function synthesize(options: SynthOptions): SynthResult {
   const registry = options.registry ?? ENVIRONMENTS;
   const selected = selectEnvironments(registry, options.envNames);
   const configs = validateEnvironments(selected);
+  const clashes = registryClashes(registry, configs);
+  if (clashes.length > 0) throw new ConfigError(clashes);
   const backend = options.backend ?? 's3';
 
   const outdir = path.resolve(options.outdir);
@@ -170,6 +172,28 @@ export function installOutput(staging: string, outdir: string, options: { readon
       if (!fresh.includes(id)) rmSync(path.join(stacksDir, id), { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * Cluster names that an environment being synthesized shares with another registered one in
+ * the same region (and account, when both name it), whether or not that one is synthesized now:
+ * deploying both would fight over one cluster. Read from the other's raw input, so a broken
+ * sibling does not block this check.
+ */
+function registryClashes(registry: Readonly<Record<string, EnvironmentInput>>, configs: readonly EnvironmentConfig[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const c of configs) {
+    for (const [key, other] of Object.entries(registry)) {
+      if (key === c.name || configs.some((x) => x.name === key)) continue; // validateEnvironments compared those
+      const input = other as { name?: unknown; region?: unknown; accountId?: unknown; cluster?: { name?: unknown } };
+      const name = input.cluster?.name ?? `gpb-${String(input.name ?? key)}`;
+      const sameAccount = c.accountId === undefined || input.accountId === undefined || c.accountId === input.accountId;
+      if (name === c.cluster.name && input.region === c.region && sameAccount) {
+        problems.push({ environment: c.name, path: 'cluster.name', value: c.cluster.name, allowed: `must differ from environment '${key}' in the same region (registered, though not synthesized now)` });
+      }
+    }
+  }
+  return problems;
 }
 
 function selectEnvironments(

@@ -10,7 +10,9 @@ export interface Ipv4Cidr {
   readonly prefix: number;
 }
 
-const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+// No leading zeros: '010.0.0.0/8' is octal to some parsers and refused by AWS.
+const OCTET = '(0|[1-9]\\d{0,2})';
+const CIDR_PATTERN = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}\\/(0|[1-9]\\d?)$`);
 
 /**
  * Parses `a.b.c.d/n`. Returns `undefined` for anything that is not a canonical IPv4 CIDR
@@ -64,4 +66,22 @@ export function cidrContains(outer: Ipv4Cidr, inner: Ipv4Cidr): boolean {
 
 function mask(prefix: number): number {
   return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+}
+
+/** Addresses the CIDRs cover together, overlaps counted once (2^32 = the whole IPv4 internet). */
+export function coveredAddresses(cidrs: readonly Ipv4Cidr[]): number {
+  const ranges = cidrs.map((c) => [c.network, c.network + 2 ** (32 - c.prefix)] as const).sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let end = 0;
+  for (const [start, stop] of ranges) {
+    if (stop <= end) continue;
+    total += stop - Math.max(start, end);
+    end = stop;
+  }
+  return total;
+}
+
+/** True when the CIDRs together admit every IPv4 address (0.0.0.0/0, or halves like 0.0.0.0/1 + 128.0.0.0/1). */
+export function coversInternet(texts: readonly string[]): boolean {
+  return coveredAddresses(texts.map(parseCidr).filter((c): c is Ipv4Cidr => c !== undefined)) === 2 ** 32;
 }

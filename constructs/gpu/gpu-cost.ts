@@ -1,3 +1,4 @@
+import { BlueprintError } from '../core/errors';
 import type { GpuInstanceType } from './gpu-instance-type';
 
 /** Hours in an average month (365 * 24 / 12). */
@@ -44,6 +45,7 @@ export interface CapacityCost {
  * it as a ceiling for a spot-first pool only if prices hold).
  */
 export function capacityCost(c: CostedCapacity, pricing: GpuPricing = {}): CapacityCost {
+  if (c.instanceTypes.length === 0) throw new BlueprintError(`GPU capacity '${c.name}' has no instance types to price`);
   const perGpu = c.instanceTypes.map((t) => ({ t, usd: hourlyPrice(t, pricing) / t.gpus }));
   const cheapest = perGpu.reduce((a, b) => (b.usd < a.usd ? b : a));
   const cheapestInstance = Math.min(...c.instanceTypes.map((t) => hourlyPrice(t, pricing)));

@@ -88,7 +88,11 @@ describe('gpu configuration', () => {
 });
 
 describe('data configuration', () => {
-  const data = (stage: string, d: unknown) => messages(devWith({ stage, data: d, network: { flowLogs: { retentionDays: 365 } }, cluster: { logRetentionDays: 365 } }));
+  // Each case's section replaces dev's (a merge would leave dev's qdrant fields in an aurora store).
+  const data = (stage: string, d: Record<string, unknown>) => {
+    const env = devWith({ stage, network: { flowLogs: { retentionDays: 365 } }, cluster: { logRetentionDays: 365 } }) as { data?: Record<string, unknown> };
+    return messages({ ...env, data: { ...env.data, ...d } });
+  };
 
   it.each([
     ['prod', { vectorStore: { engine: 'aurora-pgvector', minCapacityAcu: 0, maxCapacityAcu: 4 } }, 'data.vectorStore.minCapacityAcu', '0', /at least 0\.5 in a prod-stage environment/],

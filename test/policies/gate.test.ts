@@ -9,7 +9,7 @@ import { PolicyGate } from '../../policies/engine/gate';
 import { Policy } from '../../policies/engine/policy';
 import { buildEnvironment } from '../../stacks/environment';
 import { PolicyError, synthesize } from '../../tools/synthesize';
-import { devWith, prodLikeDev, resourcesOf, type TfJson } from '../helpers';
+import { devWith, MISSCOPED_ENDPOINT_SUPPRESSION, prodLikeDev, resourcesOf, type TfJson } from '../helpers';
 
 const WORK = mkdtempSync(path.join(tmpdir(), 'gpb-gate-test-'));
 afterAll(() => rmSync(WORK, { recursive: true, force: true }));
@@ -75,11 +75,12 @@ describe('policy gate in npm run synth', () => {
   const prodLike = (guardrails?: unknown) => prodLikeDev(guardrails ? { guardrails } : {});
 
   it('writes the complete output and all three reports, then fails on an error finding', () => {
-    // given a prod-stage environment with a public API endpoint (GPB-AWS-013)
+    // given a prod-stage environment with a public API endpoint (GPB-AWS-013), whose
+    // suppression passes validation but misses the cluster resource
     const dir = outdir();
     let error: unknown;
     try {
-      synthesize({ outdir: dir, registry: { dev: prodLike() } });
+      synthesize({ outdir: dir, registry: { dev: prodLike(MISSCOPED_ENDPOINT_SUPPRESSION) } });
     } catch (e) {
       error = e;
     }

@@ -1,3 +1,4 @@
+import { coversInternet } from '../../../constructs/core/cidr';
 import { resourceRule, type Rule, stackRule } from '../../engine/rule';
 import { block, blocks, type JsonObject, type ResourceView, strings } from '../../engine/stack-view';
 
@@ -86,7 +87,9 @@ export const AWS_NETWORK_RULES: Rule[] = [
       if (!vpc || vpc.endpoint_public_access === false) return undefined;
       const cidrs = strings(vpc.public_access_cidrs);
       if (cidrs.length === 0) return 'endpoint_public_access is on with no public_access_cidrs (defaults to 0.0.0.0/0)';
-      return cidrs.filter((c) => ANYWHERE.includes(c)).map((c) => `public_access_cidrs contains ${c}`);
+      const open = cidrs.filter((c) => ANYWHERE.includes(c)).map((c) => `public_access_cidrs contains ${c}`);
+      if (open.length === 0 && coversInternet(cidrs)) open.push(`public_access_cidrs ${cidrs.join(', ')} together admit every IPv4 address`);
+      return open;
     },
   }),
   resourceRule({

@@ -11,7 +11,7 @@ import { toMarkdown } from '../../../tools/review/markdown';
 import { buildReview, type Review } from '../../../tools/review/review';
 import { loadSynthOutput, splitStackId } from '../../../tools/review/synth-output';
 import { PolicyError, synthesize } from '../../../tools/synthesize';
-import { devWith, prodLikeDev } from '../../helpers';
+import { devWith, MISSCOPED_ENDPOINT_SUPPRESSION, prodLikeDev } from '../../helpers';
 
 const WORK = mkdtempSync(path.join(tmpdir(), 'gpb-review-test-'));
 afterAll(() => rmSync(WORK, { recursive: true, force: true }));
@@ -92,7 +92,7 @@ describe('review of two synth outputs', () => {
   });
 
   it('shows policy findings that are new and those that are fixed', () => {
-    const bad = { dev: prodLikeDev() };
+    const bad = { dev: prodLikeDev({ guardrails: MISSCOPED_ENDPOINT_SUPPRESSION }) };
     const worse = buildReview(loadSynthOutput(BASE), loadSynthOutput(synthDir(bad)), { base: 'b', head: 'h' });
     expect(worse.environments[0].policy.new.map((f) => f.ruleId)).toContain('GPB-AWS-013');
     const better = buildReview(loadSynthOutput(synthDir(bad)), loadSynthOutput(BASE), { base: 'b', head: 'h' });
