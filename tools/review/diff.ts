@@ -92,7 +92,7 @@ export function diffStack(id: string, base: StackOutput | undefined, head: Stack
         kind: 'changed',
         attributes,
         replacedBecause,
-        disruption: replacedBecause.length > 0 ? DISRUPTIVE_TYPES[type] : undefined,
+        disruption: replacedBecause.length > 0 && !rollsByReplacement(type, a) ? DISRUPTIVE_TYPES[type] : undefined,
       });
     }
   }
@@ -111,6 +111,17 @@ export function diffStack(id: string, base: StackOutput | undefined, head: Stack
   const order = Object.values(MAIN_TYPES);
   const mainResources = [...counts].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)).map(([label, n]) => `${label} x${n}`);
   return { id, environment: ref.environment, layer: ref.layer, status, changes, possibleRenames, mainResources };
+}
+
+/**
+ * Resources whose replacement is the way they are meant to change, not a loss: a Kubernetes
+ * Job is run-to-completion, and the blueprint names each one after a hash of what it runs
+ * (the gateway's tenant sync), so a new configuration is a new Job by design.
+ */
+function rollsByReplacement(type: string, after: TfResource): boolean {
+  if (type !== 'kubernetes_manifest') return false;
+  const manifest = (after as { manifest?: { kind?: unknown } }).manifest;
+  return manifest?.kind === 'Job';
 }
 
 /** Leaf-level differences between two JSON values. */

@@ -1,6 +1,7 @@
 import { usd } from '../../constructs/gpu/gpu-cost';
 import type { StackDiff } from './diff';
-import { display } from './mask';
+import { display, isSecretPath } from './mask';
+import { linesOf, unifiedDiff } from './text-diff';
 import type { EnvironmentReview, Review } from './review';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -14,6 +15,15 @@ function delta(before: number | undefined, after: number | undefined, fmt: (n: n
   return `${fmt(b)} → ${fmt(a)} (${d > 0 ? '+' : '-'}${fmt(Math.abs(d))})`;
 }
 
+/** The GPU budget before and after (`none` where an environment sets none). */
+function budget(e: EnvironmentReview): string {
+  const b = e.gpu.before?.budgetUsd;
+  const a = e.gpu.after?.budgetUsd;
+  if (b === undefined && a === undefined) return 'none';
+  if (b === a) return usd(a!);
+  return `${b === undefined ? 'none' : usd(b)} → ${a === undefined ? 'none' : usd(a)}`;
+}
+
 /** The pull request comment: summary table first, loud disruption warnings, details folded. */
 export function toMarkdown(review: Review): string {
   const lines = [`## Infrastructure review: \`${review.base}\` → \`${review.head}\``, ''];
@@ -22,12 +32,12 @@ export function toMarkdown(review: Review): string {
     lines.push('No infrastructure changes in any environment.', '');
   }
   lines.push(
-    '| environment | resources + / ~ / - | replaced or destroyed | max GPUs | idle $/month | capped $/month | policy new / fixed |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| environment | resources + / ~ / - | replaced or destroyed | max GPUs | idle $/month | capped $/month | budget $/month | policy new / fixed |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...review.environments.map((e) => {
       const danger = e.disruptive.length > 0 ? `⚠️ **${e.disruptive.length}**` : '0';
       const label = e.status === 'added' ? `${e.environment} (new)` : e.status === 'removed' ? `${e.environment} (removed)` : e.environment;
-      return `| ${label} | ${e.counts.added} / ${e.counts.changed} / ${e.counts.removed} | ${danger} | ${delta(e.gpu.before?.maxGpus, e.gpu.after?.maxGpus, String)} | ${delta(e.gpu.before?.idleMonthlyUsd, e.gpu.after?.idleMonthlyUsd, usd)} | ${delta(e.gpu.before?.cappedMonthlyUsd, e.gpu.after?.cappedMonthlyUsd, usd)} | ${e.policy.new.length} / ${e.policy.fixed.length} |`;
+      return `| ${label} | ${e.counts.added} / ${e.counts.changed} / ${e.counts.removed} | ${danger} | ${delta(e.gpu.before?.maxGpus, e.gpu.after?.maxGpus, String)} | ${delta(e.gpu.before?.idleMonthlyUsd, e.gpu.after?.idleMonthlyUsd, usd)} | ${delta(e.gpu.before?.cappedMonthlyUsd, e.gpu.after?.cappedMonthlyUsd, usd)} | ${budget(e)} | ${e.policy.new.length} / ${e.policy.fixed.length} |`;
     }),
     '',
   );
@@ -64,6 +74,7 @@ function stackDetails(stack: StackDiff): string[] {
   const n = (k: string) => stack.changes.filter((c) => c.kind === k).length;
   const summary = `${stack.id}${stack.status === 'added' ? ' (new stack)' : stack.status === 'removed' ? ' (stack removed)' : ''}: ${n('added')} added, ${n('changed')} changed, ${n('removed')} removed`;
   const rows = ['| | resource | attribute | before | after |', '| --- | --- | --- | --- | --- |'];
+  const textDiffs: string[] = [];
   for (const c of stack.changes) {
     const mark = c.kind === 'added' ? '+' : c.kind === 'removed' ? '-' : c.replacedBecause.length > 0 ? '-/+' : '~';
     if (c.kind !== 'changed') {
@@ -71,12 +82,22 @@ function stackDetails(stack: StackDiff): string[] {
       continue;
     }
     c.attributes.slice(0, 20).forEach((a, i) => {
+      const before = isSecretPath(a.path) ? undefined : linesOf(a.before);
+      const after = isSecretPath(a.path) ? undefined : linesOf(a.after);
+      if (before && after) {
+        // Long text on both sides: the lines that differ, below the table.
+        const diff = unifiedDiff(before, after);
+        const changed = diff.filter((l) => l.startsWith('+') || l.startsWith('-')).length;
+        rows.push(`| ${i === 0 ? mark : ''} | ${i === 0 ? `\`${c.address}\`` : ''} | \`${esc(a.path)}\` | ${before.length} lines | ${after.length} lines, ${changed} changed (diff below) |`);
+        textDiffs.push(`\`${c.address}\` \`${a.path}\`:`, '', '```diff', ...diff.map((l) => l.replace(/```/g, '`\u200b``')), '```', '');
+        return;
+      }
       rows.push(`| ${i === 0 ? mark : ''} | ${i === 0 ? `\`${c.address}\`` : ''} | \`${esc(a.path)}\` | ${esc(display(a.path, a.before))} | ${esc(display(a.path, a.after))} |`);
     });
     if (c.attributes.length > 20) rows.push(`| | | … ${c.attributes.length - 20} more | | |`);
   }
   const renames = stack.possibleRenames.map((r) => `- \`${r.from}\` → \`${r.to}\` looks like a rename: add a \`moved\` block or Terraform will destroy and re-create it.`);
-  return ['<details>', `<summary>${summary}</summary>`, '', ...rows, '', ...renames, ...(renames.length ? [''] : []), '</details>', ''];
+  return ['<details>', `<summary>${summary}</summary>`, '', ...rows, '', ...textDiffs, ...renames, ...(renames.length ? [''] : []), '</details>', ''];
 }
 
 /** The environment's layers and their main resources; changed layers highlighted. */

@@ -34,7 +34,7 @@ describe('npm run review (end to end, temporary git repository)', () => {
     expect(r.stderr).toMatch(/review: done in/);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^## Infrastructure review: `HEAD` → `working tree`/);
-    expect(r.stdout).toContain('| dev | 0 / 1 / 0 | 0 | 4 → 5 (+1) | $0 | $2,350 → $2,938 (+$588) | 0 / 0 |');
+    expect(r.stdout).toContain('| dev | 0 / 1 / 0 | 0 | 4 → 5 (+1) | $0 | $2,350 → $2,938 (+$588) | $3,000 | 0 / 0 |');
     expect(r.stdout).toContain('`manifest.spec.limits.nvidia.com/gpu` | "4" | "5" |');
     // and leaves no worktree behind
     expect(git('worktree', 'list').trim().split('\n')).toHaveLength(1);

@@ -87,8 +87,30 @@ describe('review of two synth outputs', () => {
     expect(env.gpu.before!.cappedMonthlyUsd).toBeCloseTo(2350.016);
     expect(env.gpu.after!.cappedMonthlyUsd).toBeCloseTo(3525.024);
     const md = toMarkdown(r);
-    expect(md).toContain('| dev | 0 / 1 / 0 | 0 | 4 → 6 (+2) | $0 | $2,350 → $3,525 (+$1,175) | 0 / 0 |');
+    // the budget stands next to the capped cost, before and after
+    expect(md).toContain('| dev | 0 / 1 / 0 | 0 | 4 → 6 (+2) | $0 | $2,350 → $3,525 (+$1,175) | $3,000 → $4,000 | 0 / 0 |');
     expect(md).toContain('| dev-l4 | 4 → 6 (+2) |');
+  });
+
+  it("shows a change deep inside the gateway's config as the lines that differ", () => {
+    // given a routing change, which lands inside LiteLLM's config (a long YAML string)
+    const r = reviewAgainstBase(dev({ serving: { gateway: { routingStrategy: 'simple-shuffle' } } }));
+    const md = toMarkdown(r);
+    // then the old and new lines are shown, not two values cut at the same prefix
+    expect(md).toMatch(/```diff\n(?:.*\n)*-.*least-busy.*\n(?:.*\n)*\+.*simple-shuffle/);
+    expect(md).toMatch(/lines, [12] changed \(diff below\)/);
+  });
+
+  it('does not call a Job replaced by design (its name carries a hash of what it runs) a disruption', () => {
+    // given a tenant change, which makes a new tenant-sync Job
+    const tenants = ENVIRONMENTS.dev.serving!.gateway!.tenants!;
+    const r = reviewAgainstBase(dev({ serving: { gateway: { tenants: [{ ...tenants[0], requestsPerMinute: tenants[0].requestsPerMinute + 1 }, ...tenants.slice(1)] } } }));
+    const env = r.environments[0];
+    const job = env.stacks.flatMap((s) => s.changes).find((c) => c.replacedBecause.includes('manifest.metadata.name'));
+    expect(job, 'the Job is replaced').toBeDefined();
+    expect(job!.disruption).toBeUndefined();
+    expect(env.disruptive.filter((d) => d.address === job!.address)).toEqual([]);
+    expect(toMarkdown(r)).not.toContain('[!CAUTION]');
   });
 
   it('shows policy findings that are new and those that are fixed', () => {
