@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { registeredForEntryPoints } from '../helpers';
 import { copyRepository } from '../tools/repo-copy';
 
 const dir = path.resolve(__dirname, '../../.github/workflows');
@@ -23,6 +24,15 @@ describe('GitHub workflows', () => {
     expect(steps(pins).map((st) => st.run ?? '').join('\n')).toMatch(/npm run pins:check/);
     for (const st of steps(pins).filter((st) => st.uses)) expect(st.uses).toMatch(/@(v\d+\.\d+\.\d+|[0-9a-f]{40})$/);
     expect(pins.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+  });
+
+  it('run Node 22, which the dev dependencies declare (kubernetes-models), on every workflow', () => {
+    for (const w of [pr, deploy, pins]) {
+      const node = steps(w).find((st) => st.uses?.startsWith('actions/setup-node'));
+      expect(node?.with?.['node-version']).toBe('22.12.0');
+    }
+    const engines = (JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    expect(engines).toBe('>=20.19.0');
   });
 
   it('pin every action to an exact version', () => {
@@ -61,7 +71,7 @@ describe('GitHub workflows', () => {
     for (const r of runs) expect(r).not.toMatch(/cdktf (diff|deploy) [^\n]*\*/);
   });
 
-  it("runs the deploy job's commands in order: one diff then one deploy per stack, dependencies first", () => {
+  it.skipIf(!registeredForEntryPoints('dev'))("runs the deploy job's commands in order: one diff then one deploy per stack, dependencies first", () => {
     // The job's own shell, with a recording npx on PATH instead of the cdktf CLI (no AWS here).
     const repo = copyRepository('gpb-deploy-workflow-');
     const bin = path.join(repo, '.fake-bin');
