@@ -1,3 +1,4 @@
+import { ENVIRONMENTS as DEFAULT_REGISTRY } from '../environments';
 import { Testing, TerraformStack } from '../constructs/core/cdktf';
 import type { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -127,4 +128,16 @@ export function testCluster(scope: Construct, kubernetesVersion: KubernetesVersi
     logRetentionDays: 30,
     logsKmsKeyArn: 'arn:aws:kms:us-west-2:111122223333:key/logs',
   });
+}
+
+/**
+ * For tests that run the real entry points (npm run synth, the cdktf app, the CLI), which build
+ * the registry environments/index.ts exports: true when `name` is registered there. A fork that
+ * sets INCLUDE_REFERENCE_ENVIRONMENTS = false skips them, saying so; its own environments are
+ * tested by test/stacks/local-environments.test.ts.
+ */
+export function registeredForEntryPoints(name: string): boolean {
+  const registered = name in DEFAULT_REGISTRY;
+  if (!registered) console.warn(`SKIPPED: entry-point tests that build '${name}': it is not registered (INCLUDE_REFERENCE_ENVIRONMENTS = false in environments/local.ts)`);
+  return registered;
 }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BlueprintError } from '../constructs/core/errors';
-import { ENVIRONMENTS } from '../environments';
+import { ENVIRONMENTS, REFERENCE_ENVIRONMENTS } from '../environments';
 import type { EnvironmentInput } from '../environments/schema';
 import { checkEnvironment, formatProblem } from '../environments/validate';
 import { runCli } from './synthesize';
@@ -23,13 +23,16 @@ export interface ScaffoldOptions {
   /** @default 'dev' */
   readonly from?: string;
   readonly stage?: 'dev' | 'staging' | 'prod';
-  /** @default - the registered environments */
+  /**
+   * Environments a new one may be copied from and must not clash with. @default - the registered
+   * environments and the reference ones (templates even when INCLUDE_REFERENCE_ENVIRONMENTS is false)
+   */
   readonly registry?: Readonly<Record<string, EnvironmentInput>>;
 }
 
 /** Writes environments/<name>.ts and registers it; throws a BlueprintError on any refusal. */
 export function scaffoldEnvironment(o: ScaffoldOptions): { file: string } {
-  const registry = o.registry ?? ENVIRONMENTS;
+  const registry = o.registry ?? { ...REFERENCE_ENVIRONMENTS, ...ENVIRONMENTS };
   const from = o.from ?? 'dev';
   if (!NAME.test(o.name) || RESERVED.has(o.name)) {
     throw new BlueprintError(`new-env: '${o.name}' is not a valid environment name: use 3-20 lowercase letters, digits or hyphens, starting with a letter (not ${[...RESERVED].join(', ')})`);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BlueprintError } from '../../constructs/core/errors';
-import { ENVIRONMENTS } from '../../environments';
+import { REFERENCE_ENVIRONMENTS as ENVIRONMENTS } from '../../environments';
 import { checkEnvironment, ConfigError, formatProblem, type ConfigProblem } from '../../environments/validate';
 import { synthesize } from '../../tools/synthesize';
 import { devWith } from '../helpers';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENVIRONMENTS } from '../../environments';
+import { REFERENCE_ENVIRONMENTS as ENVIRONMENTS } from '../../environments';
 import { checkEnvironment, ConfigError, formatProblem, validateEnvironments } from '../../environments/validate';
 import { devWith, BARE_GATEWAY } from '../helpers';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { App } from '../../constructs/core/cdktf';
-import { ENVIRONMENTS } from '../../environments';
+import { REFERENCE_ENVIRONMENTS as ENVIRONMENTS } from '../../environments';
 import { checkEnvironment, formatProblem, validateEnvironments } from '../../environments/validate';
 import { PolicyGate } from '../../policies/engine/gate';
 import { Policy } from '../../policies/engine/policy';

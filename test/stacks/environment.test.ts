@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENVIRONMENTS } from '../../environments';
+import { REFERENCE_ENVIRONMENTS as ENVIRONMENTS } from '../../environments';
 import { validateEnvironments } from '../../environments/validate';
 import type { BackendMode } from '../../stacks/layer-stack';
 import { synthesize } from '../../tools/synthesize';
@@ -19,7 +19,7 @@ afterAll(() => rmSync(WORK, { recursive: true, force: true }));
 
 /** What `npm run synth` writes (a real app synth, cross-stack references resolved), per env and layer. */
 function synthAll(backend: BackendMode, envNames?: string[]): Record<string, Record<string, TfJson>> {
-  const { stacks } = synthesize({ outdir: path.join(WORK, backend), backend, envNames });
+  const { stacks } = synthesize({ outdir: path.join(WORK, backend), backend, envNames, registry: ENVIRONMENTS });
   const out: Record<string, Record<string, TfJson>> = {};
   for (const s of stacks) {
     (out[s.environment] ??= {})[s.layer] = JSON.parse(readFileSync(path.join(s.dir, 'cdk.tf.json'), 'utf8')) as TfJson;
@@ -371,7 +371,7 @@ describe('observability', () => {
 
 describe('policy pack on the reference environments', () => {
   it('finds no unsuppressed error and evaluates every environment', () => {
-    const { policy } = synthesize({ outdir: path.join(WORK, 'policy'), backend: 's3' });
+    const { policy } = synthesize({ outdir: path.join(WORK, 'policy'), backend: 's3', registry: ENVIRONMENTS });
     expect(policy.environments).toEqual(CONFIGS.map((c) => c.name));
     expect(policy.findings.filter((f) => f.severity === 'error' && !f.suppressed)).toEqual([]);
     expect(policy.unusedSuppressions).toEqual([]);

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENVIRONMENTS } from '../../../environments';
+import { REFERENCE_ENVIRONMENTS as ENVIRONMENTS } from '../../../environments';
 import type { EnvironmentInput } from '../../../environments/schema';
 import { diffValues } from '../../../tools/review/diff';
 import { DISRUPTIVE_TYPES, replacementReasons } from '../../../tools/review/replacement';
