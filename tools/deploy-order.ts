@@ -43,3 +43,41 @@ export function readManifest(outdir: string): ManifestStacks {
   if (!existsSync(file)) throw new BlueprintError(`'${outdir}' has no manifest.json: run npm run synth -- --env <environment> first`);
   return JSON.parse(readFileSync(file, 'utf8')) as ManifestStacks;
 }
+
+/** One deploy job: the environment and the runner label it runs on. */
+export interface DeployJob {
+  readonly environment: string;
+  readonly runsOn: string;
+}
+
+/**
+ * The deploy workflow's matrix: the environments in `order`, each on a GitHub-hosted runner,
+ * or, when its cluster endpoint is private (a GitHub-hosted runner cannot reach it), on the
+ * CodeBuild-hosted runner named for it in `privateRunners` (label format of the CodeBuild user
+ * guide: `codebuild-<project>-<run id>-<run attempt>`). A private environment without one is
+ * refused before anything deploys.
+ */
+export function deployJobs(
+  order: readonly string[],
+  publicEndpoint: Readonly<Record<string, boolean>>,
+  privateRunners: Readonly<Record<string, string>>,
+  run: { readonly id: string; readonly attempt: string },
+): DeployJob[] {
+  const unknown = order.filter((e) => !(e in publicEndpoint));
+  if (unknown.length > 0) {
+    throw new BlueprintError(`GPB_DEPLOY_ORDER names ${unknown.map((e) => `'${e}'`).join(', ')}, not registered; registered: ${Object.keys(publicEndpoint).map((e) => `'${e}'`).join(', ')}`);
+  }
+  return order.map((environment) => {
+    const project = privateRunners[environment];
+    if (project !== undefined) {
+      if (!/^[A-Za-z0-9][A-Za-z0-9_-]{1,254}$/.test(project)) throw new BlueprintError(`GPB_PRIVATE_RUNNERS: '${project}' (for '${environment}') is not a CodeBuild project name`);
+      return { environment, runsOn: `codebuild-${project}-${run.id}-${run.attempt}` };
+    }
+    if (!publicEndpoint[environment]) {
+      throw new BlueprintError(
+        `environment '${environment}' has a private cluster endpoint, which a GitHub-hosted runner cannot reach: set the repository variable GPB_PRIVATE_RUNNERS to {"${environment}": "<CodeBuild project>"} (docs/deploy.md, "Deploying a private cluster")`,
+      );
+    }
+    return { environment, runsOn: 'ubuntu-24.04' };
+  });
+}

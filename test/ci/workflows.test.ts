@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -8,7 +9,7 @@ import { copyRepository } from '../tools/repo-copy';
 
 const dir = path.resolve(__dirname, '../../.github/workflows');
 type Step = { uses?: string; run?: string; with?: Record<string, unknown>; if?: string };
-type Workflow = { on: unknown; permissions: Record<string, string>; jobs: Record<string, { steps: Step[]; environment?: string; strategy?: Record<string, unknown> }> };
+type Workflow = { on: unknown; permissions: Record<string, string>; jobs: Record<string, { steps: Step[]; environment?: string; strategy?: Record<string, unknown>; needs?: string; 'runs-on'?: string }> };
 const load = (file: string) => parse(readFileSync(path.join(dir, file), 'utf8')) as Workflow;
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
 
@@ -69,6 +70,30 @@ describe('GitHub workflows', () => {
     expect(loop).toBeGreaterThan(synth);
     // cdktf diff takes one stack: no glob may reach it (it refused 'dev-*').
     for (const r of runs) expect(r).not.toMatch(/cdktf (diff|deploy) [^\n]*\*/);
+  });
+
+  it.skipIf(!registeredForEntryPoints('prod'))('plans a runner per environment: GitHub-hosted, or CodeBuild in the VPC for a private endpoint', () => {
+    const plan = deploy.jobs.plan.steps.find((st) => st.run?.includes('deploy-plan'))!;
+    expect(deploy.jobs.deploy).toMatchObject({ needs: 'plan', 'runs-on': '${{ matrix.runsOn }}' });
+    const work = mkdtempSync(path.join(tmpdir(), 'gpb-plan-'));
+    const output = path.join(work, 'out');
+    const exec = (vars: Record<string, string>) => spawnSync('bash', ['-e', '-c', plan.run!], { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8', env: { ...process.env, GITHUB_OUTPUT: output, GITHUB_RUN_ID: '77', GITHUB_RUN_ATTEMPT: '2', ...vars } });
+    try {
+      // prod's endpoint is private: without a runner for it the plan fails, naming the fix
+      const refused = exec({ GPB_PRIVATE_RUNNERS: '' });
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toContain("environment 'prod' has a private cluster endpoint");
+      const ok = exec({ GPB_PRIVATE_RUNNERS: '{"prod":"gpb-prod-deploy"}' });
+      expect(ok.status, ok.stderr).toBe(0);
+      const matrix = JSON.parse(readFileSync(output, 'utf8').trim().replace(/^matrix=/, '')) as { include: { environment: string; runsOn: string }[] };
+      expect(matrix.include).toEqual([
+        { environment: 'dev', runsOn: 'ubuntu-24.04' },
+        { environment: 'staging', runsOn: 'ubuntu-24.04' },
+        { environment: 'prod', runsOn: 'codebuild-gpb-prod-deploy-77-2' },
+      ]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it.skipIf(!registeredForEntryPoints('dev'))("runs the deploy job's commands in order: one diff then one deploy per stack, dependencies first", () => {

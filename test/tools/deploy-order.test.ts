@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deployOrder } from '../../tools/deploy-order';
+import { deployJobs, deployOrder } from '../../tools/deploy-order';
 
 describe('deploy order (npm run stacks)', () => {
   const manifest = {
@@ -28,5 +28,21 @@ describe('deploy order (npm run stacks)', () => {
     expect(() => deployOrder(manifest, 'qa')).toThrow(/No stacks of environment 'qa' in the synth output .*run npm run synth -- --env qa first/);
     expect(() => deployOrder({ stacks: { 'x-network': { dependencies: ['x-cluster'] }, 'x-cluster': { dependencies: ['x-network'] } } }, 'x')).toThrow(/cycle/);
     expect(() => deployOrder({ stacks: { 'x-cluster': { dependencies: ['x-network'] } } }, 'x')).toThrow(/depends on 'x-network', which is not in the synth output/);
+  });
+});
+
+describe('deploy jobs (npm run deploy-plan)', () => {
+  const run = { id: '9', attempt: '1' };
+  it('puts a private environment on its CodeBuild runner and the others on GitHub-hosted ones', () => {
+    expect(deployJobs(['dev', 'prod'], { dev: true, prod: false }, { prod: 'gpb-prod' }, run)).toEqual([
+      { environment: 'dev', runsOn: 'ubuntu-24.04' },
+      { environment: 'prod', runsOn: 'codebuild-gpb-prod-9-1' },
+    ]);
+  });
+
+  it('refuses a private environment without a runner, an unknown environment, and a bad project name', () => {
+    expect(() => deployJobs(['prod'], { prod: false }, {}, run)).toThrow(/private cluster endpoint.*GPB_PRIVATE_RUNNERS to \{"prod": "<CodeBuild project>"\}/);
+    expect(() => deployJobs(['qa'], { prod: false }, {}, run)).toThrow(/GPB_DEPLOY_ORDER names 'qa', not registered/);
+    expect(() => deployJobs(['prod'], { prod: false }, { prod: 'a b' }, run)).toThrow(/not a CodeBuild project name/);
   });
 });
