@@ -20,7 +20,9 @@ afterAll(() => {
 
 const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: REPO, encoding: 'utf8' });
 const run = (cmd: string, args: string[], env: Record<string, string> = {}) => {
-  const r = spawnSync(cmd, args, { cwd: REPO, encoding: 'utf8', env: { ...process.env, GPB_FORK_SIMULATION: '1', NO_COLOR: '1', FORCE_COLOR: '0', ...env }, maxBuffer: 64 * 1024 * 1024 });
+  // The owner's machine, not CI (vitest writes new snapshots only outside CI), unless `env` says CI.
+  const { CI: _ci, ...inherited } = process.env;
+  const r = spawnSync(cmd, args, { cwd: REPO, encoding: 'utf8', env: { ...inherited, GPB_FORK_SIMULATION: '1', NO_COLOR: '1', FORCE_COLOR: '0', ...env }, maxBuffer: 64 * 1024 * 1024 });
   // Colours off: the assertions read the runner's FAIL lines.
   return { code: r.status, out: `${r.stdout}\n${r.stderr}`.replace(ANSI, '') };
 };
