@@ -176,7 +176,8 @@ export function installOutput(staging: string, outdir: string, options: { readon
 
 /**
  * Cluster names that an environment being synthesized shares with another registered one in
- * the same region (and account, when both name it), whether or not that one is synthesized now:
+ * the same region (the rule validateEnvironments applies among those it validates), whether or
+ * not that one is synthesized now:
  * deploying both would fight over one cluster. Read from the other's raw input, so a broken
  * sibling does not block this check.
  */
@@ -185,10 +186,9 @@ function registryClashes(registry: Readonly<Record<string, EnvironmentInput>>, c
   for (const c of configs) {
     for (const [key, other] of Object.entries(registry)) {
       if (key === c.name || configs.some((x) => x.name === key)) continue; // validateEnvironments compared those
-      const input = other as { name?: unknown; region?: unknown; accountId?: unknown; cluster?: { name?: unknown } };
+      const input = other as { name?: unknown; region?: unknown; cluster?: { name?: unknown } };
       const name = input.cluster?.name ?? `gpb-${String(input.name ?? key)}`;
-      const sameAccount = c.accountId === undefined || input.accountId === undefined || c.accountId === input.accountId;
-      if (name === c.cluster.name && input.region === c.region && sameAccount) {
+      if (name === c.cluster.name && input.region === c.region) {
         problems.push({ environment: c.name, path: 'cluster.name', value: c.cluster.name, allowed: `must differ from environment '${key}' in the same region (registered, though not synthesized now)` });
       }
     }
