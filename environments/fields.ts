@@ -22,10 +22,7 @@ export const cidr = z
     message: 'must be a canonical IPv4 CIDR such as 10.0.0.0/16 (no host bits set)',
   });
 
-/**
- * A string field checked by a rule from model/ (one message per refusal, the rule's own words).
- * `shape` is a cheap first filter so a rule only sees strings.
- */
+/** A string field checked by a rule from model/ (one message per refusal, the rule's own words). */
 export function ruled(rule: (value: string) => string | undefined) {
   return z.string().superRefine((value, ctx) => {
     const problem = rule(value);

@@ -222,13 +222,16 @@ const baseEnvironmentSchema = z.strictObject({
     budget: budgetSchema.optional(),
 });
 
+/** The EKS cluster name of an environment that sets none. */
+export const defaultClusterName = (environment: string): string => `gpb-${environment}`;
+
 export const environmentSchema = baseEnvironmentSchema
   // Relations between fields are judged only once every field is valid on its own: a bad value
   // is reported once, at its field, not again through every rule that reads it.
   .superRefine(crossFieldRules, { when: (payload) => payload.issues.length === 0 })
   .transform((env) => ({
     ...env,
-    cluster: { ...env.cluster, name: env.cluster.name ?? `gpb-${env.name}` },
+    cluster: { ...env.cluster, name: env.cluster.name ?? defaultClusterName(env.name) },
   }));
 
 /** What an environment file writes (defaults may be left out). */

@@ -73,11 +73,9 @@ export function kubernetesCompatibilityProblems(
   pins: { charts: Readonly<Record<string, ChartPin>>; amis: Readonly<Record<string, AmiPin>> } = { charts: CHARTS, amis: AMI_ALIASES },
 ): string[] {
   const problems: string[] = [];
-  const seen = new Set<string>();
   for (const pin of Object.values(pins.charts)) {
     const range = pin.kubernetes;
-    if (!range || range.versions.includes(version) || seen.has(`${pin.chart}@${pin.version}`)) continue;
-    seen.add(`${pin.chart}@${pin.version}`);
+    if (!range || range.versions.includes(version)) continue;
     problems.push(
       `is not supported by the pinned ${pin.chart} chart ${pin.version}, which supports Kubernetes ${span(range.versions)} ` +
         `(${range.source}): bump that pin in model/pins.ts first`,

@@ -6,7 +6,7 @@ import { ENVIRONMENTS, REGISTRY_CLASHES } from '../environments';
 import type { EnvironmentGpuCost } from '../constructs/gpu/gpu-cost';
 import { environmentGpuCost } from '../environments/gpu-schema';
 import { controlPlaneMonthlyUsd, type SupportType } from '../model/kubernetes-support';
-import type { EnvironmentConfig, EnvironmentInput } from '../environments/schema';
+import { defaultClusterName, type EnvironmentConfig, type EnvironmentInput } from '../environments/schema';
 import { type ConfigProblem, ConfigError, validateEnvironments } from '../environments/validate';
 import { blocking, formatFinding } from '../policies/engine/evaluate';
 import { PolicyGate, type PolicyReport } from '../policies/engine/gate';
@@ -187,7 +187,7 @@ function registryClashes(registry: Readonly<Record<string, EnvironmentInput>>, c
     for (const [key, other] of Object.entries(registry)) {
       if (key === c.name || configs.some((x) => x.name === key)) continue; // validateEnvironments compared those
       const input = other as { name?: unknown; region?: unknown; cluster?: { name?: unknown } };
-      const name = input.cluster?.name ?? `gpb-${String(input.name ?? key)}`;
+      const name = input.cluster?.name ?? defaultClusterName(String(input.name ?? key));
       if (name === c.cluster.name && input.region === c.region) {
         problems.push({ environment: c.name, path: 'cluster.name', value: c.cluster.name, allowed: `must differ from environment '${key}' in the same region (registered, though not synthesized now)` });
       }
