@@ -13,7 +13,7 @@ import type { TfJson } from '../helpers';
  * never conflicts with them. Upstream's reference environments are snapshotted in
  * environment.test.ts. When an upstream change alters a fork environment's output, this test
  * fails on that environment's snapshot: review the change (npm run review), then accept it with
- * `npx vitest run -u test/stacks/local-environments.test.ts` and commit the snapshot files.
+ * `npx vitest run test/stacks/local-environments.test.ts -u` and commit the snapshot files.
  */
 
 const names = Object.keys(LOCAL_ENVIRONMENTS);

@@ -62,7 +62,7 @@ describe.skipIf(NESTED)('a fork, as its owner lives it', () => {
     const after = before.replace(".default('10%'),", ".default('20%'),");
     expect(after).not.toBe(before);
     writeFileSync(schema, after);
-    const updated = run(process.execPath, [path.join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', '-u', 'test/stacks/environment.test.ts']);
+    const updated = run(process.execPath, [path.join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', 'test/stacks/environment.test.ts', '-u']);
     expect(updated.code, updated.out.slice(-3000)).toBe(0);
     git('commit', '--quiet', '-am', 'upstream: disrupt up to 20% of a pool at once');
 
@@ -80,7 +80,7 @@ describe.skipIf(NESTED)('a fork, as its owner lives it', () => {
     expect(second.out).toMatch(/20%/);
 
     // and once the owner accepts it, it is green again
-    const accepted = run(process.execPath, [path.join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', '-u', 'test/stacks/local-environments.test.ts']);
+    const accepted = run(process.execPath, [path.join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', 'test/stacks/local-environments.test.ts', '-u']);
     expect(accepted.code, accepted.out.slice(-3000)).toBe(0);
     const third = run(process.execPath, [path.join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', 'test/stacks/local-environments.test.ts'], { CI: 'true' });
     expect(third.code, third.out.slice(-3000)).toBe(0);
