@@ -33,6 +33,12 @@ export default tseslint.config(
     },
   },
   {
+    // Small CommonJS helpers run directly by node (test/docs/recording-shim.cjs): no build step.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['constructs/core/cdktf.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
