@@ -22,11 +22,8 @@ export default defineEnvironment({
     flowLogs: { retentionDays: 365 },
   },
   cluster: {
-    kubernetesVersion: '1.33',
-    // 1.33 left EKS standard support on 2026-07-29. Extended support keeps it (and stops EKS
-    // upgrading the cluster by itself) until the 1.35 add-on versions and AMI releases are
-    // checked and pinned (docs/pins.md, "Known lag").
-    supportType: 'extended',
+    // In EKS standard support until 2027-03-27 (model/kubernetes-support.ts).
+    kubernetesVersion: '1.35',
     endpoint: { publicAccess: false },
     admins: [
       { principalArn: 'arn:aws:iam::111122223333:role/platform-admin' },

@@ -18,11 +18,8 @@ export default defineEnvironment({
     flowLogs: { retentionDays: 30 },
   },
   cluster: {
-    kubernetesVersion: '1.33',
-    // 1.33 left EKS standard support on 2026-07-29. Extended support keeps it (and stops EKS
-    // upgrading the cluster by itself) until the 1.35 add-on versions and AMI releases are
-    // checked and pinned (docs/pins.md, "Known lag").
-    supportType: 'extended',
+    // In EKS standard support until 2027-03-27 (model/kubernetes-support.ts).
+    kubernetesVersion: '1.35',
     endpoint: { publicAccess: true, publicAccessCidrs: ['203.0.113.0/24'] },
     admins: [{ principalArn: 'arn:aws:iam::111122223333:role/platform-admin' }],
     systemNodeGroup: {

@@ -53,11 +53,18 @@ export interface KubernetesRange {
   readonly source: string;
 }
 
-const KARPENTER_1_8_KUBERNETES: KubernetesRange = {
-  // The matrix lists, per Kubernetes minor, the oldest Karpenter that supports it: 1.34 needs
-  // >= 1.6, 1.35 needs 1.9.2 or later. So 1.8.x stops at 1.34.
-  versions: ['1.29', '1.30', '1.31', '1.32', '1.33', '1.34'],
-  source: 'aws/karpenter-provider-aws website/content/en/docs/upgrading/compatibility.md (compatibility matrix; read 2026-12-02)',
+/**
+ * Karpenter's published chart at a release is built from the release branch's "Stable Release
+ * updates" commit, not from the tag: the tag v1.14.1 still carries Chart.yaml 1.13.0 and the
+ * 1.13.0 controller image.
+ */
+const KARPENTER_RELEASE = 'aws/karpenter-provider-aws branch release-v1.14.1, commit c88abbbad455 ("Stable Release updates Release v1.14.1")';
+
+const KARPENTER_1_14_KUBERNETES: KubernetesRange = {
+  // The matrix lists, per Kubernetes minor, the oldest Karpenter that supports it: 1.35 needs
+  // >= 1.9, 1.36 >= 1.13; it starts at 1.30.
+  versions: ['1.30', '1.31', '1.32', '1.33', '1.34', '1.35', '1.36'],
+  source: `${KARPENTER_RELEASE}: website/content/en/docs/upgrading/compatibility.md (compatibility matrix; read 2026-12-02)`,
 };
 
 export interface ImagePin extends PinCheck {
@@ -92,32 +99,38 @@ export const CHARTS = {
   karpenterCrd: {
     repository: 'oci://public.ecr.aws/karpenter',
     chart: 'karpenter-crd',
-    version: '1.8.1',
-    appVersion: '1.8.1',
-    source: 'aws/karpenter-provider-aws v1.8.1 charts/karpenter-crd (Chart.yaml, values.yaml)',
-    checked: '2026-12-01',
-    kubernetes: KARPENTER_1_8_KUBERNETES,
+    version: '1.14.1',
+    appVersion: '1.14.1',
+    // 1.14 adds the autoscaling.x-k8s.io CapacityBuffer CRD to this chart; NodePool and
+    // EC2NodeClass v1 only gain fields and enum values against 1.8.1 (compared property by property).
+    source: `${KARPENTER_RELEASE}: charts/karpenter-crd/Chart.yaml and templates/`,
+    checked: '2026-12-02',
+    kubernetes: KARPENTER_1_14_KUBERNETES,
   },
   karpenter: {
     repository: 'oci://public.ecr.aws/karpenter',
     chart: 'karpenter',
-    version: '1.8.1',
-    appVersion: '1.8.1',
-    source: 'aws/karpenter-provider-aws v1.8.1 charts/karpenter (Chart.yaml, values.yaml)',
-    checked: '2026-12-01',
-    kubernetes: KARPENTER_1_8_KUBERNETES,
+    version: '1.14.1',
+    appVersion: '1.14.1',
+    // Every value the blueprint sets is in values.yaml there; the controller policy is held to the
+    // reference policy of the same commit (test/upstream/facts/karpenter-1.14.1-controller-policy.json).
+    source: `${KARPENTER_RELEASE}: charts/karpenter/Chart.yaml, values.yaml (controller image 1.14.1); upgrade notes 1.9 to 1.14 in website/content/en/docs/upgrading/upgrade-guide.md`,
+    checked: '2026-12-02',
+    kubernetes: KARPENTER_1_14_KUBERNETES,
   },
   keda: {
     repository: 'https://kedacore.github.io/charts',
     chart: 'keda',
-    // 2.17 is tested on Kubernetes 1.30-1.32; 2.18 covers 1.33, which every environment runs.
-    version: '2.18.3',
-    appVersion: '2.18.3',
+    // Each KEDA release is tested on three Kubernetes minors: 2.18 on 1.31-1.33, 2.20 on 1.33-1.35.
+    version: '2.20.2',
+    appVersion: '2.20.2',
     source:
-      'kedacore/charts v2.18.3 keda/Chart.yaml and keda/values.yaml (every value the blueprint sets is there); CRDs against v2.17.2: additive only (ScaledObject advanced.horizontalPodAutoscalerConfig.behavior.*.tolerance, TriggerAuthentication hashiCorpVault.credential.serviceAccountName)',
-    checked: '2026-12-01',
-    unverified: "the Kubernetes range of 2.18 (1.31-1.33) is KEDA's compatibility matrix as quoted in the deploy issue, not re-read here",
-    kubernetes: { versions: ['1.31', '1.32', '1.33'], source: "KEDA's compatibility matrix for 2.18 as quoted in the deploy issue (not re-read: keda.sh is not stored here)" },
+      'kedacore/charts v2.20.2 keda/Chart.yaml and keda/values.yaml (every value the blueprint sets is there; against v2.18.3 values only gain keys); CRDs against v2.18.3: new fields, enum values and validations only (ScaledObject: minReplicaCount <= maxReplicaCount, minimums on counts and periods)',
+    checked: '2026-12-02',
+    kubernetes: {
+      versions: ['1.33', '1.34', '1.35'],
+      source: 'kedacore/keda-docs content/docs/2.20/operate/cluster.md, "Kubernetes Compatibility" (commit a55c5d345e2c, 2026-08-20)',
+    },
     securityContexts: {
       pod: ['podSecurityContext.operator', 'podSecurityContext.metricServer', 'podSecurityContext.webhooks'],
       container: ['securityContext.operator', 'securityContext.metricServer', 'securityContext.webhooks'],

@@ -24,7 +24,7 @@ export const ADDON_VERSIONS = {
   // No AWS API here, so these are the versions published for 1.35 as read offline
   // (docs/deploy.md, "Kubernetes versions", names each source); the pins workflow confirms them
   // with describe-addon-versions before a deploy. 1.34 is skipped: its standard support ends
-  // on 2026-12-02. Validation still refuses 1.35 while Karpenter is pinned to 1.8.x.
+  // on 2026-12-02. The reference environments run 1.35.
   '1.35': {
     'vpc-cni': 'v1.22.4-eksbuild.3',
     coredns: 'v1.13.2-eksbuild.4',

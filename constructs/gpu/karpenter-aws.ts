@@ -28,6 +28,9 @@ const INTERRUPTION_EVENTS: Record<string, { source: string[]; 'detail-type': str
   CapacityReservationInterruption: { source: ['aws.ec2'], 'detail-type': ['EC2 Capacity Reservation Instance Interruption Warning'] },
 };
 
+/** The detail-types routed to the interruption queue (the reference template routes the same). */
+export const INTERRUPTION_DETAIL_TYPES: readonly string[] = Object.values(INTERRUPTION_EVENTS).map((e) => e['detail-type'][0]);
+
 /**
  * What Karpenter needs on the AWS side: the node role (with an EC2_LINUX access entry, so nodes
  * it launches can join), the interruption queue fed by EventBridge, and the controller's own
@@ -122,7 +125,12 @@ interface Scope {
   queueArn: string;
 }
 
-/** The Karpenter 1.x controller policy (as published by the Karpenter project), scoped to one cluster. */
+/**
+ * The Karpenter controller policy of the pinned release, scoped to one cluster: the statements of
+ * the reference policy in Karpenter's getting-started CloudFormation template (1.14.1: five
+ * managed policies, the same statements), less zonal shift, which the blueprint does not turn on.
+ * test/constructs/gpu/karpenter-reference-policy.test.ts holds it to that template.
+ */
 export function controllerStatements(s: Scope): PolicyStatement[] {
   const ec2 = (resource: string) => `arn:${s.partition}:ec2:${s.region}:*:${resource}`;
   const owned = { [`aws:RequestTag/kubernetes.io/cluster/${s.clusterName}`]: 'owned', 'aws:RequestTag/eks:eks-cluster-name': s.clusterName };
@@ -140,6 +148,8 @@ export function controllerStatements(s: Scope): PolicyStatement[] {
         ec2('security-group/*'),
         ec2('subnet/*'),
         ec2('capacity-reservation/*'),
+        // Placement groups an EC2NodeClass selects (1.11+).
+        ec2('placement-group/*'),
       ],
     },
     {
@@ -192,9 +202,12 @@ export function controllerStatements(s: Scope): PolicyStatement[] {
         'ec2:DescribeCapacityReservations',
         'ec2:DescribeImages',
         'ec2:DescribeInstances',
+        // The interruption controller's instance status health checks (required from 1.12).
+        'ec2:DescribeInstanceStatus',
         'ec2:DescribeInstanceTypeOfferings',
         'ec2:DescribeInstanceTypes',
         'ec2:DescribeLaunchTemplates',
+        'ec2:DescribePlacementGroups',
         'ec2:DescribeSecurityGroups',
         'ec2:DescribeSpotPriceHistory',
         'ec2:DescribeSubnets',
@@ -220,7 +233,8 @@ export function controllerStatements(s: Scope): PolicyStatement[] {
       Effect: 'Allow',
       Action: 'iam:PassRole',
       Resource: s.nodeRoleArn,
-      Condition: { StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com'] } },
+      // EC2's service principal is ec2.amazonaws.com.cn in the China partition (the reference policy names both).
+      Condition: { StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] } },
     },
     {
       Sid: 'AllowScopedInstanceProfileCreationActions',

@@ -67,7 +67,7 @@ export class Keda extends Construct {
           podSecurityContext: { operator: RESTRICTED_POD, metricServer: RESTRICTED_POD, webhooks: RESTRICTED_POD },
           securityContext: { operator: RESTRICTED_CONTAINER, metricServer: RESTRICTED_CONTAINER, webhooks: RESTRICTED_CONTAINER },
           // Memory limits only. Helm merges these maps into the chart's defaults, which carry a
-          // one-core CPU limit for each (values.yaml of keda 2.17.2 and 2.18.3): null removes it.
+          // one-core CPU limit for each (values.yaml of keda 2.17.2 to 2.20.2): null removes it.
           resources: {
             operator: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: null, memory: '512Mi' } },
             metricServer: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: null, memory: '512Mi' } },

@@ -72,11 +72,11 @@ export const METRIC_CATALOG: Readonly<Record<MetricSource, SourceCatalog>> = {
     ],
   },
   karpenter: {
-    reference: 'Karpenter 1.8 metrics reference (karpenter.sh/docs/reference/metrics)',
+    reference: 'Karpenter 1.14 metrics reference (aws/karpenter-provider-aws website/content/en/v1.14/reference/metrics.md at the 1.14.1 release commit; all six listed)',
     metrics: ['karpenter_nodeclaims_created_total', 'karpenter_nodeclaims_disrupted_total', 'karpenter_nodes_allocatable', 'karpenter_nodepools_usage', 'karpenter_nodepools_limit', 'karpenter_pods_state'],
   },
   keda: {
-    reference: 'KEDA 2.17 operator metrics (keda.sh/docs/2.17/integrations/prometheus); its own namespace label arrives as exported_namespace',
+    reference: 'KEDA 2.20 operator metrics (kedacore/keda-docs content/docs/2.20/integrations/prometheus.md; all five listed); its own namespace label arrives as exported_namespace',
     metrics: ['keda_scaler_active', 'keda_scaler_metrics_value', 'keda_scaler_detail_errors_total', 'keda_scaled_object_errors_total', ...histogram('keda_scaler_metrics_latency_seconds')],
   },
   gateway: {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { controlPlaneMonthlyUsd, KUBERNETES_SUPPORT, kubernetesCompatibilityProblems, supportCheckDate, supportProblem } from '../../model/kubernetes-support';
-import { AMI_ALIASES } from '../../model/pins';
+import { AMI_ALIASES, CHARTS } from '../../model/pins';
 import { KUBERNETES_VERSIONS } from '../../constructs/cluster/addon-catalog';
 import { checkEnvironment } from '../../environments/validate';
 import devInput from '../../environments/dev';
@@ -38,26 +38,34 @@ describe('cluster.supportType in an environment', () => {
     else process.env.GPB_TODAY = saved;
   });
 
-  it('fails when a version past standard support stays on standard (the old reference environments)', () => {
+  it('fails when a version past standard support stays on standard (the old reference environments, 1.33)', () => {
     process.env.GPB_TODAY = '2026-12-01';
     expect(supportCheckDate()).toBe('2026-12-01');
-    const problems = checkEnvironment(merge(devInput, { cluster: { supportType: 'standard' } }), 'dev');
+    const problems = checkEnvironment(merge(devInput, { cluster: { kubernetesVersion: '1.33', supportType: 'standard' } }), 'dev');
     expect(problems).toEqual([expect.objectContaining({ path: 'cluster.kubernetesVersion', value: '1.33', allowed: expect.stringMatching(/^left EKS standard support on 2026-07-29/) })]);
   });
 
-  it('accepts it with extended support, and on standard before standard support ends', () => {
+  it('accepts it with extended support, and a version in standard support until that ends', () => {
     process.env.GPB_TODAY = '2026-12-01';
+    expect(Array.isArray(checkEnvironment(merge(devInput, { cluster: { kubernetesVersion: '1.33', supportType: 'extended' } }), 'dev'))).toBe(false);
+    process.env.GPB_TODAY = '2026-12-02';
     expect(Array.isArray(checkEnvironment(devInput, 'dev'))).toBe(false);
-    process.env.GPB_TODAY = '2026-06-01';
-    expect(Array.isArray(checkEnvironment(merge(devInput, { cluster: { supportType: 'standard' } }), 'dev'))).toBe(false);
+    process.env.GPB_TODAY = '2027-03-28';
+    expect(checkEnvironment(devInput, 'dev')).toEqual([expect.objectContaining({ path: 'cluster.kubernetesVersion', value: '1.35', allowed: expect.stringMatching(/^left EKS standard support on 2027-03-27/) })]);
   });
 });
 
 describe('Kubernetes versions the pinned releases support', () => {
-  it('refuses 1.35 while Karpenter is pinned to 1.8.1 (its matrix stops at 1.34), naming the chart, the range and the source', () => {
-    const problems = kubernetesCompatibilityProblems('1.35', ['al2023']);
-    expect(problems.some((p) => /karpenter chart 1\.8\.1, which supports Kubernetes 1\.29 to 1\.34 \(aws\/karpenter-provider-aws .*compatibility\.md/.test(p))).toBe(true);
-    expect(problems.every((p) => p.endsWith('first'))).toBe(true);
+  it('refuses 1.35 with the earlier Karpenter pin (1.8.1: its matrix stops at 1.34), naming the chart, the range and the source', () => {
+    const old = { karpenter: { ...CHARTS.karpenter, version: '1.8.1', kubernetes: { versions: ['1.29', '1.30', '1.31', '1.32', '1.33', '1.34'], source: 'compatibility.md at v1.8.1' } } };
+    const problems = kubernetesCompatibilityProblems('1.35', ['al2023'], { charts: old, amis: AMI_ALIASES });
+    expect(problems).toEqual([expect.stringMatching(/karpenter chart 1\.8\.1, which supports Kubernetes 1\.29 to 1\.34 \(compatibility\.md at v1\.8\.1\).*first$/)]);
+    expect(kubernetesCompatibilityProblems('1.35', ['al2023'])).toEqual([]);
+  });
+
+  it('refuses a version below a range: KEDA 2.20 is tested on 1.33 to 1.35, so 1.32 is refused', () => {
+    const problems = kubernetesCompatibilityProblems('1.32', ['al2023']);
+    expect(problems).toEqual([expect.stringMatching(/keda chart 2\.20\.2, which supports Kubernetes 1\.33 to 1\.35 \(kedacore\/keda-docs/)]);
     expect(kubernetesCompatibilityProblems('1.33', ['al2023', 'bottlerocket'])).toEqual([]);
   });
 
@@ -79,9 +87,9 @@ describe('Kubernetes versions the pinned releases support', () => {
     const saved = process.env.GPB_TODAY;
     process.env.GPB_TODAY = '2026-12-02';
     try {
-      const problems = checkEnvironment(merge(devInput, { cluster: { kubernetesVersion: '1.35', supportType: 'standard' } }), 'dev');
+      const problems = checkEnvironment(merge(devInput, { cluster: { kubernetesVersion: '1.32', supportType: 'extended' } }), 'dev');
       expect(Array.isArray(problems)).toBe(true);
-      expect(problems).toContainEqual(expect.objectContaining({ path: 'cluster.kubernetesVersion', value: '1.35', allowed: expect.stringContaining('karpenter chart 1.8.1') }));
+      expect(problems).toContainEqual(expect.objectContaining({ path: 'cluster.kubernetesVersion', value: '1.32', allowed: expect.stringContaining('keda chart 2.20.2') }));
     } finally {
       if (saved === undefined) delete process.env.GPB_TODAY;
       else process.env.GPB_TODAY = saved;

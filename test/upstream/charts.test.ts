@@ -46,6 +46,12 @@ function unknownPaths(ours: unknown, theirs: unknown, at = ''): string[] {
   });
 }
 
+/** Pins whose chart files ../shared/upstream does not hold: their values are not checked here. */
+const WITHOUT_FILES = HAS_UPSTREAM ? PINS.filter(([, pin]) => !valuesOf(pin)).map(([, pin]) => `${pin.chart} ${pin.version}`) : [];
+if (WITHOUT_FILES.length > 0) {
+  console.warn(`SKIPPED: no values.yaml in ../shared/upstream for ${WITHOUT_FILES.join(', ')}: their release values are checked only by the pins workflow (helm template) and by hand (model/pins.ts names the source)`);
+}
+
 describe.skipIf(!HAS_UPSTREAM)('pinned charts against their upstream releases', () => {
   it.each(PINS.filter(([, pin]) => publishedVersions(pin.repository, pin.chart)))('%s: the version is published in its repository, with the appVersion the registry records', (_k, pin) => {
     const published = publishedVersions(pin.repository, pin.chart)!;

@@ -41,8 +41,9 @@ describe('pins check', () => {
   });
 
   it('reads an OCI chart with helm show chart, and fails on another appVersion', async () => {
-    const io = fakeIo({}, { 'helm show chart oci://public.ecr.aws/karpenter/karpenter --version 1.8.1': 'name: karpenter\nversion: 1.8.1\nappVersion: 1.8.0\n' });
-    expect(await checkChart(CHARTS.karpenter, io)).toMatchObject({ ok: false, detail: 'appVersion is 1.8.0, the registry says 1.8.1' });
+    const v = CHARTS.karpenter.version;
+    const io = fakeIo({}, { [`helm show chart oci://public.ecr.aws/karpenter/karpenter --version ${v}`]: `name: karpenter\nversion: ${v}\nappVersion: 1.8.0\n` });
+    expect(await checkChart(CHARTS.karpenter, io)).toMatchObject({ ok: false, detail: `appVersion is 1.8.0, the registry says ${v}` });
   });
 
   it('prints the digest an image tag resolves to, and fails on a tag that does not resolve', () => {
