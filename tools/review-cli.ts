@@ -2,11 +2,13 @@
  * `npm run review -- --base <git-ref>`: synthesizes the base ref (in a temporary git worktree)
  * and the working tree, and prints what changes per environment, stack and resource, GPU
  * capacity and cost, and policy findings, as Markdown for a pull request (or JSON with --json).
- * `--base-dir A --head-dir B` compares two existing synth outputs without git. Offline: no
- * credentials, no state, no network.
+ * `--base-dir A --head-dir B` compares two existing synth outputs without git. `--identical`
+ * prints instead whether the two outputs are the same byte for byte (every file), and exits 1
+ * naming the files that differ: the check for a refactor that must not change the output.
+ * Offline: no credentials, no state, no network.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,12 +31,13 @@ runCli(() => {
         'base-dir': { type: 'string' },
         'head-dir': { type: 'string' },
         json: { type: 'boolean', default: false },
+        identical: { type: 'boolean', default: false },
         out: { type: 'string' },
       },
       strict: true,
     });
   } catch (e) {
-    throw new BlueprintError(`${(e as Error).message}\nUsage: npm run review -- (--base <git-ref> | --base-dir <dir>) [--head-dir <dir>] [--json] [--out <file>]`);
+    throw new BlueprintError(`${(e as Error).message}\nUsage: npm run review -- (--base <git-ref> | --base-dir <dir>) [--head-dir <dir>] [--json | --identical] [--out <file>]`);
   }
   const v = args.values;
   if (!v.base === !v['base-dir']) throw new BlueprintError('review: give exactly one of --base <git-ref> or --base-dir <dir>');
@@ -44,6 +47,15 @@ runCli(() => {
     const started = Date.now();
     const baseDir = v['base-dir'] ?? synthesizeRef(v.base!, work);
     const headDir = v['head-dir'] ?? synthesizeWorkingTree(path.join(work, 'head'));
+    if (v.identical) {
+      const differ = differingFiles(baseDir, headDir);
+      const files = filesUnder(headDir).length;
+      if (differ.length > 0) {
+        throw new BlueprintError(`review: the synth output is not byte-identical to ${v.base ?? baseDir}: ${differ.length} of ${files} files differ:\n${differ.map((f) => `  ${f}`).join('\n')}`);
+      }
+      process.stdout.write(`byte-identical: all ${files} files of the synth output match ${v.base ?? baseDir}\n`);
+      return;
+    }
     progress('comparing');
     const review: Review = buildReview(loadSynthOutput(baseDir), loadSynthOutput(headDir), {
       base: v.base ?? path.basename(path.resolve(baseDir)),
@@ -58,6 +70,26 @@ runCli(() => {
     git(['worktree', 'prune'], ROOT, true);
   }
 });
+
+/** Relative paths of every file under `dir`, sorted. */
+function filesUnder(dir: string, at = ''): string[] {
+  return readdirSync(path.join(dir, at), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(dir, path.join(at, e.name)) : [path.join(at, e.name)]))
+    .sort();
+}
+
+/** Files only one side has, and files whose bytes differ, each with why. */
+export function differingFiles(baseDir: string, headDir: string): string[] {
+  const base = new Set(filesUnder(baseDir));
+  const head = new Set(filesUnder(headDir));
+  const out: string[] = [];
+  for (const f of [...new Set([...base, ...head])].sort()) {
+    if (!head.has(f)) out.push(`${f} (only in the base)`);
+    else if (!base.has(f)) out.push(`${f} (only in the head)`);
+    else if (!readFileSync(path.join(baseDir, f)).equals(readFileSync(path.join(headDir, f)))) out.push(`${f} (content differs)`);
+  }
+  return out;
+}
 
 function synthesizeWorkingTree(outdir: string): string {
   progress('synthesizing the working tree');

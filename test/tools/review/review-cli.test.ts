@@ -58,6 +58,20 @@ describe.skipIf(!registeredForEntryPoints('dev'))('npm run review (end to end, t
     const r = review('--base-dir', a, '--head-dir', b);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('No infrastructure changes in any environment.');
+
+    // --identical: the refactor check, byte for byte over every file
+    const same = review('--base-dir', a, '--head-dir', b, '--identical');
+    expect(same.code).toBe(0);
+    expect(same.stdout).toMatch(/^byte-identical: all \d+ files of the synth output match /);
+    const stack = path.join(b, 'stacks/dev-gpu/cdk.tf.json');
+    writeFileSync(stack, `${readFileSync(stack, 'utf8')} `);
+    writeFileSync(path.join(b, 'extra.txt'), 'x');
+    const differ = review('--base-dir', a, '--head-dir', b, '--identical');
+    expect(differ.code).toBe(1);
+    expect(differ.stderr).toContain('2 of');
+    expect(differ.stderr).toContain('extra.txt (only in the head)');
+    expect(differ.stderr).toContain('stacks/dev-gpu/cdk.tf.json (content differs)');
+    expect(differ.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('fails with a clear message for an unknown ref or missing arguments', () => {
