@@ -7,6 +7,16 @@ const providerRoots = ['@cdktf/provider-aws', '@cdktf/provider-kubernetes', '@cd
   message: `Import resources by deep path (${name}/lib/<resource>): the package root costs about 6x synth time and 7x memory.`,
 }));
 
+const PURE = 'model/ holds pure data: it imports no cdktf, construct or provider code.';
+
+const cdktfPath = {
+  name: 'cdktf',
+  message: "Import cdktf symbols from constructs/core/cdktf.ts so a move to CDK Terrain stays a one-file change.",
+};
+
+/** Relative import patterns that reach one of the blueprint's top-level folders from anywhere below the root. */
+const layerImports = (folders) => folders.flatMap((f) => [`../${f}`, `../${f}/**`, `../../${f}`, `../../${f}/**`, `../../../${f}/**`]);
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'cdktf.out/**', '.gen/**', '.build/**', 'coverage/**', '**/*.tmp-*/**'] },
   js.configs.recommended,
@@ -19,10 +29,7 @@ export default tseslint.config(
         {
           paths: [
             ...providerRoots,
-            {
-              name: 'cdktf',
-              message: "Import cdktf symbols from constructs/core/cdktf.ts so a move to CDK Terrain stays a one-file change.",
-            },
+            cdktfPath,
           ],
         },
       ],
@@ -43,12 +50,47 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
-    // model/ is pure data and functions: no cdktf, no constructs, no providers.
+    // model/ is pure data and functions: no cdktf, no constructs, no providers, and none of the
+    // layers built on it (docs/architecture.md, "Layers and boundaries").
     files: ['model/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['cdktf', 'cdktf/*', 'constructs', '@cdktf/*', '../constructs/*', '../stacks/*'], message: 'model/ holds pure data: it imports no cdktf, construct or provider code.' }] },
+        {
+          paths: ['cdktf', 'constructs'].map((name) => ({ name, message: PURE })),
+          patterns: [
+            { group: ['cdktf/*', '@cdktf/*'], message: PURE },
+            { group: layerImports(['constructs', 'environments', 'stacks', 'policies', 'tools']), message: 'model/ is the bottom layer: it imports nothing of the blueprint outside model/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // environments/ (the parsed configuration) and constructs/ (the building blocks) both build on
+    // model/ and never on each other, so a construct can be used outside this app and a schema
+    // rule never needs a construct loaded.
+    files: ['environments/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...providerRoots, cdktfPath],
+          patterns: [{ group: layerImports(['constructs', 'stacks']), message: 'environments/ imports model/, never constructs/ or stacks/: move what both need into model/.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['constructs/**/*.ts'],
+    ignores: ['constructs/core/cdktf.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...providerRoots, cdktfPath],
+          patterns: [{ group: layerImports(['environments', 'stacks']), message: 'constructs/ imports model/, never environments/ or stacks/: take what a construct needs as props, or move it into model/.' }],
+        },
       ],
     },
   },

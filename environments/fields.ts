@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseCidr } from '../constructs/core/cidr';
+import { parseCidr } from '../model/cidr';
 import { AWS_LIMITS, regionProblem } from '../model/aws-names';
 
 /** Field types several environment sections share (schema.ts imports the sections, so they live here). */

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { AWS_LIMITS } from '../model/aws-names';
 import { nodesQuotaMessage } from './fields';
-import { capacityCost, capacityTypesOf, type EnvironmentGpuCost, totalCost, usd } from '../constructs/gpu/gpu-cost';
-import { GpuInstanceType, GpuModel } from '../constructs/gpu/gpu-instance-type';
+import { gpuCapacities } from '../model/gpu-capacity';
+import { capacityCost, type EnvironmentGpuCost, totalCost, usd } from '../model/gpu-cost';
+import { GpuInstanceType, GpuModel } from '../model/gpu-instance-type';
 
 const dnsLabel = z
   .string()
@@ -131,9 +132,7 @@ export function instanceTypeResolver(gpu: GpuConfig): (name: string) => GpuInsta
 /** Idle and capped monthly GPU cost of the environment's pools and node groups. */
 export function environmentGpuCost(gpu: GpuConfig): EnvironmentGpuCost {
   const resolve = instanceTypeResolver(gpu);
-  return totalCost(
-    capacityTypesOf(gpu, resolve).map((c) => capacityCost(c, gpu.pricing)),
-  );
+  return totalCost(gpuCapacities(gpu, resolve).map((c) => capacityCost(c, gpu.pricing)));
 }
 
 type Issue = (path: (string | number)[], input: unknown, message: string) => void;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SloConfig } from '../model/telemetry/alert-rules';
 import { logRetentionDays } from './fields';
 
 const percent = (what: string) => z.number().min(0, `${what} must be 0-100`).max(100, `${what} must be 0-100`);
@@ -19,7 +20,7 @@ export const sloSchema = z.strictObject({
   queueDepthPerReplica: z.number().int().min(1).default(10),
   /** Semantic cache hit rate lower than this share of the same hour yesterday is a drop, in percent. @default 50 */
   cacheHitRateDropPercent: percent('cacheHitRateDropPercent').default(50),
-});
+}) satisfies z.ZodType<SloConfig>;
 
 export const observabilitySchema = z.strictObject({
   /** Scrape interval of every Prometheus target, in seconds. @default 30 */
@@ -50,7 +51,7 @@ export const observabilitySchema = z.strictObject({
 });
 
 export type ObservabilityConfig = z.output<typeof observabilitySchema>;
-export type SloConfig = z.output<typeof sloSchema>;
+export type { SloConfig };
 
 type Issue = (path: (string | number)[], input: unknown, message: string) => void;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KUBERNETES_VERSIONS } from '../constructs/cluster/addon-catalog';
+import { KUBERNETES_VERSIONS } from '../model/addon-catalog';
 import { RULE_IDS } from '../policies';
 import { dataRules, dataSchema } from './data-schema';
 import { gpuRules, gpuSchema } from './gpu-schema';
@@ -16,11 +16,11 @@ import {
   type Ipv4Cidr,
   mustParseCidr,
   parseCidr,
-} from '../constructs/core/cidr';
+} from '../model/cidr';
 import {
   defaultLayoutSmallestPrefix,
   SMALLEST_SUBNET_PREFIX,
-} from '../constructs/network/subnet-layout';
+} from '../model/subnet-layout';
 
 /**
  * The typed shape of one environment. Environment files hold data only; stacks read it and

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { dbInstanceClassProblem } from '../model/aws-names';
 import { ruled } from './fields';
 import { type GpuConfig, instanceTypeResolver } from './gpu-schema';
-import type { GpuInstanceType } from '../constructs/gpu/gpu-instance-type';
-import { parseCidr } from '../constructs/core/cidr';
+import { type GpuCapacitySpec, gpuCapacities } from '../model/gpu-capacity';
+import { parseCidr } from '../model/cidr';
 import { cidr } from './fields';
-import { GATEWAY_NAMESPACE, GATEWAY_SERVICE_ACCOUNT } from '../constructs/serving/llm-gateway';
+import { GATEWAY_IDENTITY } from '../model/workload-identity';
 
 const dnsLabel = z.string().regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, 'must be a lowercase DNS label of at most 40 characters');
 
@@ -165,27 +165,9 @@ export function weightsGiB(m: Pick<ModelConfig, 'parametersBillions' | 'dtype'>)
   return (m.parametersBillions * 1e9 * BYTES_PER_PARAMETER[m.dtype]) / 2 ** 30;
 }
 
-interface Capacity {
-  readonly name: string;
-  readonly types: readonly GpuInstanceType[];
-  readonly maxGpus: number;
-  readonly interruptible: boolean;
-  readonly timeSliced: boolean;
-}
-
-/** The environment's GPU capacities by name, as sizing needs them. */
-export function capacitiesOf(gpu: GpuConfig): Map<string, Capacity> {
-  const resolve = instanceTypeResolver(gpu);
-  const out = new Map<string, Capacity>();
-  for (const p of gpu.pools) {
-    const types = p.instanceTypes.map(resolve).filter((t): t is GpuInstanceType => !!t);
-    out.set(p.name, { name: p.name, types, maxGpus: p.gpuLimit, interruptible: p.capacityTypes.every((c) => c === 'spot'), timeSliced: p.sharing.mode === 'time-slicing' });
-  }
-  for (const g of gpu.nodeGroups) {
-    const t = resolve(g.instanceType);
-    if (t) out.set(g.name, { name: g.name, types: [t], maxGpus: g.maxSize * t.gpus, interruptible: g.capacityType === 'SPOT', timeSliced: false });
-  }
-  return out;
+/** The environment's GPU capacities by name, as sizing needs them (model/gpu-capacity.ts derives them). */
+export function capacitiesOf(gpu: GpuConfig): Map<string, GpuCapacitySpec> {
+  return new Map(gpuCapacities(gpu, instanceTypeResolver(gpu)).map((c) => [c.name, c]));
 }
 
 type Issue = (path: (string | number)[], input: unknown, message: string) => void;
@@ -216,21 +198,20 @@ export function servingRules(serving: ServingConfig, gpu: GpuConfig, issue: Issu
     const nodes = m.nodesPerReplica;
     if (nodes > 1) {
       if (m.engine !== 'vllm') issue(at('nodesPerReplica'), nodes, 'is built for vLLM only (Ray across the nodes of a LeaderWorkerSet)');
-      const pool = gpu.pools.find((p) => p.name === m.pool);
-      if (!pool?.efa) issue(at('nodesPerReplica'), nodes, `needs a GPU pool with efa: true; '${cap.name}' ${pool ? 'has no EFA' : 'is a node group'}`);
-      const partial = cap.types.filter((t) => t.gpus !== tp);
+      if (!cap.efa) issue(at('nodesPerReplica'), nodes, `needs a GPU pool with efa: true; '${cap.name}' ${cap.kind === 'pool' ? 'has no EFA' : 'is a node group'}`);
+      const partial = cap.instanceTypes.filter((t) => t.gpus !== tp);
       if (partial.length > 0) {
         issue(at('gpusPerReplica'), tp, `must equal the GPUs per node of every instance type in pool '${cap.name}' when a replica spans ${nodes} nodes (whole nodes): ${partial.map((t) => `${t.name} has ${t.gpus}`).join(', ')}`);
       }
     }
     if (cap.timeSliced && tp > 1) issue(at('gpusPerReplica'), tp, `must be 1 on time-sliced pool '${cap.name}' (a slice is not a whole GPU)`);
-    const badTp = cap.types.filter((t) => t.gpus < tp || t.gpus % tp !== 0);
+    const badTp = cap.instanceTypes.filter((t) => t.gpus < tp || t.gpus % tp !== 0);
     if (badTp.length > 0) {
       issue(at('gpusPerReplica'), tp, `must divide the GPUs per node of every instance type in pool '${cap.name}': ${badTp.map((t) => `${t.name} has ${t.gpus}`).join(', ')}`);
     }
     const need = weightsGiB(m) * (1 + m.kvCacheHeadroom);
     const gpus = tp * nodes;
-    const tooSmall = cap.types.filter((t) => t.gpuMemoryGiB * gpus < need);
+    const tooSmall = cap.instanceTypes.filter((t) => t.gpuMemoryGiB * gpus < need);
     if (tooSmall.length > 0) {
       issue(
         at('gpusPerReplica'),
@@ -312,7 +293,7 @@ export interface CacheView {
 }
 
 /** The gateway's identity (data-layer roles trust it). */
-const GATEWAY_CLIENT = { namespace: GATEWAY_NAMESPACE, serviceAccount: GATEWAY_SERVICE_ACCOUNT } as const;
+const GATEWAY_CLIENT = GATEWAY_IDENTITY;
 
 /**
  * Tenants: unique names, models the gateway routes, and, with more than one gateway replica, the

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { BlueprintError, show } from '../constructs/core/errors';
+import { BlueprintError, show } from '../model/errors';
 import { type EnvironmentConfig, environmentSchema } from './schema';
 
 /** One problem in one environment's configuration. */

@@ -5,7 +5,7 @@
  *
  * Pure data: no cdktf or provider imports (constructs, policy rules, tests and the pins
  * workflow all read it). EKS add-on versions live beside it in
- * constructs/cluster/addon-catalog.ts, per Kubernetes version.
+ * model/addon-catalog.ts, per Kubernetes version.
  */
 
 /** Where a pin was checked, and on which day. */

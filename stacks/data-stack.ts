@@ -14,7 +14,7 @@ import { KEDA_NAMESPACE, KEDA_OPERATOR_SERVICE_ACCOUNT } from '../constructs/ser
 import { modelServiceAccount, SERVING_NAMESPACE } from '../constructs/serving/model-server';
 import type { IVectorStore } from '../constructs/data/vector-store';
 import type { Network } from '../constructs/network/network';
-import { ruleGroups } from '../constructs/telemetry/alert-rules';
+import { ruleGroups } from '../model/telemetry/alert-rules';
 import { TelemetryAws } from '../constructs/telemetry/telemetry-aws';
 import { AwsLayerStack, type LayerStackProps } from './layer-stack';
 import { expectedMetricSources } from './telemetry-sources';

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import type { IGpuCapacity } from '../constructs/gpu/gpu-capacity';
+import type { IGpuCapacity } from '../model/gpu-capacity';
 import type { EnvironmentConfig } from '../environments/schema';
 import { ClusterStack } from './cluster-stack';
 import { DataStack } from './data-stack';

@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import { LogsKmsKey } from '../constructs/core/logs-kms-key';
 import { FlowLogs } from '../constructs/network/flow-logs';
 import { Network } from '../constructs/network/network';
-import { defaultSubnetLayout } from '../constructs/network/subnet-layout';
+import { defaultSubnetLayout } from '../model/subnet-layout';
 import { VpcEndpoints } from '../constructs/network/vpc-endpoints';
 import { AwsLayerStack, type LayerStackProps } from './layer-stack';
 

@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import type { PrivateBucket } from '../constructs/data/private-bucket';
 import type { QdrantAws } from '../constructs/data/qdrant-aws';
-import type { IGpuCapacity } from '../constructs/gpu/gpu-capacity';
+import type { IGpuCapacity } from '../model/gpu-capacity';
 import { gatewayWakeQuery, KEDA_AUTHENTICATION, kedaAwsAuthentication, ModelAutoscaling } from '../constructs/serving/keda';
 import { ENGINES, ModelServer, SERVING_NAMESPACE } from '../constructs/serving/model-server';
 import type { TelemetryAws } from '../constructs/telemetry/telemetry-aws';

@@ -1,5 +1,5 @@
 import type { EnvironmentConfig } from '../environments/schema';
-import type { MetricSource } from '../constructs/telemetry/metric-catalog';
+import type { MetricSource } from '../model/telemetry/metric-catalog';
 import { routedModels } from '../environments/serving-schema';
 
 /**

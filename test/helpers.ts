@@ -2,7 +2,7 @@ import { ENVIRONMENTS as DEFAULT_REGISTRY } from '../environments';
 import { Testing, TerraformStack } from '../constructs/core/cdktf';
 import type { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import type { KubernetesVersion } from '../constructs/cluster/addon-catalog';
+import type { KubernetesVersion } from '../model/addon-catalog';
 import { EksCluster } from '../constructs/cluster/eks-cluster';
 import devInput from '../environments/dev';
 import type { EnvironmentConfig, EnvironmentInput } from '../environments/schema';

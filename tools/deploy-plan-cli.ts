@@ -4,7 +4,7 @@
  * default ["dev","staging","prod"]), GPB_PRIVATE_RUNNERS (JSON map of environment to CodeBuild
  * project) and GitHub's GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT.
  */
-import { BlueprintError } from '../constructs/core/errors';
+import { BlueprintError } from '../model/errors';
 import { ENVIRONMENTS } from '../environments';
 import { validateEnvironments } from '../environments/validate';
 import { deployJobs } from './deploy-order';

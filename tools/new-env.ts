@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BlueprintError } from '../constructs/core/errors';
+import { BlueprintError } from '../model/errors';
 import { ENVIRONMENTS, REFERENCE_ENVIRONMENTS } from '../environments';
 import type { EnvironmentInput } from '../environments/schema';
 import { checkEnvironment, formatProblem } from '../environments/validate';

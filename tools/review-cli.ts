@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BlueprintError } from '../constructs/core/errors';
+import { BlueprintError } from '../model/errors';
 import { toMarkdown } from './review/markdown';
 import { buildReview, type Review } from './review/review';
 import { loadSynthOutput } from './review/synth-output';

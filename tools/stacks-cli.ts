@@ -3,7 +3,7 @@
  * environment's stacks, one per line, in deploy order, from an existing synth output.
  */
 import { parseArgs } from 'node:util';
-import { BlueprintError } from '../constructs/core/errors';
+import { BlueprintError } from '../model/errors';
 import { deployOrder, readManifest } from './deploy-order';
 import { runCli } from './synthesize';
 

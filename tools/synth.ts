@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { usd } from '../constructs/gpu/gpu-cost';
-import { BlueprintError } from '../constructs/core/errors';
+import { usd } from '../model/gpu-cost';
+import { BlueprintError } from '../model/errors';
 import { backendFromEnv, PolicyError, policySummaryLine, runCli, synthesize, type SynthResult } from './synthesize';
 
 /**

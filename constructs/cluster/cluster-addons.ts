@@ -1,7 +1,7 @@
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { Construct } from 'constructs';
 import type { ITerraformDependable } from '../core/cdktf';
-import { ADDON_VERSIONS, type AddonName } from './addon-catalog';
+import { ADDON_VERSIONS, type AddonName } from '../../model/addon-catalog';
 import type { EksCluster } from './eks-cluster';
 import { PodIdentityRole } from './pod-identity-role';
 

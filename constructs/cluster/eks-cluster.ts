@@ -10,8 +10,8 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
 import { AwsContext } from '../core/aws-context';
 import { Token } from '../core/cdktf';
-import { BlueprintError, show } from '../core/errors';
-import type { KubernetesVersion } from './addon-catalog';
+import { BlueprintError, show } from '../../model/errors';
+import type { KubernetesVersion } from '../../model/addon-catalog';
 
 /** EKS access policies an access entry can be granted, by short name. */
 export type AccessPolicy = 'cluster-admin' | 'admin' | 'edit' | 'view';

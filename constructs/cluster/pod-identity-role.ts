@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { AwsContext } from '../core/aws-context';
 import { Lazy, Token } from '../core/cdktf';
 import { moveFromPath } from '../core/moved';
-import { BlueprintError } from '../core/errors';
+import { BlueprintError } from '../../model/errors';
 
 /** A statement of an IAM policy document. */
 export interface PolicyStatement {

@@ -2,7 +2,7 @@ import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Construct } from 'constructs';
 import { type ITerraformDependable, Token } from '../core/cdktf';
-import { BlueprintError } from '../core/errors';
+import { BlueprintError } from '../../model/errors';
 import type { EksCluster } from './eks-cluster';
 import { createNodeLaunchTemplate, createNodeRole, startNodesAfter } from './node-resources';
 

@@ -2,13 +2,9 @@ import { Construct } from 'constructs';
 import type { EksCluster } from './eks-cluster';
 import { PodIdentityRole, type PodIdentityRoleProps, type PolicyStatement } from './pod-identity-role';
 
-/** A workload's identity in the cluster: the service account its pods run as. */
-export interface WorkloadIdentity {
-  readonly namespace: string;
-  readonly serviceAccount: string;
-}
+import { identityKey, type WorkloadIdentity } from '../../model/workload-identity';
 
-export const identityKey = (i: WorkloadIdentity): string => `${i.namespace}/${i.serviceAccount}`;
+export { identityKey, type WorkloadIdentity };
 
 export interface WorkloadIdentitiesProps {
   /** The cluster whose pods assume the roles (trust is limited to it). */

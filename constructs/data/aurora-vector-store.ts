@@ -6,7 +6,7 @@ import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-pa
 import { Construct } from 'constructs';
 import type { PodIdentityRole } from '../cluster/pod-identity-role';
 import { AwsContext } from '../core/aws-context';
-import { BlueprintError } from '../core/errors';
+import { BlueprintError } from '../../model/errors';
 import { createDataSecurityGroup } from './data-security-group';
 import { deletionSettings } from './final-snapshot';
 import { createClientRoles, type DataServiceProps, type ClientAdmission, type IVectorStore, type VectorStoreCredentials } from './vector-store';

@@ -3,7 +3,7 @@ import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
-import { BlueprintError, show } from '../core/errors';
+import { BlueprintError, show } from '../../model/errors';
 import { createDataSecurityGroup } from './data-security-group';
 import { deletionSettings } from './final-snapshot';
 import type { GeneratedSecret } from './generated-secret';

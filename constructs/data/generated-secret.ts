@@ -6,7 +6,7 @@ import type { EksCluster } from '../cluster/eks-cluster';
 import { PodIdentityRole, type PolicyStatement } from '../cluster/pod-identity-role';
 import { AwsContext } from '../core/aws-context';
 import { TerraformStack } from '../core/cdktf';
-import { BlueprintError } from '../core/errors';
+import { BlueprintError } from '../../model/errors';
 
 /** The External Secrets operator: the only reader of generated secrets. */
 export const EXTERNAL_SECRETS_NAMESPACE = 'external-secrets';

@@ -5,7 +5,7 @@ import { OpensearchserverlessSecurityPolicy } from '@cdktf/provider-aws/lib/open
 import { OpensearchserverlessVpcEndpoint } from '@cdktf/provider-aws/lib/opensearchserverless-vpc-endpoint';
 import { Construct } from 'constructs';
 import type { PodIdentityRole } from '../cluster/pod-identity-role';
-import { BlueprintError } from '../core/errors';
+import { BlueprintError } from '../../model/errors';
 import { createDataSecurityGroup } from './data-security-group';
 import { createClientRoles, type DataServiceProps, type ClientAdmission, type IVectorStore, type VectorStoreCredentials } from './vector-store';
 

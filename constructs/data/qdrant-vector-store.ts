@@ -1,7 +1,7 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Construct } from 'constructs';
 import { SYSTEM_POOL_LABEL } from '../cluster/system-node-group';
-import { PORTS } from '../guardrails/ports';
+import { PORTS } from '../../model/ports';
 import { SECRET_STORE, secretsManagerStore, syncedSecret } from '../platform/secret-sync';
 import { QDRANT_NAMESPACE, QDRANT_SERVICE_ACCOUNT } from './qdrant-aws';
 import type { IVectorStore, VectorStoreCredentials } from './vector-store';

@@ -7,7 +7,7 @@ import { ElasticacheUserGroup } from '@cdktf/provider-aws/lib/elasticache-user-g
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
 import type { PodIdentityRole } from '../cluster/pod-identity-role';
-import { BlueprintError, show } from '../core/errors';
+import { BlueprintError, show } from '../../model/errors';
 import { createDataSecurityGroup } from './data-security-group';
 import { createClientRoles, type DataServiceProps } from './vector-store';
 import { ENGINES } from '../../model/pins';

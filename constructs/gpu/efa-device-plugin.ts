@@ -1,6 +1,6 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Construct } from 'constructs';
-import { GPU_TAINT } from './gpu-capacity';
+import { GPU_TAINT } from '../../model/gpu-capacity';
 import { CHARTS } from '../../model/pins';
 
 export const EFA_DEVICE_PLUGIN_VERSION = CHARTS.efaDevicePlugin.version;

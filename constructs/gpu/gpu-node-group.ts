@@ -3,9 +3,9 @@ import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Construct } from 'constructs';
 import type { EksCluster } from '../cluster/eks-cluster';
 import { createNodeLaunchTemplate, createNodeRole } from '../cluster/node-resources';
-import { BlueprintError } from '../core/errors';
-import { GPU_TAINT, gpuTolerations, type IGpuCapacity, POOL_LABEL, type Toleration } from './gpu-capacity';
-import type { GpuInstanceType } from './gpu-instance-type';
+import { BlueprintError } from '../../model/errors';
+import { GPU_TAINT, gpuTolerations, type IGpuCapacity, POOL_LABEL, type Toleration } from '../../model/gpu-capacity';
+import type { GpuInstanceType } from '../../model/gpu-instance-type';
 
 export interface GpuNodeGroupProps {
   readonly cluster: EksCluster;

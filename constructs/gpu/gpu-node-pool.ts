@@ -1,9 +1,9 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
 import { Token } from '../core/cdktf';
-import { BlueprintError, show } from '../core/errors';
-import { GPU_TAINT, gpuTolerations, type IGpuCapacity, POOL_LABEL, type Toleration } from './gpu-capacity';
-import type { GpuInstanceType } from './gpu-instance-type';
+import { BlueprintError, show } from '../../model/errors';
+import { GPU_TAINT, gpuTolerations, type IGpuCapacity, POOL_LABEL, type Toleration } from '../../model/gpu-capacity';
+import type { GpuInstanceType } from '../../model/gpu-instance-type';
 import { AMI_ALIASES as PINNED_AMIS } from '../../model/pins';
 
 export type CapacityType = 'spot' | 'on-demand' | 'reserved';

@@ -3,7 +3,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { Construct } from 'constructs';
 import { SYSTEM_POOL_LABEL } from '../cluster/system-node-group';
 import type { IScrapeRegistry } from '../telemetry/otel-collector';
-import { GPU_TAINT } from './gpu-capacity';
+import { GPU_TAINT } from '../../model/gpu-capacity';
 import { CHARTS } from '../../model/pins';
 
 /** Pinned NVIDIA GPU operator chart. */

@@ -1,8 +1,8 @@
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { Construct } from 'constructs';
-import { BlueprintError, show } from '../core/errors';
-import { POD_IDENTITY_AGENT, PORTS, type PortSpec } from './ports';
+import { BlueprintError, show } from '../../model/errors';
+import { POD_IDENTITY_AGENT, PORTS, type PortSpec } from '../../model/ports';
 
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 

@@ -10,8 +10,8 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Construct } from 'constructs';
 import { Fn } from '../core/cdktf';
-import { BlueprintError, show } from '../core/errors';
-import type { SubnetLayout } from './subnet-layout';
+import { BlueprintError, show } from '../../model/errors';
+import type { SubnetLayout } from '../../model/subnet-layout';
 
 /** How private subnets reach the internet. */
 export type NatStrategy = 'none' | 'single' | 'per-az';

@@ -2,7 +2,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { Construct } from 'constructs';
 import { SYSTEM_POOL_LABEL } from '../cluster/system-node-group';
 import { EXTERNAL_SECRETS_NAMESPACE, EXTERNAL_SECRETS_SERVICE_ACCOUNT } from '../data/generated-secret';
-import { PORTS, tcp } from '../guardrails/ports';
+import { PORTS, tcp } from '../../model/ports';
 import { WorkloadNamespace } from '../guardrails/workload-namespace';
 import { CHARTS } from '../../model/pins';
 import { RESTRICTED_CONTAINER, RESTRICTED_POD } from '../guardrails/security-contexts';

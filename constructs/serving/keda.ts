@@ -4,7 +4,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { Construct } from 'constructs';
 import { SYSTEM_POOL_LABEL } from '../cluster/system-node-group';
 import type { ITerraformDependable } from '../core/cdktf';
-import { BlueprintError, show } from '../core/errors';
+import { BlueprintError, show } from '../../model/errors';
 import type { IScrapeRegistry } from '../telemetry/otel-collector';
 import { CHARTS } from '../../model/pins';
 import { RESTRICTED_CONTAINER, RESTRICTED_POD } from '../guardrails/security-contexts';

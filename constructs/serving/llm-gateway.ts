@@ -2,19 +2,20 @@ import { createHash } from 'node:crypto';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { BlueprintError, show } from '../core/errors';
-import { PORTS } from '../guardrails/ports';
+import { BlueprintError, show } from '../../model/errors';
+import { PORTS } from '../../model/ports';
 import type { IScrapeRegistry } from '../telemetry/otel-collector';
 import { SECRET_STORE, secretsManagerStore, syncedSecret } from '../platform/secret-sync';
 import { type GatewayTenant, tenantSync } from './gateway-tenants';
 import { IMAGES, LITELLM_USER, imageRef } from '../../model/pins';
+import { GATEWAY_IDENTITY } from '../../model/workload-identity';
 
 /** Pinned LiteLLM proxy image. */
 export const LITELLM_IMAGE = imageRef(IMAGES.litellm);
 /** Namespace of the gateway (the platform layer's network policies open it to the VPC). */
-export const GATEWAY_NAMESPACE = 'gpb-gateway';
+export const GATEWAY_NAMESPACE = GATEWAY_IDENTITY.namespace;
 /** The gateway's service account (data-layer roles, e.g. the cache client, trust this name). */
-export const GATEWAY_SERVICE_ACCOUNT = 'gateway';
+export const GATEWAY_SERVICE_ACCOUNT = GATEWAY_IDENTITY.serviceAccount;
 /** Kubernetes Secret the master key is synced into. */
 const MASTER_KEY_SECRET = 'gateway-master-key';
 /** Kubernetes Secret holding the database URL (with its password). */

@@ -1,8 +1,8 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
-import { BlueprintError, show } from '../core/errors';
-import type { IGpuCapacity } from '../gpu/gpu-capacity';
-import { PORTS } from '../guardrails/ports';
+import { BlueprintError, show } from '../../model/errors';
+import type { IGpuCapacity } from '../../model/gpu-capacity';
+import { PORTS } from '../../model/ports';
 import type { IScrapeRegistry } from '../telemetry/otel-collector';
 import { IMAGES, imageRef } from '../../model/pins';
 

@@ -2,10 +2,10 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { Construct } from 'constructs';
 import { SYSTEM_POOL_LABEL } from '../cluster/system-node-group';
 import { type ITerraformDependable, Lazy } from '../core/cdktf';
-import { BlueprintError, show } from '../core/errors';
+import { BlueprintError, show } from '../../model/errors';
 import { escapeTerraformTemplates } from '../core/terraform-escape';
-import { assertCollectorConfig, type CollectorConfig, type Pipeline } from './collector-config';
-import { METRIC_CATALOG, type MetricSource } from './metric-catalog';
+import { assertCollectorConfig, type CollectorConfig, type Pipeline } from '../../model/telemetry/collector-config';
+import { METRIC_CATALOG, type MetricSource } from '../../model/telemetry/metric-catalog';
 import { CHARTS, IMAGES } from '../../model/pins';
 
 /** Pinned OpenTelemetry Collector Helm chart and contrib image (the chart's appVersion). */

@@ -13,7 +13,7 @@ import type { EksCluster } from '../cluster/eks-cluster';
 import { PodIdentityRole, type PolicyStatement } from '../cluster/pod-identity-role';
 import { AwsContext } from '../core/aws-context';
 import { LogsKmsKey } from '../core/logs-kms-key';
-import { isAlert, type RuleGroup } from './alert-rules';
+import { isAlert, type RuleGroup } from '../../model/telemetry/alert-rules';
 import { COLLECTOR_GATEWAY_SERVICE_ACCOUNT, TELEMETRY_NAMESPACE } from './otel-collector';
 
 export interface TelemetryAwsProps {

@@ -1,5 +1,5 @@
 import type { IConstruct } from 'constructs';
-import { BlueprintError } from '../../constructs/core/errors';
+import { BlueprintError } from '../../model/errors';
 
 /** A decision to accept a rule's findings somewhere, with the reason on record. */
 export interface Suppression {

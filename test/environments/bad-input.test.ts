@@ -2,7 +2,7 @@ import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BlueprintError } from '../../constructs/core/errors';
+import { BlueprintError } from '../../model/errors';
 import { REFERENCE_ENVIRONMENTS as ENVIRONMENTS } from '../../environments';
 import { checkEnvironment, ConfigError, formatProblem, type ConfigProblem } from '../../environments/validate';
 import { synthesize } from '../../tools/synthesize';

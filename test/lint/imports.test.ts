@@ -38,3 +38,29 @@ describe('import rules', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe('layer boundaries (model/ below environments/ and constructs/, which never import each other)', () => {
+  it.each([
+    // the imports the redesign removed, each in the file that had it
+    ['environments/serving-schema.ts', "import { GATEWAY_NAMESPACE } from '../constructs/serving/llm-gateway';", 'environments/ imports model/'],
+    ['environments/gpu-schema.ts', "import { GpuInstanceType } from '../constructs/gpu/gpu-instance-type';", 'environments/ imports model/'],
+    ['constructs/telemetry/alert-rules.ts', "import type { SloConfig } from '../../environments/observability-schema';", 'constructs/ imports model/'],
+    ['constructs/serving/example.ts', "import { buildDevEnvironment } from '../../stacks/environment';", 'constructs/ imports model/'],
+    ['model/gpu-cost.ts', "import { BlueprintError } from '../constructs/core/errors';", 'model/ is the bottom layer'],
+    ['model/telemetry/alert-rules.ts', "import type { SloConfig } from '../../environments/observability-schema';", 'model/ is the bottom layer'],
+    ['model/example.ts', "import { Construct } from 'constructs';", 'model/ holds pure data'],
+    ['model/example.ts', "import { Vpc } from '@cdktf/provider-aws/lib/vpc';", 'model/ holds pure data'],
+  ])('fails in %s on: %s', async (file, line, message) => {
+    const messages = await lintText(`${line}\nexport const x = 1;\n`, file);
+    expect(messages).toEqual([expect.stringContaining(message)]);
+  });
+
+  it.each([
+    ['environments/serving-schema.ts', "import { GATEWAY_IDENTITY } from '../model/workload-identity';"],
+    ['constructs/gpu/example.ts', "import { GpuInstanceType } from '../../model/gpu-instance-type';"],
+    ['model/telemetry/dashboards.ts', "import { METRIC_CATALOG } from './metric-catalog';"],
+    ['stacks/example.ts', "import { REFERENCE_ENVIRONMENTS } from '../environments';"],
+  ])('accepts in %s: %s', async (file, line) => {
+    expect(await lintText(`${line}\nexport const x = 1;\n`, file)).toEqual([]);
+  });
+});

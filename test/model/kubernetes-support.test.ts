@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { controlPlaneMonthlyUsd, KUBERNETES_SUPPORT, kubernetesCompatibilityProblems, supportCheckDate, supportProblem } from '../../model/kubernetes-support';
 import { AMI_ALIASES, CHARTS } from '../../model/pins';
-import { KUBERNETES_VERSIONS } from '../../constructs/cluster/addon-catalog';
+import { KUBERNETES_VERSIONS } from '../../model/addon-catalog';
 import { checkEnvironment } from '../../environments/validate';
 import devInput from '../../environments/dev';
 import { merge } from '../helpers';

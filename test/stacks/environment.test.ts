@@ -7,7 +7,7 @@ import { validateEnvironments } from '../../environments/validate';
 import type { BackendMode } from '../../stacks/layer-stack';
 import { synthesize } from '../../tools/synthesize';
 import { parse } from 'yaml';
-import { ruleGroups } from '../../constructs/telemetry/alert-rules';
+import { ruleGroups } from '../../model/telemetry/alert-rules';
 import { expectedMetricSources } from '../../stacks/telemetry-sources';
 import { devWith, BARE_GATEWAY, onlyResource, resourcesOf, type TfJson } from '../helpers';
 

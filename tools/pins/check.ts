@@ -8,7 +8,7 @@
  * The network and the commands come in through {@link PinsIo}, so the logic is tested offline.
  */
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { ADDON_VERSIONS } from '../../constructs/cluster/addon-catalog';
+import { ADDON_VERSIONS } from '../../model/addon-catalog';
 import { CHARTS, type ChartPin, IMAGES, type ImagePin, imageRef } from '../../model/pins';
 import { podSpecOf, restrictedViolations } from './restricted';
 

@@ -1,4 +1,4 @@
-import { usd } from '../../constructs/gpu/gpu-cost';
+import { usd } from '../../model/gpu-cost';
 import type { StackDiff } from './diff';
 import { display, isSecretPath } from './mask';
 import { linesOf, unifiedDiff } from './text-diff';

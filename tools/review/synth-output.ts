@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { BlueprintError } from '../../constructs/core/errors';
+import { BlueprintError } from '../../model/errors';
 import { LAYERS } from '../../environments/layers';
 import type { Finding } from '../../policies/engine/rule';
 import type { EnvironmentGpuSummary } from '../synthesize';

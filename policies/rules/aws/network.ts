@@ -1,4 +1,4 @@
-import { coversInternet } from '../../../constructs/core/cidr';
+import { coversInternet } from '../../../model/cidr';
 import { resourceRule, type Rule, stackRule } from '../../engine/rule';
 import { block, blocks, type JsonObject, type ResourceView, strings } from '../../engine/stack-view';
 

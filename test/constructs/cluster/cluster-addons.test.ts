@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ADDON_VERSIONS } from '../../../constructs/cluster/addon-catalog';
+import { ADDON_VERSIONS } from '../../../model/addon-catalog';
 import { ClusterAddons } from '../../../constructs/cluster/cluster-addons';
 import { SystemNodeGroup } from '../../../constructs/cluster/system-node-group';
 import { resourcesOf, synthWith, testCluster } from '../../helpers';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GpuInstanceType } from '../../../constructs/gpu/gpu-instance-type';
+import { GpuInstanceType } from '../../../model/gpu-instance-type';
 import { GpuNodeGroup, type GpuNodeGroupProps } from '../../../constructs/gpu/gpu-node-group';
 import { onlyResource, synthWith, testCluster } from '../../helpers';
 

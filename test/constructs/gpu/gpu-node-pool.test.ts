@@ -1,7 +1,7 @@
 import { EC2NodeClass } from '@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass';
 import { NodePool } from '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool';
 import { describe, expect, it } from 'vitest';
-import { GpuInstanceType } from '../../../constructs/gpu/gpu-instance-type';
+import { GpuInstanceType } from '../../../model/gpu-instance-type';
 import { AMI_ALIASES, GpuNodePool, type GpuNodePoolProps } from '../../../constructs/gpu/gpu-node-pool';
 import { resourcesOf, synthWith } from '../../helpers';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tcp } from '../../../constructs/guardrails/ports';
+import { tcp } from '../../../model/ports';
 import { WorkloadNamespace } from '../../../constructs/guardrails/workload-namespace';
 import { onlyResource, resourcesOf, synthWith } from '../../helpers';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Network, type NatStrategy } from '../../../constructs/network/network';
-import { defaultSubnetLayout } from '../../../constructs/network/subnet-layout';
+import { defaultSubnetLayout } from '../../../model/subnet-layout';
 import { onlyResource, resourcesOf, synthWith } from '../../helpers';
 
 function network(natStrategy: NatStrategy, zones = 3, availabilityZones?: string[]) {

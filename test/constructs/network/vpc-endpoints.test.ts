@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Network } from '../../../constructs/network/network';
-import { defaultSubnetLayout } from '../../../constructs/network/subnet-layout';
+import { defaultSubnetLayout } from '../../../model/subnet-layout';
 import { VpcEndpoints } from '../../../constructs/network/vpc-endpoints';
 import { onlyResource, resourcesOf, synthWith } from '../../helpers';
 

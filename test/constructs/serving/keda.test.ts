@@ -2,11 +2,11 @@ import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObj
 import { describe, expect, it } from 'vitest';
 import { gatewayWakeQuery, Keda, KEDA_VERSION, ModelAutoscaling, type ModelAutoscalingProps } from '../../../constructs/serving/keda';
 import { ENGINES } from '../../../constructs/serving/model-server';
-import { METRIC_CATALOG } from '../../../constructs/telemetry/metric-catalog';
+import { METRIC_CATALOG } from '../../../model/telemetry/metric-catalog';
 import type { ScrapeTarget } from '../../../constructs/telemetry/otel-collector';
 import { autoscalingSchema } from '../../../environments/serving-schema';
 import { resourcesOf, synthWith } from '../../helpers';
-import { parsePromql } from '../telemetry/promql';
+import { parsePromql } from '../../model/telemetry/promql';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -2,7 +2,7 @@ import { Deployment } from 'kubernetes-models/apps/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Pod, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
-import { GpuInstanceType } from '../../../constructs/gpu/gpu-instance-type';
+import { GpuInstanceType } from '../../../model/gpu-instance-type';
 import { GpuNodePool } from '../../../constructs/gpu/gpu-node-pool';
 import { admit } from '../guardrails/admit';
 import { ModelServer, type ModelServerProps, TRITON_IMAGE, VLLM_IMAGE } from '../../../constructs/serving/model-server';

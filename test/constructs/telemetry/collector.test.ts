@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectorConfigProblems, type CollectorConfig } from '../../../constructs/telemetry/collector-config';
+import { collectorConfigProblems, type CollectorConfig } from '../../../model/telemetry/collector-config';
 import {
   OTEL_COLLECTOR_CHART_VERSION,
   OTEL_COLLECTOR_IMAGE,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ruleGroups } from '../../../constructs/telemetry/alert-rules';
-import type { MetricSource } from '../../../constructs/telemetry/metric-catalog';
+import { ruleGroups } from '../../../model/telemetry/alert-rules';
+import type { MetricSource } from '../../../model/telemetry/metric-catalog';
 import { TelemetryAws, type TelemetryAwsProps } from '../../../constructs/telemetry/telemetry-aws';
 import { sloSchema } from '../../../environments/observability-schema';
 import { ALL_RULES } from '../../../policies';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isAlert, ruleGroups, type AlertRule } from '../../../constructs/telemetry/alert-rules';
-import { METRIC_CATALOG, metricsOf, type MetricSource } from '../../../constructs/telemetry/metric-catalog';
+import { isAlert, ruleGroups, type AlertRule } from '../../../model/telemetry/alert-rules';
+import { METRIC_CATALOG, metricsOf, type MetricSource } from '../../../model/telemetry/metric-catalog';
 import { REFERENCE_ENVIRONMENTS as ENVIRONMENTS } from '../../../environments';
 import { sloSchema } from '../../../environments/observability-schema';
 import { validateEnvironments } from '../../../environments/validate';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ruleGroups } from '../../../constructs/telemetry/alert-rules';
-import { DASHBOARDS, dashboardsFor, grafanaJson } from '../../../constructs/telemetry/dashboards';
-import { metricsOf, type MetricSource } from '../../../constructs/telemetry/metric-catalog';
+import { ruleGroups } from '../../../model/telemetry/alert-rules';
+import { DASHBOARDS, dashboardsFor, grafanaJson } from '../../../model/telemetry/dashboards';
+import { metricsOf, type MetricSource } from '../../../model/telemetry/metric-catalog';
 import { sloSchema } from '../../../environments/observability-schema';
 import { parsePromql } from './promql';
 

@@ -1,5 +1,15 @@
-import type { SloConfig } from '../../environments/observability-schema';
 import type { MetricSource } from './metric-catalog';
+
+/** The service levels the alerts hold each environment to (environments/observability-schema.ts parses them). */
+export interface SloConfig {
+  readonly ttftP95Seconds: number;
+  readonly e2eP95Seconds: number;
+  readonly errorRatePercent: number;
+  readonly gpuIdlePercent: number;
+  readonly kvCachePercent: number;
+  readonly queueDepthPerReplica: number;
+  readonly cacheHitRateDropPercent: number;
+}
 
 /** A Prometheus alerting rule; `runbook` is the anchor of its entry in docs/observability.md. */
 export interface AlertRule {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cidrContains, cidrsOverlap, mustParseCidr } from '../../../constructs/core/cidr';
-import { defaultLayoutSmallestPrefix, defaultSubnetLayout } from '../../../constructs/network/subnet-layout';
+import { cidrContains, cidrsOverlap, mustParseCidr } from '../../model/cidr';
+import { defaultLayoutSmallestPrefix, defaultSubnetLayout } from '../../model/subnet-layout';
 
 describe('defaultSubnetLayout', () => {
   it('gives a /16 with 3 zones private /19s and public and data /22s', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidrContains, cidrsOverlap, cidrSubnet, formatCidr, mustParseCidr, parseCidr } from '../../../constructs/core/cidr';
+import { cidrContains, cidrsOverlap, cidrSubnet, formatCidr, mustParseCidr, parseCidr } from '../../model/cidr';
 
 describe('parseCidr', () => {
   it.each(['10.0.0.0/16', '0.0.0.0/0', '192.168.1.128/25', '255.255.255.255/32'])('parses %s and formats it back', (text) => {

@@ -1,4 +1,4 @@
-import { BlueprintError } from '../core/errors';
+import { BlueprintError } from './errors';
 import type { GpuInstanceType } from './gpu-instance-type';
 
 /** Hours in an average month (365 * 24 / 12). */
@@ -75,34 +75,3 @@ export function totalCost(capacities: readonly CapacityCost[]): EnvironmentGpuCo
 }
 
 export const usd = (n: number): string => `$${Math.round(n).toLocaleString('en-US')}`;
-
-interface PoolLike {
-  readonly name: string;
-  readonly instanceTypes: readonly string[];
-  readonly gpuLimit: number;
-}
-interface NodeGroupLike {
-  readonly name: string;
-  readonly instanceType: string;
-  readonly minSize: number;
-  readonly maxSize: number;
-}
-
-/** The environment's GPU capacities in cost terms (types already validated). */
-export function capacityTypesOf(
-  gpu: { readonly pools: readonly PoolLike[]; readonly nodeGroups: readonly NodeGroupLike[] },
-  resolve: (name: string) => GpuInstanceType | undefined,
-): CostedCapacity[] {
-  const must = (n: string): GpuInstanceType => {
-    const t = resolve(n);
-    if (!t) throw new Error(`unresolved instance type ${n}`);
-    return t;
-  };
-  return [
-    ...gpu.pools.map((p) => ({ name: p.name, instanceTypes: p.instanceTypes.map(must), maxGpus: p.gpuLimit, minInstances: 0 })),
-    ...gpu.nodeGroups.map((g) => {
-      const t = must(g.instanceType);
-      return { name: g.name, instanceTypes: [t], maxGpus: g.maxSize * t.gpus, minInstances: g.minSize };
-    }),
-  ];
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { capacityCost, hourlyPrice, HOURS_PER_MONTH, totalCost } from '../../../constructs/gpu/gpu-cost';
-import { GpuInstanceType, GpuModel, PRICE_SOURCE } from '../../../constructs/gpu/gpu-instance-type';
+import { capacityCost, hourlyPrice, HOURS_PER_MONTH, totalCost } from '../../model/gpu-cost';
+import { GpuInstanceType, GpuModel, PRICE_SOURCE } from '../../model/gpu-instance-type';
 
 describe('GPU catalog', () => {
   it('covers the families the platform supports', () => {

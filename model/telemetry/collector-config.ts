@@ -1,4 +1,4 @@
-import { BlueprintError } from '../core/errors';
+import { BlueprintError } from '../errors';
 
 /**
  * The OpenTelemetry Collector configuration, typed down to the component types the blueprint

@@ -1,4 +1,4 @@
-import { BlueprintError, show } from '../core/errors';
+import { BlueprintError, show } from './errors';
 
 /** Where and when the on-demand prices below were read. */
 export const PRICE_SOURCE = {

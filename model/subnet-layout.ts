@@ -1,4 +1,4 @@
-import { cidrSubnet, formatCidr, mustParseCidr } from '../core/cidr';
+import { cidrSubnet, formatCidr, mustParseCidr } from './cidr';
 
 /** The three subnet tiers of the VPC, one subnet per availability zone in each. */
 export interface SubnetLayout {
