@@ -18,7 +18,7 @@ export interface ClusterStackProps extends LayerStackProps {
 }
 
 /**
- * Layer 2: EKS with encrypted Secrets and logs, access entries for the environment's admins,
+ * The cluster layer (AWS, after network): EKS with encrypted Secrets and logs, access entries for the environment's admins,
  * the system node group and the core add-ons.
  */
 export class ClusterStack extends AwsLayerStack {

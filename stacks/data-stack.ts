@@ -27,7 +27,7 @@ export interface DataStackProps extends LayerStackProps {
 }
 
 /**
- * Layer 3 (AWS): the model bucket, the vector store the environment chose and the Valkey cache,
+ * The data layer (AWS, after cluster): the model bucket, the vector store the environment chose and the Valkey cache,
  * in the data subnets, admitting only the cluster; the Prometheus workspace with its alert rules,
  * the alert topic and the workload log group (docs/observability.md). Stateful resources in staging and prod are
  * protected from deletion (deletion protection, final snapshots, prevent_destroy).

@@ -12,7 +12,7 @@ export interface GpuStackProps extends KubernetesLayerStackProps {
   readonly platform: PlatformStack;
 }
 
-/** Layer 4 (in-cluster): the environment's Karpenter GPU pools (NodePools and EC2NodeClasses). */
+/** The gpu layer (in-cluster, after platform): the environment's Karpenter GPU pools (NodePools and EC2NodeClasses). */
 export class GpuStack extends KubernetesLayerStack {
   /** The pools by name: workloads take these objects. */
   readonly pools: ReadonlyMap<string, GpuNodePool>;

@@ -6,7 +6,7 @@ import { defaultSubnetLayout } from '../model/subnet-layout';
 import { VpcEndpoints } from '../constructs/network/vpc-endpoints';
 import { AwsLayerStack, type LayerStackProps } from './layer-stack';
 
-/** Layer 1: the VPC, its subnets, NAT, VPC endpoints and flow logs. */
+/** The network layer (AWS; first in LAYERS, environments/layers.ts): the VPC, its subnets, NAT, VPC endpoints and flow logs. */
 export class NetworkStack extends AwsLayerStack {
   readonly network: Network;
   readonly endpoints: VpcEndpoints;

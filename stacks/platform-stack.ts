@@ -32,7 +32,7 @@ export interface PlatformStackProps extends KubernetesLayerStackProps {
 }
 
 /**
- * Layer 3 (in-cluster): the runtime guardrails the workload layers rely on. Namespaces for the
+ * The platform layer (in-cluster, after data): the runtime guardrails the workload layers rely on. Namespaces for the
  * gateway, model servers and the in-cluster vector store, each under Pod Security Admission
  * and default-deny network policies, with only these paths open:
  *

@@ -43,7 +43,7 @@ export interface ServingStackProps extends KubernetesLayerStackProps {
 }
 
 /**
- * Layer 6 (in-cluster): workloads: the model servers, placed on their GPU capacity by object and
+ * The serving layer (in-cluster, last): workloads: the model servers, placed on their GPU capacity by object and
  * scaled by KEDA, the OpenAI-compatible gateway in front of the vLLM models, and the in-cluster
  * vector store (Qdrant) when chosen.
  */
