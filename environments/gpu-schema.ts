@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AWS_LIMITS } from '../model/aws-names';
 import { nodesQuotaMessage } from './fields';
 import { gpuCapacities } from '../model/gpu-capacity';
+import { gpuPoolProblems } from '../model/rules/gpu-pool';
 import { capacityCost, type EnvironmentGpuCost, totalCost, usd } from '../model/gpu-cost';
 import { GpuInstanceType, GpuModel } from '../model/gpu-instance-type';
 
@@ -150,39 +151,17 @@ export function gpuRules(gpu: GpuConfig, budgetUsd: number | undefined, issue: I
     if (names.has(pool.name)) issue(at('name'), pool.name, 'is used by another pool or node group; names must be unique');
     names.add(pool.name);
     pool.instanceTypes.forEach((t, j) => {
-      const type = resolve(t);
-      if (!type) {
+      if (!resolve(t)) {
         typesOk = false;
         issue(at('instanceTypes', j), t, unknownTypeMessage(t));
-      } else if (pool.efa && !type.efa) {
-        issue(at('instanceTypes', j), t, `does not support EFA, which pool '${pool.name}' asks for; use an EFA type (for example ${efaTypes(type.family)}) or set efa: false`);
       }
     });
+    for (const p of gpuPoolProblems({ ...pool, instanceTypes: pool.instanceTypes.map(resolve) })) issue(at(...p.field), p.value, p.message);
     if (pool.critical && pool.capacityTypes.every((c) => c === 'spot')) {
       issue(at('capacityTypes'), pool.capacityTypes, `must include 'on-demand' or 'reserved': pool '${pool.name}' is critical and spot capacity can be reclaimed with two minutes' notice`);
     }
-    if (pool.capacityTypes.includes('reserved') && pool.capacityReservationIds.length === 0) {
-      issue(at('capacityReservationIds'), pool.capacityReservationIds, "must list the reservations when capacityTypes includes 'reserved'");
-    }
-    if (pool.capacityReservationIds.length > 0 && !pool.capacityTypes.includes('reserved')) {
-      issue(at('capacityReservationIds'), pool.capacityReservationIds, "has no effect unless capacityTypes includes 'reserved'");
-    }
-    if (pool.sharing.mode === 'mig' && pool.amiFamily !== 'al2023') {
-      issue(at('sharing'), pool.sharing, "MIG needs amiFamily 'al2023' (the GPU operator's MIG manager partitions the GPUs)");
-    }
-    if (pool.sharing.mode === 'mig') {
-      pool.instanceTypes.forEach((t, j) => {
-        const type = resolve(t);
-        if (type && ![ 'NVIDIA A100', 'NVIDIA H100', 'NVIDIA H200'].includes(type.gpuModel.name)) {
-          issue(at('instanceTypes', j), t, `has ${type.gpuModel.name} GPUs, which do not support MIG (A100, H100 and H200 do)`);
-        }
-      });
-    }
-    const smallest = Math.min(...pool.instanceTypes.map((t) => resolve(t)?.gpus ?? Infinity));
     const largest = Math.max(0, ...pool.instanceTypes.map((t) => resolve(t)?.gpus ?? 0));
-    if (Number.isFinite(smallest) && pool.gpuLimit < smallest) {
-      issue(at('gpuLimit'), pool.gpuLimit, `is below the ${smallest} GPUs of the smallest instance type; the pool could never launch a node`);
-    } else if (largest > 0 && pool.gpuLimit > largest * AWS_LIMITS.nodesPerManagedNodeGroup) {
+    if (largest > 0 && pool.gpuLimit > largest * AWS_LIMITS.nodesPerManagedNodeGroup) {
       capsOk = false;
       issue(at('gpuLimit'), pool.gpuLimit,
         `must be at most ${largest * AWS_LIMITS.nodesPerManagedNodeGroup}: ${AWS_LIMITS.nodesPerManagedNodeGroup} nodes of its largest type (${largest} GPUs each), the bound this blueprint puts on one pool (the EKS quota of nodes per managed node group; change AWS_LIMITS in model/aws-names.ts for more)`);
@@ -224,9 +203,4 @@ function unknownTypeMessage(name: string): string {
   return sizes.length > 0
     ? `is not in the GPU catalog; ${family} sizes are ${sizes.join(', ')}`
     : `is not in the GPU catalog (families: ${[...new Set(GpuInstanceType.all().map((t) => t.family))].join(', ')}); declare it in gpu.customInstanceTypes`;
-}
-
-function efaTypes(family: string): string {
-  const same = GpuInstanceType.all().filter((t) => t.efa && t.family === family).map((t) => t.name);
-  return (same.length > 0 ? same : GpuInstanceType.all().filter((t) => t.efa).map((t) => t.name)).slice(0, 3).join(', ');
 }

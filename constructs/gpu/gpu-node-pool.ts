@@ -1,7 +1,8 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
 import { Token } from '../core/cdktf';
-import { BlueprintError, show } from '../../model/errors';
+import { gpuPoolProblems } from '../../model/rules/gpu-pool';
+import { throwProblems } from '../../model/rules/problem';
 import { GPU_TAINT, gpuTolerations, type IGpuCapacity, POOL_LABEL, type Toleration } from '../../model/gpu-capacity';
 import type { GpuInstanceType } from '../../model/gpu-instance-type';
 import { AMI_ALIASES as PINNED_AMIS } from '../../model/pins';
@@ -175,24 +176,19 @@ export class GpuNodePool extends Construct implements IGpuCapacity {
 }
 
 function validate(p: GpuNodePoolProps): void {
-  const where = `GpuNodePool '${p.name}'`;
-  if (!Token.isUnresolved(p.gpuLimit) && (!Number.isInteger(p.gpuLimit) || p.gpuLimit < 1)) {
-    throw new BlueprintError(`${where}: 'gpuLimit' ${show(p.gpuLimit)} must be a positive whole number of GPUs`);
-  }
-  if (p.instanceTypes.length === 0) throw new BlueprintError(`${where}: 'instanceTypes' must list at least one instance type`);
-  if (p.capacityTypes.length === 0) throw new BlueprintError(`${where}: 'capacityTypes' must list at least one capacity type`);
-  if (p.efa) {
-    const noEfa = p.instanceTypes.filter((t) => !t.efa).map((t) => t.name);
-    if (noEfa.length > 0) throw new BlueprintError(`${where}: 'efa' is true but ${noEfa.join(', ')} do not support EFA`);
-  }
-  if (p.capacityTypes.includes('reserved') && !p.capacityReservationIds?.length) {
-    throw new BlueprintError(`${where}: 'capacityTypes' includes 'reserved' but 'capacityReservationIds' is empty`);
-  }
-  if (p.sharing?.mode === 'mig' && (p.amiFamily ?? 'al2023') !== 'al2023') {
-    throw new BlueprintError(`${where}: MIG needs amiFamily 'al2023'`);
-  }
-  const models = new Set(p.instanceTypes.map((t) => t.gpuModel.resourceName));
-  if (models.size > 1) throw new BlueprintError(`${where}: mixes accelerator kinds (${[...models].join(', ')}); use one pool per kind`);
+  // The pool's rules are written once in model/rules/gpu-pool.ts (the environment schema reports
+  // the same ones); a token-valued cap is checked by Terraform, not here.
+  const problems = gpuPoolProblems({
+    name: p.name,
+    instanceTypes: p.instanceTypes,
+    capacityTypes: p.capacityTypes,
+    capacityReservationIds: p.capacityReservationIds ?? [],
+    gpuLimit: p.gpuLimit,
+    efa: p.efa ?? false,
+    sharing: p.sharing ?? { mode: 'none' },
+    amiFamily: p.amiFamily ?? 'al2023',
+  });
+  throwProblems(`GpuNodePool '${p.name}'`, Token.isUnresolved(p.gpuLimit) ? problems.filter((x) => x.field[0] !== 'gpuLimit') : problems);
 }
 
 /** `all-1g.10gb` -> `nvidia.com/mig-1g.10gb` (single strategy keeps `nvidia.com/gpu` for mixed profiles). */

@@ -112,11 +112,14 @@ describe('GpuNodePool', () => {
   });
 
   it.each([
-    [{ gpuLimit: 0 }, /'gpuLimit' 0 must be a positive whole number/],
-    [{ efa: true }, /'efa' is true but g6\.xlarge, g6\.2xlarge do not support EFA/],
-    [{ capacityTypes: ['reserved' as const] }, /'capacityTypes' includes 'reserved' but 'capacityReservationIds' is empty/],
+    [{ gpuLimit: 0 }, /GpuNodePool 'gpu-a': 'gpuLimit' 0 must be a positive whole number/],
+    [{ efa: true }, /'instanceTypes\[0\]' 'g6\.xlarge' does not support EFA, which pool 'gpu-a' asks for; use an EFA type \(for example .*\n.*'instanceTypes\[1\]' 'g6\.2xlarge' does not support EFA/],
+    [{ capacityTypes: ['reserved' as const] }, /'capacityReservationIds' \[\] must list the reservations when capacityTypes includes 'reserved'/],
+    [{ capacityReservationIds: ['cr-0123456789abcdef0'] }, /'capacityReservationIds' \["cr-0123456789abcdef0"\] has no effect unless capacityTypes includes 'reserved'/],
     [{ amiFamily: 'bottlerocket' as const, sharing: { mode: 'mig' as const, profile: 'all-1g.5gb' } }, /MIG needs amiFamily 'al2023'/],
-    [{ instanceTypes: [] }, /'instanceTypes' must list at least one/],
+    [{ sharing: { mode: 'mig' as const, profile: 'all-1g.5gb' } }, /'instanceTypes\[0\]' 'g6\.xlarge' has NVIDIA L4 GPUs, which do not support MIG/],
+    [{ instanceTypes: [] }, /'instanceTypes' \[\] must list at least one/],
+    [{ instanceTypes: [GpuInstanceType.of('g6.12xlarge')], gpuLimit: 2 }, /'gpuLimit' 2 is below the 4 GPUs of the smallest instance type/],
   ])('throws on %j', (over, message) => {
     expect(() => pool(over as Partial<GpuNodePoolProps>)).toThrow(message);
   });
