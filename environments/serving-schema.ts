@@ -3,6 +3,7 @@ import { dbInstanceClassProblem } from '../model/aws-names';
 import { ruled } from './fields';
 import { type GpuConfig, instanceTypeResolver } from './gpu-schema';
 import { type GpuCapacitySpec, gpuCapacities } from '../model/gpu-capacity';
+import { replicaRangeProblems } from '../model/rules/replicas';
 import { parseCidr } from '../model/cidr';
 import { cidr } from './fields';
 import { GATEWAY_IDENTITY } from '../model/workload-identity';
@@ -193,7 +194,7 @@ export function servingRules(serving: ServingConfig, gpu: GpuConfig, issue: Issu
       issue(at('pool'), m.pool, `must name a GPU pool or node group of this environment (${[...capacities.keys()].map((n) => `'${n}'`).join(', ') || 'none declared'})`);
       return;
     }
-    if (m.maxReplicas < m.minReplicas) issue(at('maxReplicas'), m.maxReplicas, `must be >= minReplicas (${m.minReplicas})`);
+    for (const p of replicaRangeProblems(m)) issue(at(...p.field), p.value, p.message);
     const tp = m.gpusPerReplica;
     const nodes = m.nodesPerReplica;
     if (nodes > 1) {

@@ -7,6 +7,8 @@ import type { ITerraformDependable } from '../core/cdktf';
 import { BlueprintError, show } from '../../model/errors';
 import type { IScrapeRegistry } from '../telemetry/otel-collector';
 import { CHARTS } from '../../model/pins';
+import { replicaRangeProblems } from '../../model/rules/replicas';
+import { throwProblems } from '../../model/rules/problem';
 import { RESTRICTED_CONTAINER, RESTRICTED_POD } from '../guardrails/security-contexts';
 
 /** Pinned KEDA chart (chart and operator share the version). */
@@ -142,9 +144,7 @@ export class ModelAutoscaling extends Construct {
     if (props.minReplicas === 0 && !props.wakeQuery) {
       throw new BlueprintError(`ModelAutoscaling '${id}': 'minReplicas' 0 needs a 'wakeQuery': at zero replicas the model reports no load of its own`);
     }
-    if (props.maxReplicas < Math.max(1, props.minReplicas)) {
-      throw new BlueprintError(`ModelAutoscaling '${id}': 'maxReplicas' ${show(props.maxReplicas)} must be >= minReplicas and at least 1`);
-    }
+    throwProblems(`ModelAutoscaling '${id}'`, replicaRangeProblems(props));
     if (!(props.targetPerReplica > 0)) {
       throw new BlueprintError(`ModelAutoscaling '${id}': 'targetPerReplica' ${show(props.targetPerReplica)} must be above 0`);
     }

@@ -74,7 +74,7 @@ describe('ModelAutoscaling', () => {
   });
 
   it('rejects a maximum under the minimum and a non-positive target', () => {
-    expect(() => scaledObject({ minReplicas: 3, maxReplicas: 2 })).toThrow("'maxReplicas' 2 must be >= minReplicas");
+    expect(() => scaledObject({ minReplicas: 3, maxReplicas: 2 })).toThrow("ModelAutoscaling 'A': 'maxReplicas' 2 must be a whole number >= minReplicas (3) and at least 1");
     expect(() => scaledObject({ targetPerReplica: 0 })).toThrow("'targetPerReplica' 0 must be above 0");
   });
 });
