@@ -3,6 +3,7 @@ import { dbInstanceClassProblem } from '../model/aws-names';
 import { ruled } from './fields';
 import { type GpuConfig, instanceTypeResolver } from './gpu-schema';
 import { type GpuCapacitySpec, gpuCapacities } from '../model/gpu-capacity';
+import { modelPlacementProblems } from '../model/rules/model-placement';
 import { replicaRangeProblems } from '../model/rules/replicas';
 import { parseCidr } from '../model/cidr';
 import { cidr } from './fields';
@@ -188,8 +189,8 @@ export function servingRules(serving: ServingConfig, gpu: GpuConfig, issue: Issu
     const at = (...rest: (string | number)[]) => ['serving', 'models', i, ...rest];
     if (names.has(m.name)) issue(at('name'), m.name, 'is used by another model; names must be unique');
     names.add(m.name);
-    if (m.task === 'embed' && m.engine !== 'vllm') issue(at('task'), m.task, 'is built for vLLM only (Triton models serve their own protocol)');
     const cap = capacities.get(m.pool);
+    for (const p of modelPlacementProblems({ ...m, capacity: cap })) issue(at(...p.field), p.value, p.message);
     if (!cap) {
       issue(at('pool'), m.pool, `must name a GPU pool or node group of this environment (${[...capacities.keys()].map((n) => `'${n}'`).join(', ') || 'none declared'})`);
       return;
@@ -197,19 +198,6 @@ export function servingRules(serving: ServingConfig, gpu: GpuConfig, issue: Issu
     for (const p of replicaRangeProblems(m)) issue(at(...p.field), p.value, p.message);
     const tp = m.gpusPerReplica;
     const nodes = m.nodesPerReplica;
-    if (nodes > 1) {
-      if (m.engine !== 'vllm') issue(at('nodesPerReplica'), nodes, 'is built for vLLM only (Ray across the nodes of a LeaderWorkerSet)');
-      if (!cap.efa) issue(at('nodesPerReplica'), nodes, `needs a GPU pool with efa: true; '${cap.name}' ${cap.kind === 'pool' ? 'has no EFA' : 'is a node group'}`);
-      const partial = cap.instanceTypes.filter((t) => t.gpus !== tp);
-      if (partial.length > 0) {
-        issue(at('gpusPerReplica'), tp, `must equal the GPUs per node of every instance type in pool '${cap.name}' when a replica spans ${nodes} nodes (whole nodes): ${partial.map((t) => `${t.name} has ${t.gpus}`).join(', ')}`);
-      }
-    }
-    if (cap.timeSliced && tp > 1) issue(at('gpusPerReplica'), tp, `must be 1 on time-sliced pool '${cap.name}' (a slice is not a whole GPU)`);
-    const badTp = cap.instanceTypes.filter((t) => t.gpus < tp || t.gpus % tp !== 0);
-    if (badTp.length > 0) {
-      issue(at('gpusPerReplica'), tp, `must divide the GPUs per node of every instance type in pool '${cap.name}': ${badTp.map((t) => `${t.name} has ${t.gpus}`).join(', ')}`);
-    }
     const need = weightsGiB(m) * (1 + m.kvCacheHeadroom);
     const gpus = tp * nodes;
     const tooSmall = cap.instanceTypes.filter((t) => t.gpuMemoryGiB * gpus < need);

@@ -20,6 +20,8 @@ export interface Toleration {
  */
 export interface IGpuCapacity {
   readonly name: string;
+  /** A Karpenter pool or a managed node group. */
+  readonly kind: 'pool' | 'nodeGroup';
   readonly instanceTypes: readonly GpuInstanceType[];
   /** Most GPUs the capacity can hold at once. */
   readonly maxGpus: number;

@@ -43,6 +43,7 @@ export class GpuNodeGroup extends Construct implements IGpuCapacity {
   readonly interruptible: boolean;
   /** Managed node groups are not set up for EFA here (use a GPU pool). */
   readonly efa = false;
+  readonly kind = 'nodeGroup';
 
   constructor(scope: Construct, id: string, props: GpuNodeGroupProps) {
     super(scope, id);

@@ -76,6 +76,7 @@ export class GpuNodePool extends Construct implements IGpuCapacity {
   readonly tolerations: readonly Toleration[];
   readonly interruptible: boolean;
   readonly efa: boolean;
+  readonly kind = 'pool';
   readonly sharing: GpuSharing;
 
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {

@@ -1,7 +1,8 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
-import { BlueprintError, show } from '../../model/errors';
 import type { IGpuCapacity } from '../../model/gpu-capacity';
+import { modelPlacementProblems } from '../../model/rules/model-placement';
+import { throwProblems } from '../../model/rules/problem';
 import { PORTS } from '../../model/ports';
 import type { IScrapeRegistry } from '../telemetry/otel-collector';
 import { IMAGES, imageRef } from '../../model/pins';
@@ -196,21 +197,17 @@ export class ModelServer extends Construct {
     const tp = props.gpusPerReplica ?? 1;
     const nodes = props.nodes ?? 1;
     const engine = ENGINES[props.engine ?? 'vllm'];
-    if (!Number.isInteger(nodes) || nodes < 1) throw new BlueprintError(`ModelServer '${props.name}': 'nodes' ${show(nodes)} must be a whole number of at least 1`);
-    if (nodes > 1) {
-      if ((props.engine ?? 'vllm') !== 'vllm') throw new BlueprintError(`ModelServer '${props.name}': multi-node serving ('nodes' ${nodes}) is built for vLLM only`);
-      if (!props.pool.efa) throw new BlueprintError(`ModelServer '${props.name}': 'nodes' ${nodes} needs an EFA pool; '${props.pool.name}' has no EFA`);
-      const partial = props.pool.instanceTypes.filter((t) => t.gpus !== tp);
-      if (partial.length > 0) {
-        throw new BlueprintError(
-          `ModelServer '${props.name}': a multi-node replica takes whole nodes, so 'gpusPerReplica' ${tp} must equal the GPUs of every instance type of '${props.pool.name}' (${partial.map((t) => `${t.name} has ${t.gpus}`).join(', ')})`,
-        );
-      }
-    }
+    // Where a model can run is written once (model/rules/model-placement.ts); the schema reports the same.
+    const pool = props.pool;
+    const placement = modelPlacementProblems({
+      engine: props.engine ?? 'vllm',
+      task: props.task ?? 'generate',
+      gpusPerReplica: tp,
+      nodesPerReplica: nodes,
+      capacity: { name: pool.name, kind: pool.kind, instanceTypes: pool.instanceTypes, efa: pool.efa, timeSliced: pool.instanceTypes.some((t) => pool.schedulableGpusPerNode(t) !== t.gpus) },
+    });
+    throwProblems(`ModelServer '${props.name}'`, placement.map((p) => (p.field[0] === 'nodesPerReplica' ? { ...p, field: ['nodes'] } : p)));
     const fits = props.pool.instanceTypes.filter((t) => t.gpus >= tp && t.gpus % tp === 0);
-    if (fits.length === 0) {
-      throw new BlueprintError(`ModelServer '${props.name}': 'gpusPerReplica' ${show(tp)} does not divide the GPUs per node of any instance type of '${props.pool.name}'`);
-    }
     // Ask for the share of the smallest fitting node the replica's GPUs stand for (75%, leaving room for daemons).
     const node = fits.reduce((a, b) => (b.gpus * 1000 + b.vcpus < a.gpus * 1000 + a.vcpus ? b : a));
     const share = tp / node.gpus;
@@ -220,7 +217,6 @@ export class ModelServer extends Construct {
     const labels = { 'app.kubernetes.io/name': props.engine ?? 'vllm', 'app.kubernetes.io/instance': props.name, 'gpb.io/model': props.name };
     const sa = modelServiceAccount(props.name);
     const task = props.task ?? 'generate';
-    if (task === 'embed' && (props.engine ?? 'vllm') !== 'vllm') throw new BlueprintError(`ModelServer '${props.name}': task 'embed' is built for vLLM only`);
     const serverArgs = engine.args({ name: props.name, modelUri: props.modelUri, tp, port: this.port, task });
     this.serviceName = `model-${props.name}`;
     const meta = (name: string) => ({ name, namespace: SERVING_NAMESPACE, labels: { ...labels, 'app.kubernetes.io/managed-by': 'gpu-platform-blueprint' } });

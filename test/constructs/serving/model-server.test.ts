@@ -116,7 +116,7 @@ describe('ModelServer', () => {
     expect(args.slice(args.indexOf('--runner'), args.indexOf('--runner') + 4)).toEqual(['--runner', 'pooling', '--convert', 'embed']);
     expect(args).not.toContain('--task');
     expect(model().deployment.spec.template.spec.containers[0].args).not.toContain('--runner');
-    expect(() => model({ engine: 'triton', task: 'embed' })).toThrow(/task 'embed' is built for vLLM only/);
+    expect(() => model({ engine: 'triton', task: 'embed' })).toThrow(/ModelServer '.*': 'task' 'embed' is built for vLLM only/);
   });
 
   it('annotates vLLM metrics on its HTTP port', () => {
@@ -124,7 +124,7 @@ describe('ModelServer', () => {
   });
 
   it('throws when the tensor-parallel size fits no instance type of the pool', () => {
-    expect(() => model({ gpusPerReplica: 3 })).toThrow(/ModelServer 'llama-70b': 'gpusPerReplica' 3 does not divide the GPUs per node of any instance type of 'big'/);
+    expect(() => model({ gpusPerReplica: 3 })).toThrow(/ModelServer 'llama-70b': 'gpusPerReplica' 3 must divide the GPUs per node of every instance type in pool 'big'/);
   });
 });
 
@@ -193,8 +193,8 @@ describe('ModelServer across nodes (LeaderWorkerSet)', () => {
   });
 
   it('refuses a pool without EFA, partial nodes and Triton', () => {
-    expect(() => model({ gpusPerReplica: 8, nodes: 2 }, ['p4de.24xlarge'], false)).toThrow("'nodes' 2 needs an EFA pool; 'big' has no EFA");
-    expect(() => model({ gpusPerReplica: 4, nodes: 2 }, ['p4de.24xlarge'], true)).toThrow("'gpusPerReplica' 4 must equal the GPUs of every instance type of 'big' (p4de.24xlarge has 8)");
+    expect(() => model({ gpusPerReplica: 8, nodes: 2 }, ['p4de.24xlarge'], false)).toThrow("'nodes' 2 needs a GPU pool with efa: true; 'big' has no EFA");
+    expect(() => model({ gpusPerReplica: 4, nodes: 2 }, ['p4de.24xlarge'], true)).toThrow("'gpusPerReplica' 4 must equal the GPUs per node of every instance type in pool 'big' when a replica spans 2 nodes (whole nodes): p4de.24xlarge has 8");
     expect(() => model({ gpusPerReplica: 8, nodes: 2, engine: 'triton' }, ['p4de.24xlarge'], true)).toThrow('built for vLLM only');
   });
 });
