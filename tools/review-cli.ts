@@ -7,7 +7,7 @@
  * naming the files that differ: the check for a refactor that must not change the output.
  * Offline: no credentials, no state, no network.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -22,7 +22,7 @@ const ROOT = path.resolve(__dirname, '..');
 
 const progress = (message: string) => process.stderr.write(`review: ${message}\n`);
 
-runCli(() => {
+runCli(async () => {
   let args;
   try {
     args = parseArgs({
@@ -45,8 +45,15 @@ runCli(() => {
   const work = mkdtempSync(path.join(tmpdir(), 'gpb-review-'));
   try {
     const started = Date.now();
-    const baseDir = v['base-dir'] ?? synthesizeRef(v.base!, work);
-    const headDir = v['head-dir'] ?? synthesizeWorkingTree(path.join(work, 'head'));
+    // The base synthesizes in a child process while the working tree synthesizes here.
+    const base = v['base-dir'] !== undefined ? Promise.resolve(v['base-dir']) : synthesizeRef(v.base!, work);
+    let headDir: string;
+    try {
+      headDir = v['head-dir'] ?? synthesizeWorkingTree(path.join(work, 'head'));
+    } finally {
+      await base.catch(() => undefined); // never leave the child (and its worktree) behind
+    }
+    const baseDir = await base;
     if (v.identical) {
       const differ = differingFiles(baseDir, headDir);
       const files = filesUnder(headDir).length;
@@ -101,29 +108,34 @@ function synthesizeWorkingTree(outdir: string): string {
   return outdir;
 }
 
-function synthesizeRef(ref: string, work: string): string {
+/** Checks `ref` out in a temporary worktree and starts synthesizing it in a child process. */
+function synthesizeRef(ref: string, work: string): Promise<string> {
   const sha = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], ROOT, true).trim();
   if (!sha) throw new BlueprintError(`review: '${ref}' is not a commit in this repository`);
   const tree = path.join(work, 'base');
   progress(`checking out ${ref} (${sha.slice(0, 12)}) in a temporary worktree`);
   git(['worktree', 'add', '--detach', '--quiet', tree, sha], ROOT);
-  try {
-    // The base is synthesized with this checkout's installed dependencies.
-    if (!existsSync(path.join(tree, 'node_modules'))) symlinkSync(path.join(ROOT, 'node_modules'), path.join(tree, 'node_modules'), 'dir');
-    const outdir = path.join(work, 'base-out');
-    progress(`synthesizing ${ref}`);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'tools/synth.ts', '--outdir', outdir], {
-      cwd: tree,
-      encoding: 'utf8',
-      env: { ...process.env, GPB_BACKEND: '' },
+  // The base is synthesized with this checkout's installed dependencies.
+  if (!existsSync(path.join(tree, 'node_modules'))) symlinkSync(path.join(ROOT, 'node_modules'), path.join(tree, 'node_modules'), 'dir');
+  const outdir = path.join(work, 'base-out');
+  progress(`synthesizing ${ref}`);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/synth.ts', '--outdir', outdir], {
+    cwd: tree,
+    env: { ...process.env, GPB_BACKEND: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  return new Promise<string>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      git(['worktree', 'remove', '--force', tree], ROOT, true);
+      if (!existsSync(path.join(outdir, 'manifest.json'))) {
+        reject(new BlueprintError(`review: synthesizing ${ref} failed (exit ${code}):\n${output.trim().split('\n').slice(-15).join('\n')}`));
+      } else resolve(outdir);
     });
-    if (!existsSync(path.join(outdir, 'manifest.json'))) {
-      throw new BlueprintError(`review: synthesizing ${ref} failed (exit ${r.status}):\n${(r.stderr || r.stdout).trim().split('\n').slice(-15).join('\n')}`);
-    }
-    return outdir;
-  } finally {
-    git(['worktree', 'remove', '--force', tree], ROOT, true);
-  }
+  });
 }
 
 function git(args: string[], cwd: string, allowFailure = false): string {
