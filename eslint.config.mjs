@@ -17,6 +17,15 @@ const cdktfPath = {
 /** Relative import patterns that reach one of the blueprint's top-level folders from anywhere below the root. */
 const layerImports = (folders) => folders.flatMap((f) => [`../${f}`, `../${f}/**`, `../../${f}`, `../../${f}/**`, `../../../${f}/**`]);
 
+/** The import rules of one top-level folder: the project-wide ones plus the folders it must not import. */
+const layerBoundary = (folder, forbidden, message, ignores = []) => ({
+  files: [`${folder}/**/*.ts`],
+  ignores,
+  rules: {
+    'no-restricted-imports': ['error', { paths: [...providerRoots, cdktfPath], patterns: [{ group: layerImports(forbidden), message }] }],
+  },
+});
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'cdktf.out/**', '.gen/**', '.build/**', 'coverage/**', '**/*.tmp-*/**'] },
   js.configs.recommended,
@@ -66,32 +75,9 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    // environments/ (the parsed configuration) and constructs/ (the building blocks) both build on
-    // model/ and never on each other, so a construct can be used outside this app and a schema
-    // rule never needs a construct loaded.
-    files: ['environments/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [...providerRoots, cdktfPath],
-          patterns: [{ group: layerImports(['constructs', 'stacks']), message: 'environments/ imports model/, never constructs/ or stacks/: move what both need into model/.' }],
-        },
-      ],
-    },
-  },
-  {
-    files: ['constructs/**/*.ts'],
-    ignores: ['constructs/core/cdktf.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [...providerRoots, cdktfPath],
-          patterns: [{ group: layerImports(['environments', 'stacks']), message: 'constructs/ imports model/, never environments/ or stacks/: take what a construct needs as props, or move it into model/.' }],
-        },
-      ],
-    },
-  },
+  // environments/ (the parsed configuration) and constructs/ (the building blocks) both build on
+  // model/ and never on each other, so a construct can be used outside this app and a schema
+  // rule never needs a construct loaded.
+  layerBoundary('environments', ['constructs', 'stacks'], 'environments/ imports model/, never constructs/ or stacks/: move what both need into model/.'),
+  layerBoundary('constructs', ['environments', 'stacks'], 'constructs/ imports model/, never environments/ or stacks/: take what a construct needs as props, or move it into model/.', ['constructs/core/cdktf.ts']),
 );
