@@ -80,4 +80,18 @@ export default tseslint.config(
   // rule never needs a construct loaded.
   layerBoundary('environments', ['constructs', 'stacks'], 'environments/ imports model/, never constructs/ or stacks/: move what both need into model/.'),
   layerBoundary('constructs', ['environments', 'stacks'], 'constructs/ imports model/, never environments/ or stacks/: take what a construct needs as props, or move it into model/.', ['constructs/core/cdktf.ts']),
+  {
+    // What a stage decides is one table (model/stage-posture.ts), resolved into env.posture by
+    // the schema; a stack that compares stages writes that decision a second time.
+    files: ['stacks/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['left', 'right'].map((side) => ({
+          selector: `BinaryExpression > MemberExpression.${side}[property.name='stage']`,
+          message: "Stacks read env.posture (model/stage-posture.ts) instead of comparing env.stage: add the setting to STAGE_POSTURE.",
+        })),
+      ],
+    },
+  },
 );

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { KUBERNETES_VERSIONS } from '../model/addon-catalog';
 import { RULE_IDS } from '../policies';
 import { dataRules, dataSchema } from './data-schema';
-import { gpuRules, gpuSchema } from './gpu-schema';
+import { gpuRules, gpuSchema, instanceTypeResolver } from './gpu-schema';
+import { type GpuCapacitySpec, gpuCapacities } from '../model/gpu-capacity';
+import { STAGE_POSTURE } from '../model/stage-posture';
 import { LAYERS } from './layers';
 import { awsRegion, cidr, logRetentionDays, nodesQuotaMessage, ruled } from './fields';
 import { AWS_LIMITS, s3BucketNameProblem, systemInstanceTypeProblem, tagValueProblem } from '../model/aws-names';
@@ -229,10 +231,33 @@ export const environmentSchema = baseEnvironmentSchema
   // Relations between fields are judged only once every field is valid on its own: a bad value
   // is reported once, at its field, not again through every rule that reads it.
   .superRefine(crossFieldRules, { when: (payload) => payload.issues.length === 0 })
-  .transform((env) => ({
+  .transform(resolveEnvironment);
+
+/**
+ * The valid environment resolved once, so stacks read facts instead of deriving them: the
+ * cluster name, the stage's posture (model/stage-posture.ts), and each GPU pool, node group and
+ * model holding its capacity object (instance types resolved; model/gpu-capacity.ts). Runs only
+ * when every rule passed (zod skips a transform after issues), so every name resolves.
+ */
+function resolveEnvironment(env: Unresolved) {
+  const capacities = new Map(gpuCapacities(env.gpu, instanceTypeResolver(env.gpu)).map((c) => [c.name, c]));
+  const capacity = (name: string): GpuCapacitySpec => {
+    const c = capacities.get(name);
+    if (!c) throw new Error(`internal: GPU capacity '${name}' passed validation but did not resolve`);
+    return c;
+  };
+  return {
     ...env,
     cluster: { ...env.cluster, name: env.cluster.name ?? defaultClusterName(env.name) },
-  }));
+    posture: STAGE_POSTURE[env.stage],
+    gpu: {
+      ...env.gpu,
+      pools: env.gpu.pools.map((p) => ({ ...p, capacity: capacity(p.name) })),
+      nodeGroups: env.gpu.nodeGroups.map((g) => ({ ...g, capacity: capacity(g.name) })),
+    },
+    serving: { ...env.serving, models: env.serving.models.map((m) => ({ ...m, capacity: capacity(m.pool) })) },
+  };
+}
 
 /** What an environment file writes (defaults may be left out). */
 export type EnvironmentInput = z.input<typeof environmentSchema>;

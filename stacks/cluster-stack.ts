@@ -8,7 +8,6 @@ import { TerraformOutput } from '../constructs/core/cdktf';
 import { LogsKmsKey } from '../constructs/core/logs-kms-key';
 import { GpuNodeGroup } from '../constructs/gpu/gpu-node-group';
 import { KarpenterAws } from '../constructs/gpu/karpenter-aws';
-import { instanceTypeResolver } from '../environments/gpu-schema';
 import type { Network } from '../constructs/network/network';
 import { AwsLayerStack, type LayerStackProps } from './layer-stack';
 
@@ -55,8 +54,7 @@ export class ClusterStack extends AwsLayerStack {
       logRetentionDays: c.logRetentionDays,
       logsKmsKeyArn: logsKey.keyArn,
       kmsDeletionWindowDays: c.kmsDeletionWindowDays,
-      // Staging and prod clusters hold workloads and data other teams depend on (GPB-AWS-060).
-      preventDestroy: env.stage !== 'dev',
+      preventDestroy: env.posture.protectState,
     });
     c.admins.forEach((admin, i) => {
       this.cluster.grantAccess(`Admin${i}`, admin.principalArn, admin.accessPolicy);
@@ -82,7 +80,6 @@ export class ClusterStack extends AwsLayerStack {
     if (env.serving.gateway.exposure.type === 'alb') {
       this.loadBalancerController = new LoadBalancerControllerAws(this, 'LoadBalancerController', { clusterName: this.cluster.clusterName, clusterArn: this.cluster.clusterArn });
     }
-    const resolve = instanceTypeResolver(env.gpu);
     this.gpuNodeGroups = new Map(
       env.gpu.nodeGroups.map((ng) => [
         ng.name,
@@ -90,7 +87,7 @@ export class ClusterStack extends AwsLayerStack {
           cluster: this.cluster,
           subnetIds: props.network.privateSubnetIds,
           name: ng.name,
-          instanceType: resolve(ng.instanceType)!,
+          instanceType: ng.capacity.instanceTypes[0],
           minSize: ng.minSize,
           maxSize: ng.maxSize,
           desiredSize: ng.desiredSize,

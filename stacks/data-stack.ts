@@ -60,7 +60,7 @@ export class DataStack extends AwsLayerStack {
   constructor(scope: Construct, props: DataStackProps) {
     super(scope, 'data', props);
     const { env, network, cluster } = props;
-    const protect = env.stage !== 'dev';
+    const protect = env.posture.protectState;
     const name = `gpb-${env.name}`;
     // One role per workload identity: a workload that uses the vector store and the cache (the
     // gateway) gets both grants on one role with one Pod Identity association.
@@ -151,7 +151,7 @@ export class DataStack extends AwsLayerStack {
         instanceClass: db.instanceClass,
         storageGiB: db.storageGiB,
         backupRetentionDays: db.backupRetentionDays,
-        multiAz: env.stage !== 'dev',
+        multiAz: env.posture.multiAzDatabase,
         protect,
       });
     }

@@ -1,7 +1,6 @@
 import type { Construct } from 'constructs';
 import { GpuNodePool } from '../constructs/gpu/gpu-node-pool';
 import type { KarpenterAws } from '../constructs/gpu/karpenter-aws';
-import { instanceTypeResolver } from '../environments/gpu-schema';
 import { KubernetesLayerStack, type KubernetesLayerStackProps } from './kubernetes-layer-stack';
 import type { PlatformStack } from './platform-stack';
 
@@ -21,13 +20,12 @@ export class GpuStack extends KubernetesLayerStack {
     super(scope, 'gpu', props);
     this.addDependency(props.platform);
     const { env } = props;
-    const resolve = instanceTypeResolver(env.gpu);
     this.pools = new Map(
       env.gpu.pools.map((p) => [
         p.name,
         new GpuNodePool(this, `Pool-${p.name}`, {
           name: p.name,
-          instanceTypes: p.instanceTypes.map((t) => resolve(t)!),
+          instanceTypes: p.capacity.instanceTypes,
           capacityTypes: p.capacityTypes,
           gpuLimit: p.gpuLimit,
           nodeRoleName: props.karpenter.nodeRole.name,

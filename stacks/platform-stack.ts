@@ -118,7 +118,7 @@ export class PlatformStack extends KubernetesLayerStack {
       logGroupName: props.telemetry.workloadLogGroupName,
       traces: obs.traces,
       scrapeIntervalSeconds: obs.scrapeIntervalSeconds,
-      gatewayReplicas: env.stage === 'dev' ? 1 : 2,
+      gatewayReplicas: env.posture.controllerReplicas,
       logNamespaces: [this.gateway.name, this.serving.name, this.vectorStore.name, GPU_OPERATOR_NAMESPACE, props.karpenter?.namespace ?? 'kube-system', KEDA_NAMESPACE],
       dependsOn: [this.telemetry.resource],
     });
@@ -133,7 +133,7 @@ export class PlatformStack extends KubernetesLayerStack {
 
     if (qdrant) {
       this.vectorStore.allowFrom(this.vectorStore, tcp(PORTS.qdrantP2p)); // Raft between Qdrant pods
-      this.storageClass = new EncryptedStorageClass(this, 'EncryptedStorage', { retain: env.stage !== 'dev' });
+      this.storageClass = new EncryptedStorageClass(this, 'EncryptedStorage', { retain: env.posture.retainVolumes });
     }
     // Generated secrets (Qdrant's API key, the gateway's master key) reach the cluster through it.
     if (qdrant || routedModels(env.serving).length > 0) {
@@ -173,6 +173,6 @@ export class PlatformStack extends KubernetesLayerStack {
       this.serving.allowWithinGroups('ModelGroups', LWS_NAME_LABEL);
     }
     // Model servers scale on their own load (docs/serving.md, "Autoscaling").
-    if (env.serving.models.length > 0) this.keda = new Keda(this, 'Keda', { replicas: env.stage === 'dev' ? 1 : 2, metrics: this.collector });
+    if (env.serving.models.length > 0) this.keda = new Keda(this, 'Keda', { replicas: env.posture.controllerReplicas, metrics: this.collector });
   }
 }

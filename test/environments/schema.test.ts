@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { REFERENCE_ENVIRONMENTS as ENVIRONMENTS } from '../../environments';
 import { checkEnvironment, ConfigError, formatProblem, validateEnvironments } from '../../environments/validate';
 import { devWith, BARE_GATEWAY } from '../helpers';
+import { STAGE_POSTURE } from '../../model/stage-posture';
 
 describe('reference environments', () => {
   it('all validate', () => {
@@ -26,6 +27,42 @@ describe('reference environments', () => {
     expect(dev.cluster.serviceIpv4Cidr).toBe('172.20.0.0/16');
     expect(dev.network.flowLogs.trafficType).toBe('ALL');
     expect(dev.cluster.admins[0].accessPolicy).toBe('cluster-admin');
+  });
+});
+
+describe('the resolved environment', () => {
+  const [dev, staging, prod] = validateEnvironments(ENVIRONMENTS);
+
+  it('holds the posture of its stage, from the one table', () => {
+    expect(dev.posture).toEqual(STAGE_POSTURE.dev);
+    expect(staging.posture).toEqual(STAGE_POSTURE.staging);
+    expect(prod.posture).toEqual(STAGE_POSTURE.prod);
+    expect(dev.posture).toMatchObject({ protectState: false, controllerReplicas: 1 });
+    expect(prod.posture).toMatchObject({ protectState: true, multiAzDatabase: true, retainVolumes: true, controllerReplicas: 2 });
+  });
+
+  it('gives each pool, node group and model one capacity object, instance types resolved', () => {
+    for (const env of [dev, staging, prod]) {
+      const byName = new Map([...env.gpu.pools, ...env.gpu.nodeGroups].map((p) => [p.name, p.capacity]));
+      for (const p of env.gpu.pools) {
+        expect(p.capacity.kind).toBe('pool');
+        expect(p.capacity.instanceTypes.map((t) => t.name)).toEqual(p.instanceTypes);
+        expect(p.capacity.maxGpus).toBe(p.gpuLimit);
+      }
+      for (const g of env.gpu.nodeGroups) {
+        expect(g.capacity.kind).toBe('nodeGroup');
+        expect(g.capacity.instanceTypes.map((t) => t.name)).toEqual([g.instanceType]);
+      }
+      // The model holds the very object its pool holds: derived once, not again per reader.
+      for (const m of env.serving.models) expect(m.capacity).toBe(byName.get(m.pool));
+    }
+    const baseline = prod.gpu.nodeGroups.find((g) => g.name === 'prod-baseline')!;
+    expect(baseline.capacity.maxGpus).toBe(baseline.maxSize * baseline.capacity.instanceTypes[0].gpus);
+  });
+
+  it('is not built from an invalid environment (the problems are reported instead)', () => {
+    const result = checkEnvironment(devWith({ serving: { models: [{ name: 'm', pool: 'nowhere', parametersBillions: 1, dtype: 'bf16', maxReplicas: 1 }] } }), 'dev');
+    expect(Array.isArray(result)).toBe(true);
   });
 });
 

@@ -64,3 +64,29 @@ describe('layer boundaries (model/ below environments/ and constructs/, which ne
     expect(await lintText(`${line}\nexport const x = 1;\n`, file)).toEqual([]);
   });
 });
+
+describe('stacks read the resolved posture, never the stage', () => {
+  async function syntaxMessages(code: string, file: string) {
+    const eslint = new ESLint({ cwd: ROOT });
+    const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, file) });
+    return result.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+  }
+
+  it.each([
+    // the comparisons the resolved environment replaced, as they were written
+    ["declare const env: { stage: string };\nexport const preventDestroy = env.stage !== 'dev';\n"],
+    ["declare const env: { stage: string };\nexport const replicas = env.stage === 'dev' ? 1 : 2;\n"],
+    ["declare const env: { stage: string };\nexport const prod = 'prod' === env.stage;\n"],
+  ])('fails in stacks/ on: %s', async (code) => {
+    expect(await syntaxMessages(code, 'stacks/example.ts')).toEqual([expect.stringContaining('env.posture')]);
+  });
+
+  it('accepts reading the posture and passing the stage on (the policy context names it)', async () => {
+    const code = "declare const env: { stage: string; posture: { protectState: boolean } };\nexport const p = env.posture.protectState;\nexport const ctx = { stage: env.stage };\n";
+    expect(await syntaxMessages(code, 'stacks/example.ts')).toEqual([]);
+  });
+
+  it('leaves the schema free to decide by stage (it writes the rules)', async () => {
+    expect(await syntaxMessages("declare const env: { stage: string };\nexport const x = env.stage === 'prod';\n", 'environments/example.ts')).toEqual([]);
+  });
+});
