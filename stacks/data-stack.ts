@@ -18,8 +18,25 @@ import { ruleGroups } from '../model/telemetry/alert-rules';
 import { TelemetryAws } from '../constructs/telemetry/telemetry-aws';
 import { AwsLayerStack, type LayerStackProps } from './layer-stack';
 import { expectedMetricSources } from './telemetry-sources';
-import { routedModels } from '../environments/serving-schema';
+import { routedModels, type ServingConfig } from '../environments/serving-schema';
 import { SEMANTIC_CACHE_INDEX } from '../constructs/serving/llm-gateway';
+
+/** The data layer's side of the gateway: its secrets, and the services they open, built together. */
+export interface GatewayData {
+  readonly masterKey: GeneratedSecret;
+  /** When the gateway has a semantic cache: its settings, the Valkey holding it and the cache user's password. */
+  readonly semanticCache?: {
+    readonly settings: NonNullable<ServingConfig['gateway']['semanticCache']>;
+    readonly cache: ValkeyCache;
+    readonly password: GeneratedSecret;
+  };
+  /** When the environment declares tenants: their database, its password, and each tenant with its key (`sk-...`). */
+  readonly tenancy?: {
+    readonly database: GatewayDatabase;
+    readonly password: GeneratedSecret;
+    readonly tenants: readonly { readonly tenant: ServingConfig['gateway']['tenants'][number]; readonly key: GeneratedSecret }[];
+  };
+}
 
 export interface DataStackProps extends LayerStackProps {
   readonly network: Network;
@@ -38,16 +55,11 @@ export class DataStack extends AwsLayerStack {
   readonly cache?: ValkeyCache;
   /** The AWS side of an in-cluster Qdrant (the store itself lives in the serving layer). */
   readonly qdrant?: QdrantAws;
-  /** The gateway's master key (when the environment serves vLLM models). */
-  readonly gatewayMasterKey?: GeneratedSecret;
-  /** The semantic cache user's password (when the gateway has a semantic cache). */
-  readonly semanticCachePassword?: GeneratedSecret;
-  /** The gateway's database (when the environment declares tenants). */
-  readonly gatewayDatabase?: GatewayDatabase;
-  /** Its password, generated write-only. */
-  readonly gatewayDatabasePassword?: GeneratedSecret;
-  /** Each tenant's gateway key (`sk-...`), by tenant name. */
-  readonly tenantKeys: ReadonlyMap<string, GeneratedSecret>;
+  /**
+   * What the gateway needs of the data layer, present exactly when the environment runs a gateway
+   * (it serves vLLM models): the serving layer builds the gateway from this object.
+   */
+  readonly gateway?: GatewayData;
   /** External Secrets' role: reads the generated secrets (present when there are any). */
   readonly externalSecretsRole?: PodIdentityRole;
   /** Prometheus workspace, alerting, log groups and the collector's role. */
@@ -124,45 +136,49 @@ export class DataStack extends AwsLayerStack {
     // Secrets generated for in-cluster workloads; External Secrets is their only reader.
     const generated: Record<string, GeneratedSecret> = {};
     if (this.qdrant) generated.QdrantApiKey = this.qdrant.apiKey;
-    if (routedModels(env.serving).length > 0) {
-      this.gatewayMasterKey = new GeneratedSecret(this, 'GatewayMasterKey', { name: `${name}/gateway/master-key`, purpose: `Gateway master key (${name})`, protect });
-      generated.GatewayMasterKey = this.gatewayMasterKey;
+    const gw = env.serving.gateway;
+    // Validation requires a gateway for a semantic cache or tenants, and data.cache for the former.
+    const runsGateway = routedModels(env.serving).length > 0;
+    let masterKey: GeneratedSecret | undefined;
+    if (runsGateway) {
+      masterKey = new GeneratedSecret(this, 'GatewayMasterKey', { name: `${name}/gateway/master-key`, purpose: `Gateway master key (${name})`, protect });
+      generated.GatewayMasterKey = masterKey;
     }
-    if (env.data.cache && env.serving.gateway.semanticCache) {
-      this.semanticCachePassword = new GeneratedSecret(this, 'SemanticCachePassword', {
+    let semanticCachePassword: GeneratedSecret | undefined;
+    if (runsGateway && env.data.cache && gw.semanticCache) {
+      semanticCachePassword = new GeneratedSecret(this, 'SemanticCachePassword', {
         name: `${name}/gateway/semantic-cache-password`,
         purpose: `Semantic cache user password (${name})`,
         protect,
         storage: 'state',
       });
-      generated.SemanticCachePassword = this.semanticCachePassword;
+      generated.SemanticCachePassword = semanticCachePassword;
     }
-    const tenants = env.serving.gateway.tenants; // validation requires a gateway for them
-    if (tenants.length > 0) {
-      const db = env.serving.gateway.database;
-      this.gatewayDatabasePassword = new GeneratedSecret(this, 'GatewayDatabasePassword', { name: `${name}/gateway/database-password`, purpose: `Gateway database password (${name})`, protect });
-      generated.GatewayDatabasePassword = this.gatewayDatabasePassword;
-      this.gatewayDatabase = new GatewayDatabase(this, 'GatewayDatabase', {
+    let tenancy: GatewayData['tenancy'];
+    if (runsGateway && gw.tenants.length > 0) {
+      const db = gw.database;
+      const password = new GeneratedSecret(this, 'GatewayDatabasePassword', { name: `${name}/gateway/database-password`, purpose: `Gateway database password (${name})`, protect });
+      generated.GatewayDatabasePassword = password;
+      const database = new GatewayDatabase(this, 'GatewayDatabase', {
         vpcId: network.vpcId,
         subnetIds: network.dataSubnetIds,
         cluster,
         name,
-        password: this.gatewayDatabasePassword,
+        password,
         instanceClass: db.instanceClass,
         storageGiB: db.storageGiB,
         backupRetentionDays: db.backupRetentionDays,
         multiAz: env.posture.multiAzDatabase,
         protect,
       });
-    }
-    this.tenantKeys = new Map(
-      tenants.map((t) => {
-        const key = new GeneratedSecret(this, `TenantKey-${t.name}`, { name: `${name}/gateway/tenants/${t.name}`, purpose: `Gateway key of tenant ${t.name} (${name})`, prefix: 'sk-', protect });
+      const tenants = gw.tenants.map((tenant) => {
+        const key = new GeneratedSecret(this, `TenantKey-${tenant.name}`, { name: `${name}/gateway/tenants/${tenant.name}`, purpose: `Gateway key of tenant ${tenant.name} (${name})`, prefix: 'sk-', protect });
         // 'search-api' -> 'SearchApi': upper case marks the dashes, so distinct names stay distinct.
-        generated[`TenantKey${t.name.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase())}`] = key;
-        return [t.name, key];
-      }),
-    );
+        generated[`TenantKey${tenant.name.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase())}`] = key;
+        return { tenant, key };
+      });
+      tenancy = { database, password, tenants };
+    }
     if (Object.keys(generated).length > 0) this.externalSecretsRole = externalSecretsRole(this, 'ExternalSecretsRole', cluster, generated, env.region);
 
     if (env.data.cache) {
@@ -177,13 +193,17 @@ export class DataStack extends AwsLayerStack {
         replicas: c.replicas,
         snapshotRetentionDays: c.snapshotRetentionDays,
         maintenanceWindow: c.maintenanceWindow,
-        semanticCache: this.semanticCachePassword ? { password: this.semanticCachePassword.value, keyPrefix: SEMANTIC_CACHE_INDEX } : undefined,
+        semanticCache: semanticCachePassword ? { password: semanticCachePassword.value, keyPrefix: SEMANTIC_CACHE_INDEX } : undefined,
         protect,
         clients: c.clients,
       });
       // The cache's client roles lived at Cache/Client-<namespace>-<serviceAccount>; dev's data
       // stack was applied with them, so their state moves to the shared role.
       for (const client of c.clients) this.identities.roleOf(client)?.movedFrom(['Cache', `Client-${client.namespace}-${client.serviceAccount}`]);
+    }
+    if (masterKey) {
+      const semanticCache = gw.semanticCache && this.cache && semanticCachePassword ? { settings: gw.semanticCache, cache: this.cache, password: semanticCachePassword } : undefined;
+      this.gateway = { masterKey, semanticCache, tenancy };
     }
   }
 }

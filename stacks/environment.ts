@@ -32,7 +32,7 @@ export function buildEnvironment(app: Construct, env: EnvironmentConfig, backend
   const capacities = new Map<string, IGpuCapacity>([...(gpu?.pools ?? []), ...cluster.gpuNodeGroups]);
   const serving =
     data.qdrant || env.serving.models.length > 0
-      ? new ServingStack(app, { env, backend, cluster: cluster.cluster, platform, qdrant: data.qdrant, capacities, modelBucket: data.modelBucket, telemetry: data.telemetry, gatewayMasterKey: data.gatewayMasterKey, cache: data.cache, semanticCachePassword: data.semanticCachePassword, gatewayDatabase: data.gatewayDatabase, gatewayDatabasePassword: data.gatewayDatabasePassword, tenantKeys: data.tenantKeys })
+      ? new ServingStack(app, { env, backend, cluster: cluster.cluster, platform, data, capacities })
       : undefined;
   return { network, cluster, data, platform, gpu, serving };
 }

@@ -461,3 +461,20 @@ describe('the gateway behind an ALB', () => {
     expect(resourcesOf(SYNTHESIZED.dev.serving, 'kubernetes_manifest').some((m) => (m.manifest as Obj).kind === 'Ingress')).toBe(false);
   });
 });
+
+describe('an environment without a gateway (Triton models only)', () => {
+  const input = devWith({
+    serving: { ...BARE_GATEWAY, models: [{ name: 'resnet', engine: 'triton', pool: 'dev-l4', parametersBillions: 0.05, dtype: 'fp16', maxReplicas: 1 }] },
+  });
+  const result = synthesize({ outdir: path.join(WORK, 'no-gateway'), registry: { dev: input } });
+  const json = (layer: string) => JSON.parse(readFileSync(path.join(result.stacks.find((x) => x.layer === layer)!.dir, 'cdk.tf.json'), 'utf8')) as TfJson;
+
+  it('builds no gateway secret in the data layer and no gateway in the serving layer, the model still served', () => {
+    const secrets = (resourcesOf(json('data'), 'aws_secretsmanager_secret') as Obj[]).map((s) => s.name as string);
+    expect(secrets.some((n) => n.includes('/gateway/'))).toBe(false);
+    const serving = json('serving');
+    const deployments = resourcesOf(serving, 'kubernetes_manifest').map((m) => m.manifest as Obj).filter((m) => m.kind === 'Deployment');
+    expect(deployments.map((d) => d.metadata.name)).toEqual(['model-resnet']);
+    expect(JSON.stringify(serving)).not.toContain('litellm');
+  });
+});
