@@ -364,10 +364,19 @@ function crossFieldRules(env: Unresolved, ctx: Ctx): void {
   for (const problem of kubernetesCompatibilityProblems(cluster.kubernetesVersion, env.gpu.pools.map((p) => p.amiFamily))) {
     issue(ctx, ['cluster', 'kubernetesVersion'], cluster.kubernetesVersion, problem);
   }
-  gpuRules(env.gpu, env.budget?.monthlyGpuUsd, (path, input, message) => issue(ctx, path, input, message));
-  dataRules(env.data, env.stage, (path, input, message) => issue(ctx, path, input, message));
-  servingRules(env.serving, env.gpu, (path, input, message) => issue(ctx, path, input, message), env.stage, env.data.cache);
-  observabilityRules(env.observability, env.stage, (path, input, message) => issue(ctx, path, input, message));
+  // A rule written once can be reached from two places (a model name used twice is a schema
+  // rule and a gateway routing rule): one report per field and message.
+  const reported = new Set<string>();
+  const report = (path: (string | number)[], input: unknown, message: string) => {
+    const key = JSON.stringify([path, message]);
+    if (reported.has(key)) return;
+    reported.add(key);
+    issue(ctx, path, input, message);
+  };
+  gpuRules(env.gpu, env.budget?.monthlyGpuUsd, report);
+  dataRules(env.data, env.stage, report);
+  servingRules(env.serving, env.gpu, report, env.stage, env.data.cache);
+  observabilityRules(env.observability, env.stage, report);
 
   // System node group sizes.
   const ng = cluster.systemNodeGroup;

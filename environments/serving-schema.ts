@@ -5,6 +5,7 @@ import { type GpuConfig, instanceTypeResolver } from './gpu-schema';
 import { type GpuCapacitySpec, gpuCapacities } from '../model/gpu-capacity';
 import { modelPlacementProblems } from '../model/rules/model-placement';
 import { replicaRangeProblems } from '../model/rules/replicas';
+import { gatewayRoutingProblems, MODEL_NAME_TAKEN, routeTable } from '../model/rules/gateway';
 import { parseCidr } from '../model/cidr';
 import { cidr } from './fields';
 import { GATEWAY_IDENTITY } from '../model/workload-identity';
@@ -187,7 +188,7 @@ export function servingRules(serving: ServingConfig, gpu: GpuConfig, issue: Issu
   const names = new Set<string>();
   serving.models.forEach((m, i) => {
     const at = (...rest: (string | number)[]) => ['serving', 'models', i, ...rest];
-    if (names.has(m.name)) issue(at('name'), m.name, 'is used by another model; names must be unique');
+    if (names.has(m.name)) issue(at('name'), m.name, MODEL_NAME_TAKEN);
     names.add(m.name);
     const cap = capacities.get(m.pool);
     for (const p of modelPlacementProblems({ ...m, capacity: cap })) issue(at(...p.field), p.value, p.message);
@@ -225,41 +226,21 @@ function gatewayRules(serving: ServingConfig, issue: Issue, stage: 'dev' | 'stag
     else if (m.engine !== 'vllm') issue(['serving', 'models', i, 'minReplicas'], 0, `cannot wake Triton model '${m.name}': only models behind the gateway scale to zero`);
   });
   const routed = routedModels(serving);
-  const names = new Map<string, string>(); // name or alias -> model
-  const aliasSeen = new Set<string>();
+  // Aliases of models the gateway does not route, and aliases that shadow such a model's name:
+  // the routing rules below see only the routed models.
   serving.models.forEach((m, i) => {
     m.aliases.forEach((a, j) => {
-      const taken = serving.models.some((x) => x.name === a) || aliasSeen.has(a);
-      aliasSeen.add(a);
-      if (taken) issue(['serving', 'models', i, 'aliases', j], a, 'is already a model name or alias; each name must route to one model');
       if (m.engine !== 'vllm') issue(['serving', 'models', i, 'aliases', j], a, `is an alias of Triton model '${m.name}', which the gateway does not route (only vLLM models)`);
+      else if (serving.models.some((x) => x.engine !== 'vllm' && x.name === a)) issue(['serving', 'models', i, 'aliases', j], a, 'is already a model name or alias; each name must route to one model');
     });
   });
-  for (const m of routed) {
-    names.set(m.name, m.name);
-    for (const a of m.aliases) if (!names.has(a)) names.set(a, m.name);
-  }
-  const known = [...names.keys()].map((n) => `'${n}'`).join(', ') || 'none';
-  const taskOf = new Map(routed.map((m) => [m.name, m.task === 'embed' ? 'embeddings' : 'chat and completions']));
-  for (const kind of ['fallbacks', 'contextWindowFallbacks'] as const) {
-    const edges = new Map<string, string[]>();
-    serving.gateway[kind].forEach((f, i) => {
-      const at = (...rest: (string | number)[]) => ['serving', 'gateway', kind, i, ...rest];
-      const from = names.get(f.model);
-      if (!from) issue(at('model'), f.model, `must name a vLLM model or alias of this environment (${known})`);
-      if (edges.has(from ?? f.model)) issue(at('model'), f.model, 'already has fallbacks; list every target in one entry');
-      const targets: string[] = [];
-      f.to.forEach((t, j) => {
-        const to = names.get(t);
-        if (!to) issue(at('to', j), t, `must name a vLLM model or alias of this environment (${known})`);
-        else if (to === from) issue(at('to', j), t, `is '${f.model}' itself; a model cannot fall back to itself`);
-        else if (from && taskOf.get(to) !== taskOf.get(from)) issue(at('to', j), t, `serves ${taskOf.get(to)} and '${f.model}' serves ${taskOf.get(from)}; a fallback must serve the same API`);
-        else targets.push(to);
-      });
-      if (from) edges.set(from, targets);
-    });
-    const cycle = findCycle(edges);
-    if (cycle) issue(['serving', 'gateway', kind], cycle, `form a cycle (${cycle.join(' -> ')}); a failing request would go round`);
+  const g = serving.gateway;
+  const routing = { models: routed, fallbacks: g.fallbacks, contextWindowFallbacks: g.contextWindowFallbacks, semanticCache: g.semanticCache, tenants: g.tenants };
+  for (const p of gatewayRoutingProblems(routing)) {
+    // models[k] indexes the routed models; the environment file's index is the model's own.
+    const [head, k, ...rest] = p.field;
+    const path = head === 'models' ? ['serving', 'models', serving.models.indexOf(routed[k as number]), ...rest] : ['serving', 'gateway', ...p.field];
+    issue(path, p.value, p.message);
   }
   const exposure = serving.gateway.exposure;
   if (exposure.type === 'alb') {
@@ -294,16 +275,7 @@ function tenantRules(serving: ServingConfig, issue: Issue, cache: CacheView | un
   if (tenants.length === 0) return;
   const routed = routedModels(serving);
   if (routed.length === 0) issue(['serving', 'gateway', 'tenants'], tenants.map((t) => t.name), 'need a gateway, and this environment has no vLLM model');
-  const known = new Set(routed.flatMap((m) => [m.name, ...m.aliases]));
-  const seen = new Set<string>();
-  tenants.forEach((t, i) => {
-    const at = (...rest: (string | number)[]) => ['serving', 'gateway', 'tenants', i, ...rest];
-    if (seen.has(t.name)) issue(at('name'), t.name, 'is used by another tenant; names must be unique');
-    seen.add(t.name);
-    t.models?.forEach((m, j) => {
-      if (!known.has(m)) issue(at('models', j), m, `must name a model or alias the gateway routes (${[...known].map((n) => `'${n}'`).join(', ') || 'none'})`);
-    });
-  });
+  // Unique names and routed models: the gateway's routing rules (model/rules/gateway.ts).
   const replicas = serving.gateway.replicas;
   if (replicas > 1 && !cache) {
     issue(['serving', 'gateway', 'tenants'], tenants.map((t) => t.name), `need data.cache with ${replicas} gateway replicas: the replicas count each tenant's requests together on Valkey; without it each would allow the whole limit`);
@@ -318,35 +290,9 @@ function semanticCacheRules(serving: ServingConfig, issue: Issue, hasCache: bool
   if (!sc) return;
   const at = (...rest: string[]) => ['serving', 'gateway', 'semanticCache', ...rest];
   if (!hasCache) issue(at('embeddingModel'), sc.embeddingModel, 'needs the data layer\'s Valkey: add data.cache (ElastiCache for Valkey 8.2, whose vector search holds the cache)');
-  const embedders = routedModels(serving).filter((m) => m.task === 'embed');
-  const model = routedModels(serving).find((m) => m.name === sc.embeddingModel || m.aliases.includes(sc.embeddingModel));
-  if (!model || model.task !== 'embed') {
-    const known = embedders.map((m) => `'${m.name}'`).join(', ');
-    issue(at('embeddingModel'), sc.embeddingModel, `must name a vLLM model of this environment with task: 'embed' (${known || 'none declared; add one'})`);
-  } else if (model.minReplicas < 1) {
+  const model = routeTable(routedModels(serving)).get(sc.embeddingModel);
+  // Not an embedding model: reported by the gateway's routing rules.
+  if (model?.task === 'embed' && model.minReplicas < 1) {
     issue(at('embeddingModel'), sc.embeddingModel, `names '${model.name}', which may scale to zero; every cached request embeds its prompt first, so set its minReplicas to at least 1`);
   }
-}
-
-function findCycle(edges: ReadonlyMap<string, readonly string[]>): string[] | undefined {
-  const state = new Map<string, 'open' | 'done'>();
-  const path: string[] = [];
-  const visit = (n: string): string[] | undefined => {
-    if (state.get(n) === 'done') return undefined;
-    if (state.get(n) === 'open') return [...path.slice(path.indexOf(n)), n];
-    state.set(n, 'open');
-    path.push(n);
-    for (const next of edges.get(n) ?? []) {
-      const c = visit(next);
-      if (c) return c;
-    }
-    path.pop();
-    state.set(n, 'done');
-    return undefined;
-  };
-  for (const n of edges.keys()) {
-    const c = visit(n);
-    if (c) return c;
-  }
-  return undefined;
 }

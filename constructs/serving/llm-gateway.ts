@@ -9,6 +9,8 @@ import { SECRET_STORE, secretsManagerStore, syncedSecret } from '../platform/sec
 import { type GatewayTenant, tenantSync } from './gateway-tenants';
 import { IMAGES, LITELLM_USER, imageRef } from '../../model/pins';
 import { GATEWAY_IDENTITY } from '../../model/workload-identity';
+import { gatewayRoutingProblems, routeTable } from '../../model/rules/gateway';
+import { throwProblems } from '../../model/rules/problem';
 
 /** Pinned LiteLLM proxy image. */
 export const LITELLM_IMAGE = imageRef(IMAGES.litellm);
@@ -143,38 +145,24 @@ export class LlmGateway extends Construct {
   constructor(scope: Construct, id: string, props: LlmGatewayProps) {
     super(scope, id);
     if (props.models.length === 0) throw new BlueprintError(`LlmGateway '${id}': 'models' must not be empty`);
-    const routes = new Map<string, string>();
-    for (const m of props.models) {
-      for (const n of [m.name, ...m.aliases]) {
-        if (routes.has(n)) throw new BlueprintError(`LlmGateway '${id}': name ${show(n)} routes to both '${routes.get(n)}' and '${m.name}'`);
-        routes.set(n, m.name);
-      }
-    }
-    for (const f of [...(props.fallbacks ?? []), ...(props.contextWindowFallbacks ?? [])]) {
-      for (const n of [f.model, ...f.to]) {
-        if (!routes.has(n)) throw new BlueprintError(`LlmGateway '${id}': fallback names ${show(n)}, which is not a model or alias of the gateway`);
-      }
-    }
+    throwProblems(`LlmGateway '${id}'`, gatewayRoutingProblems(props));
+    const routes = routeTable(props.models);
     const tenants = props.tenants ?? [];
     if (tenants.length > 0 && !props.database) throw new BlueprintError(`LlmGateway '${id}': tenants need a 'database' (LiteLLM keeps teams and keys there)`);
     for (const t of tenants) {
-      for (const m of t.models) if (!routes.has(m)) throw new BlueprintError(`LlmGateway '${id}': tenant '${t.name}' names ${show(m)}, which is not a model or alias of the gateway`);
       if (!(Number.isInteger(t.requestsPerMinute) && t.requestsPerMinute >= 1)) throw new BlueprintError(`LlmGateway '${id}': tenant '${t.name}' requestsPerMinute ${show(t.requestsPerMinute)} must be a positive integer`);
     }
-    if (new Set(tenants.map((t) => t.name)).size !== tenants.length) throw new BlueprintError(`LlmGateway '${id}': tenant names must be unique`);
     const db = props.database;
     const coordination = props.coordination;
     const cache = props.semanticCache;
-    if (cache) {
-      const embedder = props.models.find((m) => m.name === routes.get(cache.embeddingModel));
-      if (embedder?.task !== 'embed') throw new BlueprintError(`LlmGateway '${id}': semanticCache.embeddingModel ${show(cache.embeddingModel)} must be a gateway model with task 'embed'`);
-      if (!(cache.similarityThreshold >= 0.7 && cache.similarityThreshold < 1)) throw new BlueprintError(`LlmGateway '${id}': semanticCache.similarityThreshold ${show(cache.similarityThreshold)} must be 0.7-0.999`);
+    if (cache && !(cache.similarityThreshold >= 0.7 && cache.similarityThreshold < 1)) {
+      throw new BlueprintError(`LlmGateway '${id}': semanticCache.similarityThreshold ${show(cache.similarityThreshold)} must be 0.7-0.999`);
     }
     const timeout = props.timeoutSeconds ?? 600;
     // LiteLLM looks fallbacks up by the requested model group, and each alias is a group of its
     // own: a fallback for a model holds for every name that routes to it.
     const namesOf = (name: string): string[] => {
-      const model = props.models.find((m) => m.name === routes.get(name))!;
+      const model = routes.get(name)!; // every fallback name routes (gatewayRoutingProblems)
       return [model.name, ...model.aliases];
     };
     this.config = {

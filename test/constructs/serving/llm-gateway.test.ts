@@ -131,8 +131,8 @@ describe('LlmGateway', () => {
     });
 
     it('refuses an embedding model that is not an embedding model of the gateway, and a threshold out of range', () => {
-      expect(() => gateway({ semanticCache: CACHE })).toThrow(/semanticCache.embeddingModel 'bge-m3' must be a gateway model with task 'embed'/);
-      expect(() => cached({ semanticCache: { ...CACHE, embeddingModel: 'llama-8b' } })).toThrow(/'llama-8b' must be a gateway model with task 'embed'/);
+      expect(() => gateway({ semanticCache: CACHE })).toThrow("LlmGateway 'Gateway': 'semanticCache.embeddingModel' 'bge-m3' must name a model with task: 'embed' the gateway routes (none declared; add one)");
+      expect(() => cached({ semanticCache: { ...CACHE, embeddingModel: 'llama-8b' } })).toThrow(/'semanticCache.embeddingModel' 'llama-8b' must name a model with task: 'embed' the gateway routes \('bge-m3'\)/);
       expect(() => cached({ semanticCache: { ...CACHE, similarityThreshold: 1 } })).toThrow(/similarityThreshold 1 must be 0.7-0.999/);
     });
   });
@@ -191,8 +191,8 @@ describe('LlmGateway', () => {
 
     it('refuses tenants without a database, with unknown models or duplicate names', () => {
       expect(() => gateway({ tenants: TENANTS })).toThrow(/tenants need a 'database'/);
-      expect(() => tenanted({ tenants: [{ ...TENANTS[0], models: ['gpt-9'] }] })).toThrow(/tenant 'search' names 'gpt-9', which is not a model or alias of the gateway/);
-      expect(() => tenanted({ tenants: [TENANTS[0], TENANTS[0]] })).toThrow(/tenant names must be unique/);
+      expect(() => tenanted({ tenants: [{ ...TENANTS[0], models: ['gpt-9'] }] })).toThrow(/'tenants\[0\]\.models\[0\]' 'gpt-9' must name a model or alias the gateway routes/);
+      expect(() => tenanted({ tenants: [TENANTS[0], TENANTS[0]] })).toThrow("'tenants[1].name' 'search' is used by another tenant; names must be unique");
     });
   });
 
@@ -224,8 +224,8 @@ describe('LlmGateway', () => {
   });
 
   it('rejects a name routed twice, a fallback to an unknown model, and no models', () => {
-    expect(() => gateway({ models: [...PROPS.models, { name: 'other', aliases: ['chat-small'], apiBase: 'http://x/v1' }] })).toThrow("name 'chat-small' routes to both 'llama-8b' and 'other'");
-    expect(() => gateway({ fallbacks: [{ model: 'llama-8b', to: ['gpt-9'] }] })).toThrow("fallback names 'gpt-9', which is not a model or alias");
+    expect(() => gateway({ models: [...PROPS.models, { name: 'other', aliases: ['chat-small'], apiBase: 'http://x/v1' }] })).toThrow("LlmGateway 'Gateway': 'models[2].aliases[0]' 'chat-small' is already a model name or alias; each name must route to one model");
+    expect(() => gateway({ fallbacks: [{ model: 'llama-8b', to: ['gpt-9'] }] })).toThrow("'fallbacks[0].to[0]' 'gpt-9' must name a model or alias the gateway routes");
     expect(() => gateway({ models: [] })).toThrow("'models' must not be empty");
   });
 
