@@ -78,7 +78,7 @@ export class ClusterStack extends AwsLayerStack {
     }
     // The gateway behind an ALB needs the controller that builds it (docs/serving.md, "Exposure").
     if (env.serving.gateway.exposure.type === 'alb') {
-      this.loadBalancerController = new LoadBalancerControllerAws(this, 'LoadBalancerController', { clusterName: this.cluster.clusterName, clusterArn: this.cluster.clusterArn });
+      this.loadBalancerController = new LoadBalancerControllerAws(this, 'LoadBalancerController', { cluster: this.cluster });
     }
     this.gpuNodeGroups = new Map(
       env.gpu.nodeGroups.map((ng) => [

@@ -84,10 +84,8 @@ export class DataStack extends AwsLayerStack {
       env.serving.models.map((m) => [
         m.name,
         new PodIdentityRole(this, `ModelRole-${m.name}`, {
-          clusterName: cluster.clusterName,
-          clusterArn: cluster.clusterArn,
-          namespace: SERVING_NAMESPACE,
-          serviceAccount: modelServiceAccount(m.name),
+          cluster,
+          identity: { namespace: SERVING_NAMESPACE, serviceAccount: modelServiceAccount(m.name) },
           workloadKind: 'model-server',
           statements: this.modelBucket.readStatements(modelPrefix(m.name)),
         }),

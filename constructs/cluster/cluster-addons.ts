@@ -38,10 +38,8 @@ export class ClusterAddons extends Construct {
     const versions = ADDON_VERSIONS[cluster.kubernetesVersion];
     const roleFor = (rid: string, serviceAccount: string, policy: string) =>
       new PodIdentityRole(this, rid, {
-        clusterName: cluster.clusterName,
-        clusterArn: cluster.clusterArn,
-        namespace: 'kube-system',
-        serviceAccount,
+        cluster,
+        identity: { namespace: 'kube-system', serviceAccount },
         managedPolicies: [policy],
         permissionsBoundaryArn: props.permissionsBoundaryArn,
         associate: false,

@@ -1,7 +1,7 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Construct } from 'constructs';
 import { AwsContext } from '../core/aws-context';
-import { PodIdentityRole, type PolicyStatement } from './pod-identity-role';
+import { type IPodIdentityCluster, PodIdentityRole, type PolicyStatement } from './pod-identity-role';
 import { SYSTEM_POOL_LABEL } from './system-node-group';
 import { CHARTS } from '../../model/pins';
 
@@ -133,8 +133,8 @@ export function loadBalancerControllerStatements(clusterName: string, partition:
 }
 
 export interface LoadBalancerControllerAwsProps {
-  readonly clusterName: string;
-  readonly clusterArn: string;
+  /** The cluster whose load balancers the controller manages (and whose pods assume its role). */
+  readonly cluster: IPodIdentityCluster;
 }
 
 /** The controller's Pod Identity role (cluster layer): ALBs and NLBs of this cluster only. */
@@ -144,12 +144,10 @@ export class LoadBalancerControllerAws extends Construct {
   constructor(scope: Construct, id: string, props: LoadBalancerControllerAwsProps) {
     super(scope, id);
     this.role = new PodIdentityRole(this, 'Role', {
-      clusterName: props.clusterName,
-      clusterArn: props.clusterArn,
-      namespace: LOAD_BALANCER_CONTROLLER_NAMESPACE,
-      serviceAccount: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
+      cluster: props.cluster,
+      identity: { namespace: LOAD_BALANCER_CONTROLLER_NAMESPACE, serviceAccount: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT },
       workloadKind: 'controller',
-      statements: loadBalancerControllerStatements(props.clusterName, AwsContext.of(this).partition),
+      statements: loadBalancerControllerStatements(props.cluster.clusterName, AwsContext.of(this).partition),
     });
   }
 }

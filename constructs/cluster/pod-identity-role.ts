@@ -2,11 +2,12 @@ import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-ident
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { AwsContext } from '../core/aws-context';
 import { Lazy, Token } from '../core/cdktf';
 import { moveFromPath } from '../core/moved';
 import { BlueprintError } from '../../model/errors';
+import { identityKey, type WorkloadIdentity } from '../../model/workload-identity';
 
 /** A statement of an IAM policy document. */
 export interface PolicyStatement {
@@ -17,13 +18,35 @@ export interface PolicyStatement {
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
 
-export interface PodIdentityRoleProps {
-  /** Name of the EKS cluster the pods run in. */
+/** The EKS cluster a Pod Identity role is for (an EksCluster, or any object with its name and ARN). */
+export interface IPodIdentityCluster {
   readonly clusterName: string;
-  /** ARN of that cluster (trust is limited to it). */
+  /** Trust is limited to this cluster. */
   readonly clusterArn: string;
-  readonly namespace: string;
-  readonly serviceAccount: string;
+}
+
+/**
+ * The service accounts that hold a Pod Identity association, per cluster object: EKS allows one
+ * association per cluster, namespace and service account, and refuses a second at apply, after
+ * other resources changed. Every stack of an app shares the one EksCluster object, so a second
+ * role for an identity is refused at synth, naming both construct paths. Kept per app (the
+ * construct tree's root), so two apps in one process never see each other's roles.
+ */
+const associated = new WeakMap<IConstruct, WeakMap<IPodIdentityCluster, Map<string, string>>>();
+
+function claimsOf(scope: IConstruct, cluster: IPodIdentityCluster): Map<string, string> {
+  const perApp = associated.get(scope.node.root) ?? new WeakMap<IPodIdentityCluster, Map<string, string>>();
+  associated.set(scope.node.root, perApp);
+  const claims = perApp.get(cluster) ?? new Map<string, string>();
+  perApp.set(cluster, claims);
+  return claims;
+}
+
+export interface PodIdentityRoleProps {
+  /** The cluster the pods run in. */
+  readonly cluster: IPodIdentityCluster;
+  /** The service account (in its namespace) that assumes the role. */
+  readonly identity: WorkloadIdentity;
   /** Inline permissions, scoped to the workload's own resources. @default - none */
   readonly statements?: readonly PolicyStatement[];
   /** AWS managed policies by name, e.g. `AmazonEBSCSIDriverPolicy`. @default - none */
@@ -53,6 +76,7 @@ export class PodIdentityRole extends Construct {
   readonly roleArn: string;
   readonly namespace: string;
   readonly serviceAccount: string;
+  readonly identity: WorkloadIdentity;
 
   /** The inline policy's statements; grows with {@link addStatements}. */
   private readonly statements: PolicyStatement[] = [];
@@ -61,19 +85,29 @@ export class PodIdentityRole extends Construct {
 
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps) {
     super(scope, id);
+    const { cluster, identity } = props;
+    const who = `PodIdentityRole '${id}' (${identityKey(identity)})`;
     const statements = props.statements ?? [];
     const managed = props.managedPolicies ?? [];
     if (statements.length === 0 && managed.length === 0) {
+      throw new BlueprintError(`${who}: give 'statements' or 'managedPolicies'; a role with no permissions is a mistake`);
+    }
+    // An add-on's own association (associate: false) still takes the service account.
+    const claims = claimsOf(this, cluster);
+    const earlier = claims.get(identityKey(identity));
+    if (earlier !== undefined) {
       throw new BlueprintError(
-        `PodIdentityRole '${id}' (${props.namespace}/${props.serviceAccount}): give 'statements' or 'managedPolicies'; a role with no permissions is a mistake`,
+        `${who}: service account ${identityKey(identity)} already has a Pod Identity role in this cluster (${earlier}); EKS allows one association per service account: grant to that role instead (WorkloadIdentities.grant)`,
       );
     }
+    claims.set(identityKey(identity), this.node.path);
     const aws = AwsContext.of(this);
-    this.namespace = props.namespace;
-    this.serviceAccount = props.serviceAccount;
+    this.identity = identity;
+    this.namespace = identity.namespace;
+    this.serviceAccount = identity.serviceAccount;
     this.resource = new IamRole(this, 'Resource', {
-      namePrefix: `${namePart(props.clusterName, 20)}-${namePart(props.serviceAccount, 8)}-`,
-      description: `Pod Identity: ${props.namespace}/${props.serviceAccount} in ${props.clusterName}`,
+      namePrefix: `${namePart(cluster.clusterName, 20)}-${namePart(identity.serviceAccount, 8)}-`,
+      description: `Pod Identity: ${identity.namespace}/${identity.serviceAccount} in ${cluster.clusterName}`,
       permissionsBoundary: props.permissionsBoundaryArn,
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
@@ -84,13 +118,13 @@ export class PodIdentityRole extends Construct {
             Action: ['sts:AssumeRole', 'sts:TagSession'],
             Condition: {
               StringEquals: { 'aws:SourceAccount': aws.accountId },
-              ArnEquals: { 'aws:SourceArn': props.clusterArn },
+              ArnEquals: { 'aws:SourceArn': cluster.clusterArn },
             },
           },
         ],
       }),
       tags: {
-        'gpb.io/service-account': `${props.namespace}.${props.serviceAccount}`,
+        'gpb.io/service-account': `${identity.namespace}.${identity.serviceAccount}`,
         ...(props.workloadKind ? { 'gpb.io/workload-kind': props.workloadKind } : {}),
       },
     });
@@ -104,9 +138,9 @@ export class PodIdentityRole extends Construct {
     });
     if (props.associate ?? true) {
       this.association = new EksPodIdentityAssociation(this, 'Association', {
-        clusterName: props.clusterName,
-        namespace: props.namespace,
-        serviceAccount: props.serviceAccount,
+        clusterName: cluster.clusterName,
+        namespace: identity.namespace,
+        serviceAccount: identity.serviceAccount,
         roleArn: this.roleArn,
       });
     }

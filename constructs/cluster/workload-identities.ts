@@ -41,10 +41,8 @@ export class WorkloadIdentities extends Construct {
       return existing;
     }
     const role = new PodIdentityRole(this, `${identity.namespace}-${identity.serviceAccount}`, {
-      clusterName: this.props.cluster.clusterName,
-      clusterArn: this.props.cluster.clusterArn,
-      namespace: identity.namespace,
-      serviceAccount: identity.serviceAccount,
+      cluster: this.props.cluster,
+      identity,
       workloadKind,
       statements,
     });

@@ -120,10 +120,8 @@ export function externalSecretsRole(scope: Construct, id: string, cluster: EksCl
   const aws = AwsContext.of(scope);
   const secretArns = `arn:${aws.partition}:secretsmanager:${region}:${aws.accountId}:secret:${prefixes[0]}*`;
   return new PodIdentityRole(scope, id, {
-    clusterName: cluster.clusterName,
-    clusterArn: cluster.clusterArn,
-    namespace: EXTERNAL_SECRETS_NAMESPACE,
-    serviceAccount: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
+    cluster,
+    identity: { namespace: EXTERNAL_SECRETS_NAMESPACE, serviceAccount: EXTERNAL_SECRETS_SERVICE_ACCOUNT },
     workloadKind: 'controller',
     statements: [
       { Sid: 'ReadGeneratedSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: secretArns },

@@ -39,10 +39,8 @@ export class QdrantAws extends Construct {
     moveFrom(this.apiKey.version, 'aws_secretsmanager_secret_version.Qdrant_ApiKeyValue_8834BCB9');
     this.snapshots = new PrivateBucket(this, 'Snapshots', { purpose: 'Qdrant snapshots', namePrefix: `${props.name}-qdrant-snapshots-`, preventDestroy: props.protect });
     this.qdrantRole = new PodIdentityRole(this, 'QdrantRole', {
-      clusterName: props.cluster.clusterName,
-      clusterArn: props.cluster.clusterArn,
-      namespace: QDRANT_NAMESPACE,
-      serviceAccount: QDRANT_SERVICE_ACCOUNT,
+      cluster: props.cluster,
+      identity: { namespace: QDRANT_NAMESPACE, serviceAccount: QDRANT_SERVICE_ACCOUNT },
       workloadKind: 'vector-store',
       statements: this.snapshots.readWriteStatements(),
     });

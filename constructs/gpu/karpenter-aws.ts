@@ -99,10 +99,8 @@ export class KarpenterAws extends Construct {
     }
 
     this.controllerRole = new PodIdentityRole(this, 'ControllerRole', {
-      clusterName: props.cluster.clusterName,
-      clusterArn: props.cluster.clusterArn,
-      namespace: this.namespace,
-      serviceAccount: KarpenterAws.SERVICE_ACCOUNT,
+      cluster: props.cluster,
+      identity: { namespace: this.namespace, serviceAccount: KarpenterAws.SERVICE_ACCOUNT },
       workloadKind: 'controller',
       statements: controllerStatements({
         partition: aws.partition,

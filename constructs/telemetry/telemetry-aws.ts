@@ -156,10 +156,8 @@ export class TelemetryAws extends Construct {
     }
     if (props.autoscalerServiceAccount) {
       this.autoscalerRole = new PodIdentityRole(this, 'AutoscalerRole', {
-        clusterName: props.cluster.clusterName,
-        clusterArn: props.cluster.clusterArn,
-        namespace: props.autoscalerServiceAccount.namespace,
-        serviceAccount: props.autoscalerServiceAccount.name,
+        cluster: props.cluster,
+        identity: { namespace: props.autoscalerServiceAccount.namespace, serviceAccount: props.autoscalerServiceAccount.name },
         workloadKind: 'controller',
         statements: [
           { Sid: 'QueryLoad', Effect: 'Allow', Action: ['aps:QueryMetrics', 'aps:GetSeries', 'aps:GetLabels', 'aps:GetMetricMetadata'], Resource: this.workspace.arn },
@@ -167,10 +165,8 @@ export class TelemetryAws extends Construct {
       });
     }
     this.collectorRole = new PodIdentityRole(this, 'CollectorRole', {
-      clusterName: props.cluster.clusterName,
-      clusterArn: props.cluster.clusterArn,
-      namespace: TELEMETRY_NAMESPACE,
-      serviceAccount: COLLECTOR_GATEWAY_SERVICE_ACCOUNT,
+      cluster: props.cluster,
+      identity: { namespace: TELEMETRY_NAMESPACE, serviceAccount: COLLECTOR_GATEWAY_SERVICE_ACCOUNT },
       workloadKind: 'collector',
       statements,
     });

@@ -9,7 +9,7 @@ import { HAS_UPSTREAM, upstreamFile } from '../../upstream/upstream-facts';
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('LoadBalancerControllerAws', () => {
-  const json = synthWith((scope) => new LoadBalancerControllerAws(scope, 'Lbc', { clusterName: 'gpb-t', clusterArn: 'arn:aws:eks:us-west-2:111122223333:cluster/gpb-t' }));
+  const json = synthWith((scope) => new LoadBalancerControllerAws(scope, 'Lbc', { cluster: { clusterName: 'gpb-t', clusterArn: 'arn:aws:eks:us-west-2:111122223333:cluster/gpb-t' } }));
   const statements = policyOf(onlyResource(json, 'aws_iam_role_policy')).Statement as Obj[];
 
   it('is trusted by the controller’s service account through Pod Identity', () => {

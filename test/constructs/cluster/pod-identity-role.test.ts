@@ -3,13 +3,15 @@ import { PodIdentityRole, type PodIdentityRoleProps } from '../../../constructs/
 import { findRule } from '../../../policies';
 import { evaluateStack } from '../../../policies/engine/evaluate';
 import { type JsonObject, StackView } from '../../../policies/engine/stack-view';
-import { onlyResource, policyOf, resourcesOf, synthWith } from '../../helpers';
+import type { Construct } from 'constructs';
+import { TerraformStack } from '../../../constructs/core/cdktf';
+import { onlyResource, policyOf, resourcesOf, synthWith, testCluster, testStack } from '../../helpers';
+
+const CLUSTER = { clusterName: 'gpb-test', clusterArn: 'arn:aws:eks:us-west-2:111122223333:cluster/gpb-test' };
 
 const base: PodIdentityRoleProps = {
-  clusterName: 'gpb-test',
-  clusterArn: 'arn:aws:eks:us-west-2:111122223333:cluster/gpb-test',
-  namespace: 'serving',
-  serviceAccount: 'llama',
+  cluster: CLUSTER,
+  identity: { namespace: 'serving', serviceAccount: 'llama' },
   statements: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::models/llama/*' }],
 };
 
@@ -23,7 +25,7 @@ describe('PodIdentityRole', () => {
     const [trust] = policyOf(onlyResource(role(), 'aws_iam_role'), 'assume_role_policy').Statement;
     expect(trust.Principal).toEqual({ Service: 'pods.eks.amazonaws.com' });
     expect(trust.Action).toEqual(['sts:AssumeRole', 'sts:TagSession']);
-    expect(trust.Condition).toMatchObject({ ArnEquals: { 'aws:SourceArn': base.clusterArn } });
+    expect(trust.Condition).toMatchObject({ ArnEquals: { 'aws:SourceArn': CLUSTER.clusterArn } });
   });
 
   it('associates the role with the service account', () => {
@@ -63,5 +65,28 @@ describe('PodIdentityRole', () => {
 
   it('throws when the role would have no permissions', () => {
     expect(() => role({ statements: [] })).toThrow(/give 'statements' or 'managedPolicies'/);
+  });
+
+  it('refuses a second role for a service account of the same cluster, even from another stack', () => {
+    // The duplicate the deploy fix removed: the gateway's cache role and vector-store role were
+    // two roles, two associations, for gpb-gateway/gateway; EKS refuses the second at apply.
+    const app = testStack().node.root as Construct;
+    const cluster = testCluster(new TerraformStack(app, 'cluster'));
+    const data = new TerraformStack(app, 'data');
+    const gateway = { namespace: 'gpb-gateway', serviceAccount: 'gateway' };
+    new PodIdentityRole(data, 'CacheClient', { ...base, cluster, identity: gateway });
+    expect(() => new PodIdentityRole(new TerraformStack(app, 'other'), 'VectorStoreClient', { ...base, cluster, identity: gateway })).toThrow(
+      "PodIdentityRole 'VectorStoreClient' (gpb-gateway/gateway): service account gpb-gateway/gateway already has a Pod Identity role in this cluster (data/CacheClient); EKS allows one association per service account: grant to that role instead (WorkloadIdentities.grant)",
+    );
+    // another service account, another cluster, or an add-on's own association elsewhere: fine
+    new PodIdentityRole(data, 'Other', { ...base, cluster, identity: { ...gateway, serviceAccount: 'other' } });
+    new PodIdentityRole(data, 'OtherCluster', { ...base, identity: gateway });
+  });
+
+  it('keeps apps apart: the same cluster object in a second app is a fresh start', () => {
+    expect(() => {
+      role({ cluster: CLUSTER });
+      role({ cluster: CLUSTER });
+    }).not.toThrow();
   });
 });

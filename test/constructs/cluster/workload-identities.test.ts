@@ -28,15 +28,16 @@ describe('WorkloadIdentities', () => {
     expect(actions).toEqual(['aoss:APIAccessAll', 'elasticache:Connect']);
   });
 
-  it('fails when two services built on their own would each associate a role (the old shape)', () => {
-    // given the same two services without a shared registry
-    const separate = synthWith((scope) => {
-      const cluster = testCluster(scope);
-      new OpenSearchVectorStore(scope, 'VectorStore', { ...common, name: 'gpb-t-vectors', cluster, clients: [gateway] });
-      new ValkeyCache(scope, 'Cache', { ...common, cluster, logsKmsKeyArn: 'arn:aws:kms:us-west-2:1:key/l', clients: [gateway] });
-    });
-    // then there are two associations for one service account: what the data stack must never build
-    expect(resourcesOf(separate, 'aws_eks_pod_identity_association')).toHaveLength(2);
+  it('refuses, at synth, two services built on their own that would each associate a role (the old shape)', () => {
+    // given the same two services without a shared registry: two associations for one service
+    // account, which EKS refuses at apply; PodIdentityRole refuses the second at synth
+    expect(() =>
+      synthWith((scope) => {
+        const cluster = testCluster(scope);
+        new OpenSearchVectorStore(scope, 'VectorStore', { ...common, name: 'gpb-t-vectors', cluster, clients: [gateway] });
+        new ValkeyCache(scope, 'Cache', { ...common, cluster, logsKmsKeyArn: 'arn:aws:kms:us-west-2:1:key/l', clients: [gateway] });
+      }),
+    ).toThrow(/service account gpb-gateway\/gateway already has a Pod Identity role in this cluster \(test\/VectorStore\/.+\); EKS allows one association per service account/);
   });
 
   it('refuses two grants whose statement ids collide (IAM requires unique Sids)', () => {
