@@ -52,7 +52,7 @@ export class ClusterStack extends AwsLayerStack {
       serviceIpv4Cidr: c.serviceIpv4Cidr,
       controlPlaneLogTypes: c.controlPlaneLogTypes,
       logRetentionDays: c.logRetentionDays,
-      logsKmsKeyArn: logsKey.keyArn,
+      logsKey,
       kmsDeletionWindowDays: c.kmsDeletionWindowDays,
       preventDestroy: env.posture.protectState,
     });

@@ -185,7 +185,7 @@ export class DataStack extends AwsLayerStack {
       this.cache = new ValkeyCache(this, 'Cache', {
         ...common,
         name,
-        logsKmsKeyArn: logsKey.keyArn,
+        logsKey,
         logRetentionDays: env.cluster.logRetentionDays,
         nodeType: c.nodeType,
         replicas: c.replicas,

@@ -39,7 +39,7 @@ export class NetworkStack extends AwsLayerStack {
     new FlowLogs(this, 'FlowLogs', {
       vpcId: this.network.vpcId,
       logGroupName: `/gpb/${env.name}/vpc-flow-logs`,
-      kmsKeyArn: logsKey.keyArn,
+      logsKey,
       retentionDays: net.flowLogs.retentionDays,
       trafficType: net.flowLogs.trafficType,
     });

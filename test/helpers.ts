@@ -126,7 +126,7 @@ export function testCluster(scope: Construct, kubernetesVersion: KubernetesVersi
     kubernetesVersion,
     subnetIds: ['subnet-a', 'subnet-b'],
     logRetentionDays: 30,
-    logsKmsKeyArn: 'arn:aws:kms:us-west-2:111122223333:key/logs',
+    logsKey: { keyArn: 'arn:aws:kms:us-west-2:111122223333:key/logs' },
   });
 }
 

@@ -9,6 +9,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
 import { AwsContext } from '../core/aws-context';
+import type { ILogsKey } from '../core/logs-kms-key';
 import { Token } from '../core/cdktf';
 import { BlueprintError, show } from '../../model/errors';
 import type { KubernetesVersion } from '../../model/addon-catalog';
@@ -43,7 +44,7 @@ export interface EksClusterProps {
   /** Retention of the control plane log group. */
   readonly logRetentionDays: number;
   /** KMS key (allowed for CloudWatch Logs) for the control plane log group. */
-  readonly logsKmsKeyArn: string;
+  readonly logsKey: ILogsKey;
   /** @default 30 */
   readonly kmsDeletionWindowDays?: number;
   /**
@@ -121,7 +122,7 @@ export class EksCluster extends Construct {
     const logGroup = new CloudwatchLogGroup(this, 'ControlPlaneLogs', {
       name: `/aws/eks/${props.clusterName}/cluster`,
       retentionInDays: props.logRetentionDays,
-      kmsKeyId: props.logsKmsKeyArn,
+      kmsKeyId: props.logsKey.keyArn,
     });
 
     this.resource = new EksClusterResource(this, 'Resource', {

@@ -3,6 +3,11 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
 import { AwsContext } from './aws-context';
 
+/** A KMS key CloudWatch Logs may use: a LogsKmsKey, or any key given by its ARN. */
+export interface ILogsKey {
+  readonly keyArn: string;
+}
+
 export interface LogsKmsKeyProps {
   /** Alias without the `alias/` prefix, e.g. `gpb/dev/network-logs`. */
   readonly alias: string;
@@ -16,7 +21,7 @@ export interface LogsKmsKeyProps {
  * A customer-managed KMS key, rotated yearly, that CloudWatch Logs in this account and region
  * may use for log groups (and nothing else may, beyond the account's own administrators).
  */
-export class LogsKmsKey extends Construct {
+export class LogsKmsKey extends Construct implements ILogsKey {
   readonly resource: KmsKey;
   readonly keyArn: string;
 

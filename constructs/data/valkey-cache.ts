@@ -6,6 +6,7 @@ import { ElasticacheUser } from '@cdktf/provider-aws/lib/elasticache-user';
 import { ElasticacheUserGroup } from '@cdktf/provider-aws/lib/elasticache-user-group';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
+import type { ILogsKey } from '../core/logs-kms-key';
 import type { PodIdentityRole } from '../cluster/pod-identity-role';
 import { BlueprintError, show } from '../../model/errors';
 import { createDataSecurityGroup } from './data-security-group';
@@ -23,7 +24,8 @@ export const VALKEY_VERSION = ENGINES.valkey.version;
 export const cacheUserName = (name: string): string => `${name}-app`;
 
 export interface ValkeyCacheProps extends DataServiceProps {
-  readonly logsKmsKeyArn: string;
+  /** KMS key (allowed for CloudWatch Logs) for the slow log group. */
+  readonly logsKey: ILogsKey;
   /** Slow log retention. @default 30 */
   readonly logRetentionDays?: number;
   /** @default 'cache.t4g.medium' */
@@ -133,7 +135,7 @@ export class ValkeyCache extends Construct {
     const slowLog = new CloudwatchLogGroup(this, 'SlowLog', {
       name: `/gpb/${props.name}/valkey-slow-log`,
       retentionInDays: props.logRetentionDays ?? 30,
-      kmsKeyId: props.logsKmsKeyArn,
+      kmsKeyId: props.logsKey.keyArn,
     });
     this.resource = new ElasticacheReplicationGroup(this, 'Resource', {
       replicationGroupId: `${props.name}-valkey`,

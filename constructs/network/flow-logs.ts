@@ -4,13 +4,14 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
 import { AwsContext } from '../core/aws-context';
+import type { ILogsKey } from '../core/logs-kms-key';
 
 export interface FlowLogsProps {
   readonly vpcId: string;
   /** Log group name, e.g. `/gpb/dev/vpc-flow-logs`. */
   readonly logGroupName: string;
   /** KMS key that encrypts the log group. */
-  readonly kmsKeyArn: string;
+  readonly logsKey: ILogsKey;
   readonly retentionDays: number;
   /** @default 'ALL' */
   readonly trafficType?: 'ACCEPT' | 'REJECT' | 'ALL';
@@ -30,7 +31,7 @@ export class FlowLogs extends Construct {
     this.logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
       name: props.logGroupName,
       retentionInDays: props.retentionDays,
-      kmsKeyId: props.kmsKeyArn,
+      kmsKeyId: props.logsKey.keyArn,
     });
     const role = new IamRole(this, 'DeliveryRole', {
       namePrefix: 'gpb-flow-logs-',

@@ -7,7 +7,7 @@ const base: EksClusterProps = {
   kubernetesVersion: '1.33',
   subnetIds: ['subnet-a', 'subnet-b'],
   logRetentionDays: 30,
-  logsKmsKeyArn: 'arn:aws:kms:us-west-2:111122223333:key/logs',
+  logsKey: { keyArn: 'arn:aws:kms:us-west-2:111122223333:key/logs' },
 };
 
 function cluster(props: Partial<EksClusterProps> = {}, admins: [string, 'cluster-admin' | 'view'][] = []) {
@@ -54,7 +54,7 @@ describe('EksCluster', () => {
     expect(onlyResource(json, 'aws_cloudwatch_log_group')).toMatchObject({
       name: '/aws/eks/gpb-test/cluster',
       retention_in_days: 30,
-      kms_key_id: base.logsKmsKeyArn,
+      kms_key_id: base.logsKey.keyArn,
     });
     expect(eks.depends_on).toContainEqual(expect.stringMatching(/^aws_cloudwatch_log_group\./));
   });

@@ -13,7 +13,7 @@ describe('WorkloadIdentities', () => {
     const cluster = testCluster(scope);
     const identities = new WorkloadIdentities(scope, 'Identities', { cluster });
     new OpenSearchVectorStore(scope, 'VectorStore', { ...common, name: 'gpb-t-vectors', cluster, identities, clients: [gateway] });
-    new ValkeyCache(scope, 'Cache', { ...common, cluster, identities, logsKmsKeyArn: 'arn:aws:kms:us-west-2:1:key/l', clients: [gateway] });
+    new ValkeyCache(scope, 'Cache', { ...common, cluster, identities, logsKey: { keyArn: 'arn:aws:kms:us-west-2:1:key/l' }, clients: [gateway] });
   });
 
   it('gives a workload that uses two services one role and one Pod Identity association', () => {
@@ -35,7 +35,7 @@ describe('WorkloadIdentities', () => {
       synthWith((scope) => {
         const cluster = testCluster(scope);
         new OpenSearchVectorStore(scope, 'VectorStore', { ...common, name: 'gpb-t-vectors', cluster, clients: [gateway] });
-        new ValkeyCache(scope, 'Cache', { ...common, cluster, logsKmsKeyArn: 'arn:aws:kms:us-west-2:1:key/l', clients: [gateway] });
+        new ValkeyCache(scope, 'Cache', { ...common, cluster, logsKey: { keyArn: 'arn:aws:kms:us-west-2:1:key/l' }, clients: [gateway] });
       }),
     ).toThrow(/service account gpb-gateway\/gateway already has a Pod Identity role in this cluster \(test\/VectorStore\/.+\); EKS allows one association per service account/);
   });

@@ -108,7 +108,7 @@ describe('OpenSearchVectorStore', () => {
 
 describe('ValkeyCache', () => {
   const json = withCluster((scope, cluster) => {
-    new ValkeyCache(scope, 'Cache', { ...common, cluster, name: 'gpb-t', logsKmsKeyArn: 'arn:aws:kms:us-west-2:1:key/l', replicas: 2, clients: [gw] });
+    new ValkeyCache(scope, 'Cache', { ...common, cluster, name: 'gpb-t', logsKey: { keyArn: 'arn:aws:kms:us-west-2:1:key/l' }, replicas: 2, clients: [gw] });
   });
 
   it('encrypts in transit and at rest, fails over across zones, pins a version with vector search', () => {
@@ -146,7 +146,7 @@ describe('ValkeyCache', () => {
 describe('ValkeyCache semantic cache user', () => {
   const json = withCluster((scope, cluster) => {
     const password = new GeneratedSecret(scope, 'Password', { name: 'gpb-t/gateway/semantic-cache-password', purpose: 'test', storage: 'state' });
-    new ValkeyCache(scope, 'Cache', { ...common, cluster, name: 'gpb-t', logsKmsKeyArn: 'arn:aws:kms:us-west-2:1:key/l', clients: [gw], protect: true, semanticCache: { password: password.value, keyPrefix: 'gpb-semcache' } });
+    new ValkeyCache(scope, 'Cache', { ...common, cluster, name: 'gpb-t', logsKey: { keyArn: 'arn:aws:kms:us-west-2:1:key/l' }, clients: [gw], protect: true, semanticCache: { password: password.value, keyPrefix: 'gpb-semcache' } });
   }) as TfJson & { resource: { terraform_data?: Record<string, { input: string; lifecycle: { ignore_changes: string[] } }> } };
 
   it('adds a password user confined to the cache index keys, without pub/sub or dangerous commands', () => {
@@ -170,7 +170,7 @@ describe('ValkeyCache semantic cache user', () => {
 
   it('refuses a key prefix that would widen the user’s keys', () => {
     expect(() =>
-      withCluster((scope, cluster) => new ValkeyCache(scope, 'Cache', { ...common, cluster, name: 'gpb-t', logsKmsKeyArn: 'k', semanticCache: { password: 'p', keyPrefix: '*' } })),
+      withCluster((scope, cluster) => new ValkeyCache(scope, 'Cache', { ...common, cluster, name: 'gpb-t', logsKey: { keyArn: 'k' }, semanticCache: { password: 'p', keyPrefix: '*' } })),
     ).toThrow(/semanticCache.keyPrefix '\*' must be a lowercase name/);
   });
 });

@@ -6,7 +6,7 @@ const json = synthWith((scope) => {
   new FlowLogs(scope, 'FlowLogs', {
     vpcId: 'vpc-123',
     logGroupName: '/gpb/test/vpc-flow-logs',
-    kmsKeyArn: 'arn:aws:kms:us-west-2:111122223333:key/abc',
+    logsKey: { keyArn: 'arn:aws:kms:us-west-2:111122223333:key/abc' },
     retentionDays: 14,
   });
 });
