@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import type { IGpuCapacity } from '../model/gpu-capacity';
 import { gatewayWakeQuery, KEDA_AUTHENTICATION, kedaAwsAuthentication, ModelAutoscaling } from '../constructs/serving/keda';
-import { ENGINES, ModelServer, SERVING_NAMESPACE } from '../constructs/serving/model-server';
+import { ModelServer, SERVING_NAMESPACE } from '../constructs/serving/model-server';
 import { type GatewaySemanticCache, LlmGateway, type LlmGatewayProps } from '../constructs/serving/llm-gateway';
 import { SEMANTIC_CACHE_USER, type ValkeyCache } from '../constructs/data/valkey-cache';
 import { OTLP_HTTP_TRACES_ENDPOINT } from '../constructs/telemetry/otel-collector';
@@ -98,11 +98,9 @@ export class ServingStack extends KubernetesLayerStack {
       const auth = kedaAwsAuthentication(this, 'AutoscalerAuthentication', SERVING_NAMESPACE);
       const a = props.env.serving.autoscaling;
       for (const { m, server } of servers) {
-        const load = ENGINES[m.engine].load(m.name, a);
+        const load = server.loadMetric(a);
         new ModelAutoscaling(this, `Autoscaling-${m.name}`, {
-          deploymentName: server.serviceName,
-          targetKind: server.scaleTarget,
-          namespace: SERVING_NAMESPACE,
+          target: server,
           // At zero replicas only the gateway sees requests for the model: its count wakes it.
           minReplicas: m.minReplicas,
           wakeQuery: m.minReplicas === 0 ? gatewayWakeQuery([m.name, ...m.aliases]) : undefined,

@@ -92,12 +92,18 @@ export function gatewayWakeQuery(names: readonly string[]): string {
 }
 
 /** A Prometheus query, an AMP workspace to run it on, and the scaling it drives. */
-export interface ModelAutoscalingProps {
-  /** The Deployment (or LeaderWorkerSet) to scale, same namespace. */
-  readonly deploymentName: string;
-  /** Its kind. @default { apiVersion: 'apps/v1', kind: 'Deployment' } */
-  readonly targetKind?: { readonly apiVersion: string; readonly kind: string };
+/**
+ * What a ScaledObject scales (the shape of cdk8s-plus's IScalable): a workload's scale target
+ * and its namespace, where the ScaledObject is created under the same name. ModelServer is one.
+ */
+export interface IScalable {
+  readonly scaleTargetRef: { readonly apiVersion: string; readonly kind: string; readonly name: string };
   readonly namespace: string;
+}
+
+export interface ModelAutoscalingProps {
+  /** The Deployment (or LeaderWorkerSet) to scale. */
+  readonly target: IScalable;
   readonly minReplicas: number;
   readonly maxReplicas: number;
   /** Query returning one number: the load of the whole model (e.g. requests waiting). */
@@ -152,9 +158,9 @@ export class ModelAutoscaling extends Construct {
       manifest: {
         apiVersion: 'keda.sh/v1alpha1',
         kind: 'ScaledObject',
-        metadata: { name: props.deploymentName, namespace: props.namespace, labels: { 'app.kubernetes.io/managed-by': 'gpu-platform-blueprint' } },
+        metadata: { name: props.target.scaleTargetRef.name, namespace: props.target.namespace, labels: { 'app.kubernetes.io/managed-by': 'gpu-platform-blueprint' } },
         spec: {
-          scaleTargetRef: { ...(props.targetKind ?? { apiVersion: 'apps/v1', kind: 'Deployment' }), name: props.deploymentName },
+          scaleTargetRef: { apiVersion: props.target.scaleTargetRef.apiVersion, kind: props.target.scaleTargetRef.kind, name: props.target.scaleTargetRef.name },
           minReplicaCount: props.minReplicas,
           maxReplicaCount: props.maxReplicas,
           pollingInterval: props.pollingSeconds ?? 15,

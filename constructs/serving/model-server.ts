@@ -187,9 +187,12 @@ export interface ModelServerProps {
 export class ModelServer extends Construct {
   /** The Deployment (or LeaderWorkerSet for a multi-node model). */
   readonly resource: Manifest;
-  /** What an autoscaler scales: the Deployment or the LeaderWorkerSet. */
-  readonly scaleTarget: { readonly apiVersion: string; readonly kind: string };
+  /** What an autoscaler scales: the Deployment or the LeaderWorkerSet (IScalable). */
+  readonly scaleTargetRef: { readonly apiVersion: string; readonly kind: string; readonly name: string };
+  readonly namespace = SERVING_NAMESPACE;
   readonly serviceName: string;
+  private readonly engine: EngineSpec;
+  private readonly modelName: string;
   readonly port = PORTS.modelHttp;
 
   constructor(scope: Construct, id: string, props: ModelServerProps) {
@@ -197,6 +200,8 @@ export class ModelServer extends Construct {
     const tp = props.gpusPerReplica ?? 1;
     const nodes = props.nodes ?? 1;
     const engine = ENGINES[props.engine ?? 'vllm'];
+    this.engine = engine;
+    this.modelName = props.name;
     // Where a model can run is written once (model/rules/model-placement.ts); the schema reports the same.
     const pool = props.pool;
     const placement = modelPlacementProblems({
@@ -276,7 +281,7 @@ export class ModelServer extends Construct {
     const annotations = { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(engine.metricsPort), 'prometheus.io/path': '/metrics' };
     // Terraform must not reset what the autoscaler set: no replicas field when autoscaled.
     const replicas = props.autoscaled ? {} : { replicas: props.replicas ?? 1 };
-    this.scaleTarget = nodes > 1 ? { apiVersion: LWS_API_VERSION, kind: 'LeaderWorkerSet' } : { apiVersion: 'apps/v1', kind: 'Deployment' };
+    this.scaleTargetRef = { ...(nodes > 1 ? { apiVersion: LWS_API_VERSION, kind: 'LeaderWorkerSet' } : { apiVersion: 'apps/v1', kind: 'Deployment' }), name: this.serviceName };
     this.resource = new Manifest(this, 'Resource', {
       manifest:
         nodes > 1
@@ -336,5 +341,10 @@ export class ModelServer extends Construct {
         spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
       },
     });
+  }
+
+  /** The load KEDA scales this server on, for the environment's targets (the engine's own metric). */
+  loadMetric(targets: AutoscalingTargets): { query: string; metricType: 'AverageValue' | 'Value'; target: number } {
+    return this.engine.load(this.modelName, targets);
   }
 }

@@ -11,8 +11,7 @@ import { parsePromql } from '../../model/telemetry/promql';
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const PROPS: ModelAutoscalingProps = {
-  deploymentName: 'model-llama',
-  namespace: 'gpb-serving',
+  target: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'model-llama' }, namespace: 'gpb-serving' },
   minReplicas: 1,
   maxReplicas: 4,
   query: 'sum(vllm:num_requests_waiting{model="llama"})',

@@ -182,7 +182,7 @@ describe('ModelServer across nodes (LeaderWorkerSet)', () => {
     expect(manifests.find((m) => m.kind === 'Service')!.spec.selector).toMatchObject({ 'gpb.io/lws-role': 'leader' });
     expect(manifests.find((m) => m.kind === 'LeaderWorkerSet')!.spec.replicas).toBeUndefined();
     expect(targets[0].podLabels).toEqual({ 'gpb.io/model': 'big', 'gpb.io/lws-role': 'leader' });
-    expect(server.scaleTarget).toEqual({ apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet' });
+    expect(server.scaleTargetRef).toEqual({ apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet', name: 'model-big' });
   });
 
   it('passes the in-cluster admission policy for leader and worker pods', () => {
