@@ -78,7 +78,7 @@ export class ServingStack extends KubernetesLayerStack {
       this.gateway = new LlmGateway(this, 'Gateway', {
         models: servers
           .filter(({ m }) => routed.has(m))
-          .map(({ m, server }) => ({ name: m.name, aliases: m.aliases, task: m.task, apiBase: `http://${server.serviceName}.${SERVING_NAMESPACE}.svc.cluster.local:${server.port}/v1` })),
+          .map(({ m, server }) => ({ server, aliases: m.aliases })),
         semanticCache: data.gateway.semanticCache && semanticCache(data.gateway.semanticCache),
         ...tenancy(data.gateway.tenancy, [...routed], data.cache, props.env.region),
         routingStrategy: g.routingStrategy,

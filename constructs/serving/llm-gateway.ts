@@ -27,15 +27,25 @@ const SEMANTIC_CACHE_SECRET = 'gateway-semantic-cache';
 /** The semantic cache's vector index; its entries are the Valkey keys `<index>:*`. */
 export const SEMANTIC_CACHE_INDEX = 'gpb-semcache';
 
-export interface GatewayModel {
+/** A model server the gateway routes to (ModelServer is one): its served name, API and Service. */
+export interface IServedModel {
   /** Served model name (the vLLM `--served-model-name`). */
-  readonly name: string;
-  /** More names clients may use. */
-  readonly aliases: readonly string[];
-  /** OpenAI-compatible base URL of the model's Service, e.g. `http://model-x.gpb-serving.svc.cluster.local:8000/v1`. */
-  readonly apiBase: string;
-  /** Chat and completions, or embeddings. @default 'generate' */
-  readonly task?: 'generate' | 'embed';
+  readonly modelName: string;
+  /** Chat and completions, or embeddings. */
+  readonly task: 'generate' | 'embed';
+  /** The Service in front of its pods, in its namespace, on its port. */
+  readonly serviceName: string;
+  readonly namespace: string;
+  readonly port: number;
+}
+
+/** The OpenAI-compatible base URL of a served model, e.g. `http://model-x.gpb-serving.svc.cluster.local:8000/v1`. */
+export const apiBaseOf = (s: IServedModel): string => `http://${s.serviceName}.${s.namespace}.svc.cluster.local:${s.port}/v1`;
+
+export interface GatewayModel {
+  readonly server: IServedModel;
+  /** More names clients may use. @default [] */
+  readonly aliases?: readonly string[];
 }
 
 /** The gateway's semantic cache on Valkey (vector search). */
@@ -145,8 +155,9 @@ export class LlmGateway extends Construct {
   constructor(scope: Construct, id: string, props: LlmGatewayProps) {
     super(scope, id);
     if (props.models.length === 0) throw new BlueprintError(`LlmGateway '${id}': 'models' must not be empty`);
-    throwProblems(`LlmGateway '${id}'`, gatewayRoutingProblems(props));
-    const routes = routeTable(props.models);
+    const models = props.models.map((m) => ({ name: m.server.modelName, aliases: m.aliases ?? [], task: m.server.task, apiBase: apiBaseOf(m.server) }));
+    throwProblems(`LlmGateway '${id}'`, gatewayRoutingProblems({ ...props, models }));
+    const routes = routeTable(models);
     const tenants = props.tenants ?? [];
     if (tenants.length > 0 && !props.database) throw new BlueprintError(`LlmGateway '${id}': tenants need a 'database' (LiteLLM keeps teams and keys there)`);
     for (const t of tenants) {
@@ -166,7 +177,7 @@ export class LlmGateway extends Construct {
       return [model.name, ...model.aliases];
     };
     this.config = {
-      model_list: props.models.flatMap((m) =>
+      model_list: models.flatMap((m) =>
         [m.name, ...m.aliases].map((name) => ({
           model_name: name,
           litellm_params: { model: `hosted_vllm/${m.name}`, api_base: m.apiBase, timeout },

@@ -5,6 +5,8 @@ import { modelPlacementProblems } from '../../model/rules/model-placement';
 import { throwProblems } from '../../model/rules/problem';
 import { PORTS } from '../../model/ports';
 import type { IScrapeRegistry } from '../telemetry/otel-collector';
+import type { IServedModel } from './llm-gateway';
+import type { IScalable } from './keda';
 import { IMAGES, imageRef } from '../../model/pins';
 
 /** Pinned vLLM OpenAI-compatible server image. */
@@ -184,15 +186,18 @@ export interface ModelServerProps {
  * restricted security context, topology spread across zones, metrics registered for scraping, a
  * PodDisruptionBudget and a Service.
  */
-export class ModelServer extends Construct {
+export class ModelServer extends Construct implements IServedModel, IScalable {
   /** The Deployment (or LeaderWorkerSet for a multi-node model). */
   readonly resource: Manifest;
   /** What an autoscaler scales: the Deployment or the LeaderWorkerSet (IScalable). */
   readonly scaleTargetRef: { readonly apiVersion: string; readonly kind: string; readonly name: string };
   readonly namespace = SERVING_NAMESPACE;
   readonly serviceName: string;
+  /** The served model name (what callers put in the OpenAI `model` field). */
+  readonly modelName: string;
+  /** Chat and completions, or embeddings. */
+  readonly task: ModelTask;
   private readonly engine: EngineSpec;
-  private readonly modelName: string;
   readonly port = PORTS.modelHttp;
 
   constructor(scope: Construct, id: string, props: ModelServerProps) {
@@ -202,6 +207,7 @@ export class ModelServer extends Construct {
     const engine = ENGINES[props.engine ?? 'vllm'];
     this.engine = engine;
     this.modelName = props.name;
+    this.task = props.task ?? 'generate';
     // Where a model can run is written once (model/rules/model-placement.ts); the schema reports the same.
     const pool = props.pool;
     const placement = modelPlacementProblems({

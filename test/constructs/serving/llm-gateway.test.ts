@@ -17,10 +17,13 @@ import { resourcesOf, synthWith } from '../../helpers';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** A model server as the gateway sees it (ModelServer's shape), in gpb-serving on port 8000. */
+const served = (name: string, task: 'generate' | 'embed' = 'generate') => ({ modelName: name, task, serviceName: `model-${name}`, namespace: 'gpb-serving', port: 8000 });
+
 const PROPS: LlmGatewayProps = {
   models: [
-    { name: 'llama-8b', aliases: ['chat-small'], apiBase: 'http://model-llama-8b.gpb-serving.svc.cluster.local:8000/v1' },
-    { name: 'llama-70b', aliases: [], apiBase: 'http://model-llama-70b.gpb-serving.svc.cluster.local:8000/v1' },
+    { server: served('llama-8b'), aliases: ['chat-small'] },
+    { server: served('llama-70b') },
   ],
   fallbacks: [{ model: 'llama-8b', to: ['llama-70b'] }],
   contextWindowFallbacks: [{ model: 'chat-small', to: ['llama-70b'] }],
@@ -42,9 +45,9 @@ describe('LlmGateway', () => {
   it('routes every model name and alias to its model’s Service through the vLLM provider', () => {
     const { config } = gateway();
     expect(config.model_list).toEqual([
-      { model_name: 'llama-8b', litellm_params: { model: 'hosted_vllm/llama-8b', api_base: PROPS.models[0].apiBase, timeout: 600 } },
-      { model_name: 'chat-small', litellm_params: { model: 'hosted_vllm/llama-8b', api_base: PROPS.models[0].apiBase, timeout: 600 } },
-      { model_name: 'llama-70b', litellm_params: { model: 'hosted_vllm/llama-70b', api_base: PROPS.models[1].apiBase, timeout: 600 } },
+      { model_name: 'llama-8b', litellm_params: { model: 'hosted_vllm/llama-8b', api_base: 'http://model-llama-8b.gpb-serving.svc.cluster.local:8000/v1', timeout: 600 } },
+      { model_name: 'chat-small', litellm_params: { model: 'hosted_vllm/llama-8b', api_base: 'http://model-llama-8b.gpb-serving.svc.cluster.local:8000/v1', timeout: 600 } },
+      { model_name: 'llama-70b', litellm_params: { model: 'hosted_vllm/llama-70b', api_base: 'http://model-llama-70b.gpb-serving.svc.cluster.local:8000/v1', timeout: 600 } },
     ]);
   });
 
@@ -83,7 +86,7 @@ describe('LlmGateway', () => {
   });
 
   describe('semantic cache', () => {
-    const EMBED = { name: 'bge-m3', aliases: [], task: 'embed' as const, apiBase: 'http://model-bge-m3.gpb-serving.svc.cluster.local:8000/v1' };
+    const EMBED = { server: served('bge-m3', 'embed') };
     const CACHE = {
       host: 'master.gpb-t-valkey.abc123.usw2.cache.amazonaws.com',
       port: 6379,
@@ -109,7 +112,7 @@ describe('LlmGateway', () => {
         supported_call_types: ['acompletion', 'completion', 'atext_completion', 'text_completion'],
       });
       // the embedding model is routed as one, and nothing merges models into one cache bucket
-      expect(config.model_list.find((m: Obj) => m.model_name === 'bge-m3')).toEqual({ model_name: 'bge-m3', litellm_params: { model: 'hosted_vllm/bge-m3', api_base: EMBED.apiBase, timeout: 600 }, model_info: { mode: 'embedding' } });
+      expect(config.model_list.find((m: Obj) => m.model_name === 'bge-m3')).toEqual({ model_name: 'bge-m3', litellm_params: { model: 'hosted_vllm/bge-m3', api_base: 'http://model-bge-m3.gpb-serving.svc.cluster.local:8000/v1', timeout: 600 }, model_info: { mode: 'embedding' } });
       expect(config.router_settings.caching_groups).toBeUndefined();
       expect(gateway().config.litellm_settings.cache).toBeUndefined();
     });
@@ -224,7 +227,7 @@ describe('LlmGateway', () => {
   });
 
   it('rejects a name routed twice, a fallback to an unknown model, and no models', () => {
-    expect(() => gateway({ models: [...PROPS.models, { name: 'other', aliases: ['chat-small'], apiBase: 'http://x/v1' }] })).toThrow("LlmGateway 'Gateway': 'models[2].aliases[0]' 'chat-small' is already a model name or alias; each name must route to one model");
+    expect(() => gateway({ models: [...PROPS.models, { server: served('other'), aliases: ['chat-small'] }] })).toThrow("LlmGateway 'Gateway': 'models[2].aliases[0]' 'chat-small' is already a model name or alias; each name must route to one model");
     expect(() => gateway({ fallbacks: [{ model: 'llama-8b', to: ['gpt-9'] }] })).toThrow("'fallbacks[0].to[0]' 'gpt-9' must name a model or alias the gateway routes");
     expect(() => gateway({ models: [] })).toThrow("'models' must not be empty");
   });

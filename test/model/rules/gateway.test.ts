@@ -52,7 +52,7 @@ describe("the gateway's routing rules, written once", () => {
     expect(problems).toContainEqual(expect.objectContaining({ path: 'serving.models[2].aliases[0]', value: 'small', allowed: problem.message }));
     expect(problems).toHaveLength(1);
     const props: LlmGatewayProps = {
-      models: [{ name: 'small', aliases: [], apiBase: 'http://s/v1' }, { name: 'large', aliases: ['small'], apiBase: 'http://l/v1' }],
+      models: ['small', 'large'].map((name) => ({ server: { modelName: name, task: 'generate' as const, serviceName: `model-${name}`, namespace: 'gpb-serving', port: 8000 }, aliases: name === 'large' ? ['small'] : [] })),
       masterKeySecretName: 'k',
       region: 'us-west-2',
     };
