@@ -11,7 +11,7 @@ const PURE = 'model/ holds pure data: it imports no cdktf, construct or provider
 
 const cdktfPath = {
   name: 'cdktf',
-  message: "Import cdktf symbols from constructs/core/cdktf.ts so a move to CDK Terrain stays a one-file change.",
+  message: 'Import cdktf symbols from constructs/core/cdktf.ts so a move to CDK Terrain stays a one-file change.',
 };
 
 /** Relative import patterns that reach one of the blueprint's top-level folders from anywhere below the root. */
@@ -36,10 +36,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [
-            ...providerRoots,
-            cdktfPath,
-          ],
+          paths: [...providerRoots, cdktfPath],
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
@@ -51,7 +48,10 @@ export default tseslint.config(
   {
     // Small CommonJS helpers run directly by node (test/docs/recording-shim.cjs): no build step.
     files: ['**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', module: 'writable' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', module: 'writable' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
@@ -69,7 +69,10 @@ export default tseslint.config(
           paths: ['cdktf', 'constructs'].map((name) => ({ name, message: PURE })),
           patterns: [
             { group: ['cdktf/*', '@cdktf/*'], message: PURE },
-            { group: layerImports(['constructs', 'environments', 'stacks', 'policies', 'tools']), message: 'model/ is the bottom layer: it imports nothing of the blueprint outside model/.' },
+            {
+              group: layerImports(['constructs', 'environments', 'stacks', 'policies', 'tools']),
+              message: 'model/ is the bottom layer: it imports nothing of the blueprint outside model/.',
+            },
           ],
         },
       ],
@@ -78,8 +81,17 @@ export default tseslint.config(
   // environments/ (the parsed configuration) and constructs/ (the building blocks) both build on
   // model/ and never on each other, so a construct can be used outside this app and a schema
   // rule never needs a construct loaded.
-  layerBoundary('environments', ['constructs', 'stacks'], 'environments/ imports model/, never constructs/ or stacks/: move what both need into model/.'),
-  layerBoundary('constructs', ['environments', 'stacks'], 'constructs/ imports model/, never environments/ or stacks/: take what a construct needs as props, or move it into model/.', ['constructs/core/cdktf.ts']),
+  layerBoundary(
+    'environments',
+    ['constructs', 'stacks'],
+    'environments/ imports model/, never constructs/ or stacks/: move what both need into model/.',
+  ),
+  layerBoundary(
+    'constructs',
+    ['environments', 'stacks'],
+    'constructs/ imports model/, never environments/ or stacks/: take what a construct needs as props, or move it into model/.',
+    ['constructs/core/cdktf.ts'],
+  ),
   {
     // What a stage decides is one table (model/stage-posture.ts), resolved into env.posture by
     // the schema; a stack that compares stages writes that decision a second time.
@@ -89,7 +101,7 @@ export default tseslint.config(
         'error',
         ...['left', 'right'].map((side) => ({
           selector: `BinaryExpression > MemberExpression.${side}[property.name='stage']`,
-          message: "Stacks read env.posture (model/stage-posture.ts) instead of comparing env.stage: add the setting to STAGE_POSTURE.",
+          message: 'Stacks read env.posture (model/stage-posture.ts) instead of comparing env.stage: add the setting to STAGE_POSTURE.',
         })),
       ],
     },

@@ -47,7 +47,10 @@ export const cacheSchema = z.strictObject({
   /** @default 7 */
   snapshotRetentionDays: z.number().int().min(0).max(35).default(7),
   /** @default 'sun:05:00-sun:06:00' */
-  maintenanceWindow: z.string().regex(/^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/, 'must look like sun:05:00-sun:06:00').default('sun:05:00-sun:06:00'),
+  maintenanceWindow: z
+    .string()
+    .regex(/^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/, 'must look like sun:05:00-sun:06:00')
+    .default('sun:05:00-sun:06:00'),
   /** Moved: the semantic cache is configured as serving.gateway.semanticCache. Kept only to say so. */
   semanticCache: z.boolean().optional(),
   /** Service accounts that may connect (IAM authentication through their Pod Identity roles). @default [] */
@@ -68,19 +71,36 @@ type Issue = (path: (string | number)[], input: unknown, message: string) => voi
 export function dataRules(data: DataConfig, stage: 'dev' | 'staging' | 'prod', issue: Issue): void {
   const vs = data.vectorStore;
   if (vs.engine === 'aurora-pgvector') {
-    if (vs.maxCapacityAcu < vs.minCapacityAcu) issue(['data', 'vectorStore', 'maxCapacityAcu'], vs.maxCapacityAcu, `must be >= minCapacityAcu (${vs.minCapacityAcu})`);
+    if (vs.maxCapacityAcu < vs.minCapacityAcu)
+      issue(['data', 'vectorStore', 'maxCapacityAcu'], vs.maxCapacityAcu, `must be >= minCapacityAcu (${vs.minCapacityAcu})`);
     if (stage === 'prod' && vs.minCapacityAcu === 0) {
-      issue(['data', 'vectorStore', 'minCapacityAcu'], 0, 'must be at least 0.5 in a prod-stage environment: a paused database takes seconds to resume on the first query');
+      issue(
+        ['data', 'vectorStore', 'minCapacityAcu'],
+        0,
+        'must be at least 0.5 in a prod-stage environment: a paused database takes seconds to resume on the first query',
+      );
     }
   }
   if (vs.engine === 'qdrant' && stage === 'prod' && vs.replicas < 3) {
-    issue(['data', 'vectorStore', 'replicas'], vs.replicas, 'must be at least 3 in a prod-stage environment (Raft consensus survives one node only with three)');
+    issue(
+      ['data', 'vectorStore', 'replicas'],
+      vs.replicas,
+      'must be at least 3 in a prod-stage environment (Raft consensus survives one node only with three)',
+    );
   }
   if (vs.engine === 'opensearch-serverless' && stage === 'prod' && !vs.standbyReplicas) {
-    issue(['data', 'vectorStore', 'standbyReplicas'], false, 'must be true in a prod-stage environment (one zone would hold the only copy)');
+    issue(
+      ['data', 'vectorStore', 'standbyReplicas'],
+      false,
+      'must be true in a prod-stage environment (one zone would hold the only copy)',
+    );
   }
   if (data.cache?.semanticCache !== undefined) {
-    issue(['data', 'cache', 'semanticCache'], data.cache.semanticCache, 'has moved: remove it and configure serving.gateway.semanticCache (embedding model, similarity threshold, TTL) instead');
+    issue(
+      ['data', 'cache', 'semanticCache'],
+      data.cache.semanticCache,
+      'has moved: remove it and configure serving.gateway.semanticCache (embedding model, similarity threshold, TTL) instead',
+    );
   }
   if (data.cache && stage === 'prod' && data.cache.replicas === 0) {
     issue(['data', 'cache', 'replicas'], 0, 'must be at least 1 in a prod-stage environment (Multi-AZ with automatic failover)');

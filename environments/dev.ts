@@ -50,7 +50,12 @@ export default defineEnvironment({
     // Qdrant in the cluster: no managed database to pay for in dev; one small cache node that
     // holds the gateway's semantic cache, to exercise it.
     vectorStore: { engine: 'qdrant', replicas: 1, storageGiB: 20 },
-    cache: { nodeType: 'cache.t4g.small', replicas: 0, snapshotRetentionDays: 1, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
+    cache: {
+      nodeType: 'cache.t4g.small',
+      replicas: 0,
+      snapshotRetentionDays: 1,
+      clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }],
+    },
   },
   serving: {
     models: [

@@ -6,21 +6,16 @@ import { AWS_LIMITS, regionProblem } from '../model/aws-names';
 
 /** Retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-  3288, 3653,
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-export const logRetentionDays = z
-  .number()
-  .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
-    message: `must be one of the CloudWatch Logs retention values: ${LOG_RETENTION_DAYS.join(', ')}`,
-  });
+export const logRetentionDays = z.number().refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
+  message: `must be one of the CloudWatch Logs retention values: ${LOG_RETENTION_DAYS.join(', ')}`,
+});
 
-export const cidr = z
-  .string()
-  .refine((s) => parseCidr(s) !== undefined, {
-    message: 'must be a canonical IPv4 CIDR such as 10.0.0.0/16 (no host bits set)',
-  });
+export const cidr = z.string().refine((s) => parseCidr(s) !== undefined, {
+  message: 'must be a canonical IPv4 CIDR such as 10.0.0.0/16 (no host bits set)',
+});
 
 /** A string field checked by a rule from model/ (one message per refusal, the rule's own words). */
 export function ruled(rule: (value: string) => string | undefined) {

@@ -6,9 +6,7 @@ import { gpuPoolProblems } from '../model/rules/gpu-pool';
 import { capacityCost, type EnvironmentGpuCost, totalCost, usd } from '../model/gpu-cost';
 import { GpuInstanceType, GpuModel } from '../model/gpu-instance-type';
 
-const dnsLabel = z
-  .string()
-  .regex(/^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/, 'must be a lowercase DNS label of at most 32 characters');
+const dnsLabel = z.string().regex(/^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/, 'must be a lowercase DNS label of at most 32 characters');
 const instanceTypeName = z.string().regex(/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as g6.xlarge');
 
 /** How the GPUs of a node are shared between pods. */
@@ -22,7 +20,9 @@ export const sharingSchema = z.discriminatedUnion('mode', [
   z.strictObject({
     mode: z.literal('mig'),
     /** A MIG configuration of the GPU operator's mig-parted, e.g. `all-1g.10gb`, `all-balanced`. */
-    profile: z.string().regex(/^all-(balanced|disabled|enabled|\d+g\.\d+gb)$/, "must be a mig-parted configuration such as 'all-1g.10gb' or 'all-balanced'"),
+    profile: z
+      .string()
+      .regex(/^all-(balanced|disabled|enabled|\d+g\.\d+gb)$/, "must be a mig-parted configuration such as 'all-1g.10gb' or 'all-balanced'"),
   }),
 ]);
 
@@ -64,7 +64,9 @@ export const gpuPoolSchema = z.strictObject({
   /** Elastic Fabric Adapter interfaces for multi-node models. @default false */
   efa: z.boolean().default(false),
   /** Capacity reservations (ODCRs, capacity blocks) the pool may use; required with 'reserved'. @default [] */
-  capacityReservationIds: z.array(z.string().regex(/^cr-[0-9a-f]{8,17}$/, 'must be a capacity reservation id such as cr-0123456789abcdef0')).default([]),
+  capacityReservationIds: z
+    .array(z.string().regex(/^cr-[0-9a-f]{8,17}$/, 'must be a capacity reservation id such as cr-0123456789abcdef0'))
+    .default([]),
   sharing: sharingSchema.default({ mode: 'none' }),
   /** Extra node labels. @default {} */
   labels: z.record(z.string(), z.string()).default({}),
@@ -85,7 +87,10 @@ export const gpuNodeGroupSchema = z.strictObject({
   /** @default 200 */
   diskSizeGiB: z.number().int().min(50).max(16_000).default(200),
   /** Required for CAPACITY_BLOCK. */
-  capacityReservationId: z.string().regex(/^cr-[0-9a-f]{8,17}$/, 'must be a capacity reservation id').optional(),
+  capacityReservationId: z
+    .string()
+    .regex(/^cr-[0-9a-f]{8,17}$/, 'must be a capacity reservation id')
+    .optional(),
 });
 
 export const gpuSchema = z.strictObject({
@@ -158,13 +163,20 @@ export function gpuRules(gpu: GpuConfig, budgetUsd: number | undefined, issue: I
     });
     for (const p of gpuPoolProblems({ ...pool, instanceTypes: pool.instanceTypes.map(resolve) })) issue(at(...p.field), p.value, p.message);
     if (pool.critical && pool.capacityTypes.every((c) => c === 'spot')) {
-      issue(at('capacityTypes'), pool.capacityTypes, `must include 'on-demand' or 'reserved': pool '${pool.name}' is critical and spot capacity can be reclaimed with two minutes' notice`);
+      issue(
+        at('capacityTypes'),
+        pool.capacityTypes,
+        `must include 'on-demand' or 'reserved': pool '${pool.name}' is critical and spot capacity can be reclaimed with two minutes' notice`,
+      );
     }
     const largest = Math.max(0, ...pool.instanceTypes.map((t) => resolve(t)?.gpus ?? 0));
     if (largest > 0 && pool.gpuLimit > largest * AWS_LIMITS.nodesPerManagedNodeGroup) {
       capsOk = false;
-      issue(at('gpuLimit'), pool.gpuLimit,
-        `must be at most ${largest * AWS_LIMITS.nodesPerManagedNodeGroup}: ${AWS_LIMITS.nodesPerManagedNodeGroup} nodes of its largest type (${largest} GPUs each), the bound this blueprint puts on one pool (the EKS quota of nodes per managed node group; change AWS_LIMITS in model/aws-names.ts for more)`);
+      issue(
+        at('gpuLimit'),
+        pool.gpuLimit,
+        `must be at most ${largest * AWS_LIMITS.nodesPerManagedNodeGroup}: ${AWS_LIMITS.nodesPerManagedNodeGroup} nodes of its largest type (${largest} GPUs each), the bound this blueprint puts on one pool (the EKS quota of nodes per managed node group; change AWS_LIMITS in model/aws-names.ts for more)`,
+      );
     }
   });
 
@@ -192,14 +204,20 @@ export function gpuRules(gpu: GpuConfig, budgetUsd: number | undefined, issue: I
     const cost = environmentGpuCost(gpu);
     if (cost.cappedMonthlyUsd > budgetUsd) {
       const parts = cost.capacities.map((c) => `${c.name} ${c.maxGpus} GPUs ${usd(c.cappedMonthlyUsd)}`).join(', ');
-      issue(['budget', 'monthlyGpuUsd'], budgetUsd, `is below the capped GPU cost of ${usd(cost.cappedMonthlyUsd)}/month (${parts}); raise the budget or lower gpuLimit / maxSize`);
+      issue(
+        ['budget', 'monthlyGpuUsd'],
+        budgetUsd,
+        `is below the capped GPU cost of ${usd(cost.cappedMonthlyUsd)}/month (${parts}); raise the budget or lower gpuLimit / maxSize`,
+      );
     }
   }
 }
 
 function unknownTypeMessage(name: string): string {
   const family = name.split('.')[0];
-  const sizes = GpuInstanceType.all().filter((t) => t.family === family).map((t) => t.name);
+  const sizes = GpuInstanceType.all()
+    .filter((t) => t.family === family)
+    .map((t) => t.name);
   return sizes.length > 0
     ? `is not in the GPU catalog; ${family} sizes are ${sizes.join(', ')}`
     : `is not in the GPU catalog (families: ${[...new Set(GpuInstanceType.all().map((t) => t.family))].join(', ')}); declare it in gpu.customInstanceTypes`;

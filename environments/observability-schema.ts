@@ -67,7 +67,11 @@ export function observabilityRules(o: ObservabilityConfig, stage: 'dev' | 'stagi
     issue(['observability', 'traces', 'otlpEndpoint'], t.otlpEndpoint, `is only used with exporter 'otlp' (exporter is '${t.exporter}')`);
   }
   if (stage === 'prod' && o.alerts.emails.length === 0) {
-    issue(['observability', 'alerts', 'emails'], [], 'must name at least one address in a prod-stage environment: an alert nobody receives is no alert');
+    issue(
+      ['observability', 'alerts', 'emails'],
+      [],
+      'must name at least one address in a prod-stage environment: an alert nobody receives is no alert',
+    );
   }
   if (stage === 'prod' && o.logs.retentionDays < 90) {
     issue(['observability', 'logs', 'retentionDays'], o.logs.retentionDays, 'must be at least 90 in a prod-stage environment');

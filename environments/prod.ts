@@ -16,8 +16,18 @@ export default defineEnvironment({
     azCount: 3,
     natStrategy: 'per-az',
     interfaceEndpoints: [
-      'ecr.api', 'ecr.dkr', 'sts', 'eks-auth', 'ec2', 'logs', 'elasticloadbalancing',
-      'autoscaling', 'kms', 'secretsmanager', 'sqs', 'aps-workspaces',
+      'ecr.api',
+      'ecr.dkr',
+      'sts',
+      'eks-auth',
+      'ec2',
+      'logs',
+      'elasticloadbalancing',
+      'autoscaling',
+      'kms',
+      'secretsmanager',
+      'sqs',
+      'aps-workspaces',
     ],
     flowLogs: { retentionDays: 365 },
   },
@@ -39,9 +49,7 @@ export default defineEnvironment({
   },
   gpu: {
     // An always-on on-demand baseline, spot burst on top, and a multi-GPU pool for large models.
-    nodeGroups: [
-      { name: 'prod-baseline', instanceType: 'g6e.2xlarge', capacityType: 'ON_DEMAND', minSize: 2, maxSize: 4, critical: true },
-    ],
+    nodeGroups: [{ name: 'prod-baseline', instanceType: 'g6e.2xlarge', capacityType: 'ON_DEMAND', minSize: 2, maxSize: 4, critical: true }],
     pools: [
       {
         name: 'prod-burst',
@@ -72,12 +80,36 @@ export default defineEnvironment({
       backupRetentionDays: 14,
       clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }],
     },
-    cache: { nodeType: 'cache.r7g.large', replicas: 2, snapshotRetentionDays: 14, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
+    cache: {
+      nodeType: 'cache.r7g.large',
+      replicas: 2,
+      snapshotRetentionDays: 14,
+      clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }],
+    },
   },
   serving: {
     models: [
-      { name: 'llama-8b', pool: 'prod-baseline', parametersBillions: 8, dtype: 'bf16', minReplicas: 2, maxReplicas: 4, critical: true, aliases: ['chat-small'] },
-      { name: 'llama-70b', pool: 'prod-multi-gpu', parametersBillions: 70, dtype: 'fp8', gpusPerReplica: 4, minReplicas: 1, maxReplicas: 4, critical: true, aliases: ['chat-large'] },
+      {
+        name: 'llama-8b',
+        pool: 'prod-baseline',
+        parametersBillions: 8,
+        dtype: 'bf16',
+        minReplicas: 2,
+        maxReplicas: 4,
+        critical: true,
+        aliases: ['chat-small'],
+      },
+      {
+        name: 'llama-70b',
+        pool: 'prod-multi-gpu',
+        parametersBillions: 70,
+        dtype: 'fp8',
+        gpusPerReplica: 4,
+        minReplicas: 1,
+        maxReplicas: 4,
+        critical: true,
+        aliases: ['chat-large'],
+      },
       // The semantic cache's embedder: on the burst pool (a lost replica only costs cache hits).
       { name: 'bge-m3', task: 'embed', pool: 'prod-burst', parametersBillions: 0.57, dtype: 'fp16', minReplicas: 1, maxReplicas: 2 },
     ],
@@ -91,7 +123,13 @@ export default defineEnvironment({
       // Each product team calls with its own key; limits hold across the three replicas.
       tenants: [
         { name: 'search', models: ['chat-small', 'bge-m3'], requestsPerMinute: 1200, tokensPerMinute: 2_000_000, maxParallelRequests: 64 },
-        { name: 'assistant', models: ['chat-small', 'chat-large'], requestsPerMinute: 600, tokensPerMinute: 1_000_000, maxParallelRequests: 32 },
+        {
+          name: 'assistant',
+          models: ['chat-small', 'chat-large'],
+          requestsPerMinute: 600,
+          tokensPerMinute: 1_000_000,
+          maxParallelRequests: 32,
+        },
       ],
       database: { instanceClass: 'db.m7g.large', storageGiB: 50, backupRetentionDays: 14 },
     },

@@ -11,26 +11,14 @@ import { AWS_LIMITS, s3BucketNameProblem, systemInstanceTypeProblem, tagValuePro
 import { observabilityRules, observabilitySchema } from './observability-schema';
 import { servingRules, servingSchema } from './serving-schema';
 import { kubernetesCompatibilityProblems, supportCheckDate, supportProblem } from '../model/kubernetes-support';
-import {
-  cidrContains,
-  cidrsOverlap,
-  coversInternet,
-  type Ipv4Cidr,
-  mustParseCidr,
-  parseCidr,
-} from '../model/cidr';
-import {
-  defaultLayoutSmallestPrefix,
-  SMALLEST_SUBNET_PREFIX,
-} from '../model/subnet-layout';
+import { cidrContains, cidrsOverlap, coversInternet, type Ipv4Cidr, mustParseCidr, parseCidr } from '../model/cidr';
+import { defaultLayoutSmallestPrefix, SMALLEST_SUBNET_PREFIX } from '../model/subnet-layout';
 
 /**
  * The typed shape of one environment. Environment files hold data only; stacks read it and
  * never branch on an environment's name. Each layer owns one section; a later layer adds its
  * own section here (see docs/environments.md).
  */
-
-
 
 /** Interface VPC endpoints the blueprint knows how to create (service name suffixes). */
 export const INTERFACE_ENDPOINT_SERVICES = [
@@ -68,10 +56,7 @@ export const tagsSchema = z.strictObject({
   costCenter: tagValue,
   /** Further tags for everything taggable. */
   extra: z
-    .record(
-      z.string().regex(/^(?!aws:)[\w .:/=+@-]{1,128}$/, 'tag keys are 1-128 characters and must not start with aws:'),
-      tagValue,
-    )
+    .record(z.string().regex(/^(?!aws:)[\w .:/=+@-]{1,128}$/, 'tag keys are 1-128 characters and must not start with aws:'), tagValue)
     .default({}),
 });
 
@@ -81,7 +66,10 @@ export const stateSchema = z.strictObject({
   /** @default - the environment's region */
   region: awsRegion.optional(),
   /** KMS key for state encryption. @default - the bucket's default encryption (SSE-S3 or its KMS key) */
-  kmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:/, 'must be a KMS key ARN').optional(),
+  kmsKeyArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:kms:/, 'must be a KMS key ARN')
+    .optional(),
 });
 
 export const networkSchema = z.strictObject({
@@ -119,7 +107,10 @@ export const networkSchema = z.strictObject({
 
 export const clusterSchema = z.strictObject({
   /** EKS cluster name. @default - `gpb-<environment name>` */
-  name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,99}$/, 'must be 1-100 letters, digits or hyphens, starting with a letter').optional(),
+  name: z
+    .string()
+    .regex(/^[a-zA-Z][a-zA-Z0-9-]{0,99}$/, 'must be 1-100 letters, digits or hyphens, starting with a letter')
+    .optional(),
   kubernetesVersion: z.enum(KUBERNETES_VERSIONS),
   /**
    * EKS support for the version: 'extended' keeps a version past standard support, at six times
@@ -133,16 +124,17 @@ export const clusterSchema = z.strictObject({
     /** Who may reach the public endpoint; required when publicAccess is true. @default [] */
     publicAccessCidrs: z
       .array(cidr)
-      .max(AWS_LIMITS.publicAccessCidrsPerCluster, `must list at most ${AWS_LIMITS.publicAccessCidrsPerCluster} CIDRs (EKS quota "Public endpoint access CIDR ranges per cluster", not adjustable)`)
+      .max(
+        AWS_LIMITS.publicAccessCidrsPerCluster,
+        `must list at most ${AWS_LIMITS.publicAccessCidrsPerCluster} CIDRs (EKS quota "Public endpoint access CIDR ranges per cluster", not adjustable)`,
+      )
       .default([]),
   }),
   /** IAM principals given cluster access through EKS access entries. */
   admins: z
     .array(
       z.strictObject({
-        principalArn: z
-          .string()
-          .regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, 'must be an IAM role or user ARN'),
+        principalArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, 'must be an IAM role or user ARN'),
         /** @default 'cluster-admin' */
         accessPolicy: z.enum(['cluster-admin', 'admin', 'edit', 'view']).default('cluster-admin'),
       }),
@@ -183,11 +175,9 @@ export const guardrailsSchema = z.strictObject({
       z.strictObject({
         rule: z.string().refine((id) => RULE_IDS.has(id), { message: 'must be a rule id listed in docs/policies.md' }),
         /** `<layer>` or `<layer>/<construct path inside the stack>`, e.g. `network/Endpoints`. */
-        path: z
-          .string()
-          .refine((p) => (LAYERS as readonly string[]).includes(p.split('/')[0]) && !p.split('/').includes(''), {
-            message: `must be a layer (${LAYERS.join(', ')}) optionally followed by /<construct path>`,
-          }),
+        path: z.string().refine((p) => (LAYERS as readonly string[]).includes(p.split('/')[0]) && !p.split('/').includes(''), {
+          message: `must be a layer (${LAYERS.join(', ')}) optionally followed by /<construct path>`,
+        }),
         reason: z.string().refine((r) => r.trim().length >= 10, { message: 'must say why in at least 10 characters' }),
       }),
     )
@@ -200,28 +190,31 @@ export const budgetSchema = z.strictObject({
 });
 
 const baseEnvironmentSchema = z.strictObject({
-    /** Environment name: lowercase, used in stack ids and resource names. */
-    name: z.string().regex(/^[a-z][a-z0-9-]{1,18}[a-z0-9]$/, 'must be 3-20 lowercase letters, digits or hyphens, starting with a letter'),
-    /** What kind of environment this is; policies are stricter for staging and prod. */
-    stage: z.enum(['dev', 'staging', 'prod']),
-    region: awsRegion,
-    /** When set, the AWS provider refuses to run against any other account. */
-    accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
-    tags: tagsSchema,
-    state: stateSchema,
-    network: networkSchema,
-    cluster: clusterSchema,
-    guardrails: guardrailsSchema.prefault({}),
-    /** GPU pools and node groups (docs/gpu.md). */
-    gpu: gpuSchema.prefault({}),
-    /** Model bucket, vector store and cache (docs/data.md). */
-    data: dataSchema.prefault({}),
-    /** Models to serve (docs/serving.md). */
-    serving: servingSchema.prefault({}),
-    /** Metrics, logs, traces, alerts and SLOs (docs/observability.md). */
-    observability: observabilitySchema.prefault({}),
-    /** GPU budget; required by policy GPB-AI-002 in staging and prod once GPU capacity exists. */
-    budget: budgetSchema.optional(),
+  /** Environment name: lowercase, used in stack ids and resource names. */
+  name: z.string().regex(/^[a-z][a-z0-9-]{1,18}[a-z0-9]$/, 'must be 3-20 lowercase letters, digits or hyphens, starting with a letter'),
+  /** What kind of environment this is; policies are stricter for staging and prod. */
+  stage: z.enum(['dev', 'staging', 'prod']),
+  region: awsRegion,
+  /** When set, the AWS provider refuses to run against any other account. */
+  accountId: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+    .optional(),
+  tags: tagsSchema,
+  state: stateSchema,
+  network: networkSchema,
+  cluster: clusterSchema,
+  guardrails: guardrailsSchema.prefault({}),
+  /** GPU pools and node groups (docs/gpu.md). */
+  gpu: gpuSchema.prefault({}),
+  /** Model bucket, vector store and cache (docs/data.md). */
+  data: dataSchema.prefault({}),
+  /** Models to serve (docs/serving.md). */
+  serving: servingSchema.prefault({}),
+  /** Metrics, logs, traces, alerts and SLOs (docs/observability.md). */
+  observability: observabilitySchema.prefault({}),
+  /** GPU budget; required by policy GPB-AI-002 in staging and prod once GPU capacity exists. */
+  budget: budgetSchema.optional(),
 });
 
 /** The EKS cluster name of an environment that sets none. */
@@ -280,37 +273,70 @@ function crossFieldRules(env: Unresolved, ctx: Ctx): void {
   // Public endpoint: only with an allow list, never the whole internet in prod.
   const allow = cluster.endpoint.publicAccessCidrs;
   if (cluster.endpoint.publicAccess && allow.length === 0) {
-    issue(ctx, ['cluster', 'endpoint', 'publicAccessCidrs'], allow,
-      'must list at least one CIDR when cluster.endpoint.publicAccess is true (an empty list would open the API to 0.0.0.0/0)');
+    issue(
+      ctx,
+      ['cluster', 'endpoint', 'publicAccessCidrs'],
+      allow,
+      'must list at least one CIDR when cluster.endpoint.publicAccess is true (an empty list would open the API to 0.0.0.0/0)',
+    );
   }
   if (!cluster.endpoint.publicAccess && allow.length > 0) {
-    issue(ctx, ['cluster', 'endpoint', 'publicAccessCidrs'], allow,
-      'has no effect while cluster.endpoint.publicAccess is false; remove it or turn public access on');
+    issue(
+      ctx,
+      ['cluster', 'endpoint', 'publicAccessCidrs'],
+      allow,
+      'has no effect while cluster.endpoint.publicAccess is false; remove it or turn public access on',
+    );
   }
   allow.forEach((c, i) => {
     if (env.stage === 'prod' && parseCidr(c)?.prefix === 0) {
-      issue(ctx, ['cluster', 'endpoint', 'publicAccessCidrs', i], c, 'must not open the API to the whole internet in a prod-stage environment');
+      issue(
+        ctx,
+        ['cluster', 'endpoint', 'publicAccessCidrs', i],
+        c,
+        'must not open the API to the whole internet in a prod-stage environment',
+      );
     }
   });
   const admins = new Set<string>();
   cluster.admins.forEach((a, i) => {
-    if (admins.has(a.principalArn)) issue(ctx, ['cluster', 'admins', i, 'principalArn'], a.principalArn, 'is listed twice: EKS allows one access entry per principal');
+    if (admins.has(a.principalArn))
+      issue(ctx, ['cluster', 'admins', i, 'principalArn'], a.principalArn, 'is listed twice: EKS allows one access entry per principal');
     admins.add(a.principalArn);
   });
   // Rules the policy pack would fail after writing the output: refused here unless suppressed.
   // (a suppression scoped to the rule's layer; its construct path is matched by the policy gate)
   const suppressed = (rule: string, ...layers: string[]) =>
     env.guardrails.suppressions.some((s) => s.rule === rule && layers.includes(s.path.split('/')[0]));
-  if (cluster.endpoint.publicAccess && !allow.some((c) => parseCidr(c)?.prefix === 0) && coversInternet(allow) && !suppressed('GPB-AWS-012', 'cluster')) {
-    issue(ctx, ['cluster', 'endpoint', 'publicAccessCidrs'], allow, 'together admit every IPv4 address, the same as 0.0.0.0/0 (GPB-AWS-012): list your own networks');
+  if (
+    cluster.endpoint.publicAccess &&
+    !allow.some((c) => parseCidr(c)?.prefix === 0) &&
+    coversInternet(allow) &&
+    !suppressed('GPB-AWS-012', 'cluster')
+  ) {
+    issue(
+      ctx,
+      ['cluster', 'endpoint', 'publicAccessCidrs'],
+      allow,
+      'together admit every IPv4 address, the same as 0.0.0.0/0 (GPB-AWS-012): list your own networks',
+    );
   }
   if (env.stage === 'prod' && cluster.endpoint.publicAccess && !suppressed('GPB-AWS-013', 'cluster')) {
-    issue(ctx, ['cluster', 'endpoint', 'publicAccess'], true,
-      'must be false in a prod-stage environment (GPB-AWS-013): reach the API from inside the VPC, or suppress the rule with a reason (docs/policies.md)');
+    issue(
+      ctx,
+      ['cluster', 'endpoint', 'publicAccess'],
+      true,
+      'must be false in a prod-stage environment (GPB-AWS-013): reach the API from inside the VPC, or suppress the rule with a reason (docs/policies.md)',
+    );
   }
   const hasGpuCapacity = env.gpu.pools.length > 0 || env.gpu.nodeGroups.length > 0;
   if (env.stage !== 'dev' && hasGpuCapacity && env.budget === undefined && !suppressed('GPB-AI-002', 'gpu', 'cluster')) {
-    issue(ctx, ['budget'], undefined, `is required in a ${env.stage}-stage environment with GPU capacity (GPB-AI-002): set budget.monthlyGpuUsd (npm run synth prints the capped cost)`);
+    issue(
+      ctx,
+      ['budget'],
+      undefined,
+      `is required in a ${env.stage}-stage environment with GPU capacity (GPB-AI-002): set budget.monthlyGpuUsd (npm run synth prints the capped cost)`,
+    );
   }
 
   // Zones: explicit names must match the count and the region.
@@ -320,24 +346,31 @@ function crossFieldRules(env: Unresolved, ctx: Ctx): void {
     }
   });
   if (network.availabilityZones && network.availabilityZones.length !== network.azCount) {
-    issue(ctx, ['network', 'availabilityZones'], network.availabilityZones,
-      `must list exactly network.azCount (${network.azCount}) zones`);
+    issue(ctx, ['network', 'availabilityZones'], network.availabilityZones, `must list exactly network.azCount (${network.azCount}) zones`);
   }
 
   // Subnets: explicit ones must fit the VPC and not overlap; computed ones must not be too small.
   if (network.subnets) {
     checkExplicitSubnets(network.subnets, network.azCount, vpc, ctx);
   } else if (defaultLayoutSmallestPrefix(vpc.prefix, network.azCount) > SMALLEST_SUBNET_PREFIX) {
-    issue(ctx, ['network', 'cidr'], network.cidr,
-      `is too small for ${network.azCount} zones: the computed public and data subnets would be smaller than /${SMALLEST_SUBNET_PREFIX}; use a larger VPC CIDR or set network.subnets`);
+    issue(
+      ctx,
+      ['network', 'cidr'],
+      network.cidr,
+      `is too small for ${network.azCount} zones: the computed public and data subnets would be smaller than /${SMALLEST_SUBNET_PREFIX}; use a larger VPC CIDR or set network.subnets`,
+    );
   }
 
   // No NAT: nodes reach AWS APIs through endpoints only.
   if (network.natStrategy === 'none') {
     const missing = ENDPOINTS_REQUIRED_WITHOUT_NAT.filter((s) => !network.interfaceEndpoints.includes(s));
     if (missing.length > 0) {
-      issue(ctx, ['network', 'interfaceEndpoints'], network.interfaceEndpoints,
-        `must include ${missing.map((m) => `'${m}'`).join(', ')} when network.natStrategy is 'none' (nodes cannot join or pull images otherwise)`);
+      issue(
+        ctx,
+        ['network', 'interfaceEndpoints'],
+        network.interfaceEndpoints,
+        `must include ${missing.map((m) => `'${m}'`).join(', ')} when network.natStrategy is 'none' (nodes cannot join or pull images otherwise)`,
+      );
     }
   }
   const seen = new Set<string>();
@@ -351,17 +384,23 @@ function crossFieldRules(env: Unresolved, ctx: Ctx): void {
   if (svc) {
     const privateRanges = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map(mustParseCidr);
     if (!privateRanges.some((r) => cidrContains(r, svc)) || svc.prefix < 12 || svc.prefix > 24) {
-      issue(ctx, ['cluster', 'serviceIpv4Cidr'], cluster.serviceIpv4Cidr,
-        'must be a /12 to /24 inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (EKS rule)');
+      issue(
+        ctx,
+        ['cluster', 'serviceIpv4Cidr'],
+        cluster.serviceIpv4Cidr,
+        'must be a /12 to /24 inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (EKS rule)',
+      );
     } else if (cidrsOverlap(svc, vpc)) {
-      issue(ctx, ['cluster', 'serviceIpv4Cidr'], cluster.serviceIpv4Cidr,
-        `must not overlap the VPC CIDR ${network.cidr}`);
+      issue(ctx, ['cluster', 'serviceIpv4Cidr'], cluster.serviceIpv4Cidr, `must not overlap the VPC CIDR ${network.cidr}`);
     }
   }
 
   const support = supportProblem(cluster.kubernetesVersion, cluster.supportType, supportCheckDate());
   if (support) issue(ctx, ['cluster', 'kubernetesVersion'], cluster.kubernetesVersion, support);
-  for (const problem of kubernetesCompatibilityProblems(cluster.kubernetesVersion, env.gpu.pools.map((p) => p.amiFamily))) {
+  for (const problem of kubernetesCompatibilityProblems(
+    cluster.kubernetesVersion,
+    env.gpu.pools.map((p) => p.amiFamily),
+  )) {
     issue(ctx, ['cluster', 'kubernetesVersion'], cluster.kubernetesVersion, problem);
   }
   // A rule written once can be reached from two places (a model name used twice is a schema
@@ -381,20 +420,19 @@ function crossFieldRules(env: Unresolved, ctx: Ctx): void {
   // System node group sizes.
   const ng = cluster.systemNodeGroup;
   if (ng.desiredSize < ng.minSize || ng.desiredSize > ng.maxSize) {
-    issue(ctx, ['cluster', 'systemNodeGroup', 'desiredSize'], ng.desiredSize,
-      `must be between minSize (${ng.minSize}) and maxSize (${ng.maxSize})`);
+    issue(
+      ctx,
+      ['cluster', 'systemNodeGroup', 'desiredSize'],
+      ng.desiredSize,
+      `must be between minSize (${ng.minSize}) and maxSize (${ng.maxSize})`,
+    );
   }
   if (ng.maxSize < ng.minSize) {
     issue(ctx, ['cluster', 'systemNodeGroup', 'maxSize'], ng.maxSize, `must be >= minSize (${ng.minSize})`);
   }
 }
 
-function checkExplicitSubnets(
-  subnets: NonNullable<Unresolved['network']['subnets']>,
-  azCount: number,
-  vpc: Ipv4Cidr,
-  ctx: Ctx,
-): void {
+function checkExplicitSubnets(subnets: NonNullable<Unresolved['network']['subnets']>, azCount: number, vpc: Ipv4Cidr, ctx: Ctx): void {
   const placed: { path: (string | number)[]; text: string; cidr: Ipv4Cidr }[] = [];
   for (const tier of ['private', 'public', 'data'] as const) {
     const list = subnets[tier];

@@ -45,7 +45,9 @@ export const modelSchema = z.strictObject({
   /** Must not run on interruptible (spot-only) capacity. @default false */
   critical: z.boolean().default(false),
   /** More names the gateway answers to for this model (e.g. `chat-small`). @default [] */
-  aliases: z.array(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._:-]{0,62}$/, 'must be 1-63 letters, digits, ".", "_", ":" or "-"')).default([]),
+  aliases: z
+    .array(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._:-]{0,62}$/, 'must be 1-63 letters, digits, ".", "_", ":" or "-"'))
+    .default([]),
 });
 
 const fallbackSchema = z.strictObject({
@@ -80,7 +82,12 @@ export const semanticCacheSchema = z.strictObject({
   /** Cosine similarity a cached prompt needs to answer a new one (higher: fewer, safer hits). @default 0.9 */
   similarityThreshold: z.number().min(0.7, 'must be 0.7-0.999').max(0.999, 'must be 0.7-0.999').default(0.9),
   /** How long an answer stays cached, in seconds. @default 3600 */
-  ttlSeconds: z.number().int().min(60, 'must be 60-604800 (one minute to a week)').max(604_800, 'must be 60-604800 (one minute to a week)').default(3600),
+  ttlSeconds: z
+    .number()
+    .int()
+    .min(60, 'must be 60-604800 (one minute to a week)')
+    .max(604_800, 'must be 60-604800 (one minute to a week)')
+    .default(3600),
 });
 
 /** A tenant of the gateway: its own key and team, limited in requests, tokens and concurrency. */
@@ -180,7 +187,13 @@ type Issue = (path: (string | number)[], input: unknown, message: string) => voi
  * pool may launch; the tensor-parallel size divides the GPUs per node; the replicas fit under
  * the pool's GPU cap; critical models stay off spot-only capacity.
  */
-export function servingRules(serving: ServingConfig, gpu: GpuConfig, issue: Issue, stage: 'dev' | 'staging' | 'prod', cache: CacheView | undefined): void {
+export function servingRules(
+  serving: ServingConfig,
+  gpu: GpuConfig,
+  issue: Issue,
+  stage: 'dev' | 'staging' | 'prod',
+  cache: CacheView | undefined,
+): void {
   gatewayRules(serving, issue, stage);
   semanticCacheRules(serving, issue, cache !== undefined);
   tenantRules(serving, issue, cache);
@@ -193,7 +206,11 @@ export function servingRules(serving: ServingConfig, gpu: GpuConfig, issue: Issu
     const cap = capacities.get(m.pool);
     for (const p of modelPlacementProblems({ ...m, capacity: cap })) issue(at(...p.field), p.value, p.message);
     if (!cap) {
-      issue(at('pool'), m.pool, `must name a GPU pool or node group of this environment (${[...capacities.keys()].map((n) => `'${n}'`).join(', ') || 'none declared'})`);
+      issue(
+        at('pool'),
+        m.pool,
+        `must name a GPU pool or node group of this environment (${[...capacities.keys()].map((n) => `'${n}'`).join(', ') || 'none declared'})`,
+      );
       return;
     }
     for (const p of replicaRangeProblems(m)) issue(at(...p.field), p.value, p.message);
@@ -210,50 +227,84 @@ export function servingRules(serving: ServingConfig, gpu: GpuConfig, issue: Issu
       );
     }
     if (m.maxReplicas * gpus > cap.maxGpus) {
-      issue(at('maxReplicas'), m.maxReplicas, `needs ${m.maxReplicas * gpus} GPUs (${m.maxReplicas} x ${gpus}) but pool '${cap.name}' is capped at ${cap.maxGpus}`);
+      issue(
+        at('maxReplicas'),
+        m.maxReplicas,
+        `needs ${m.maxReplicas * gpus} GPUs (${m.maxReplicas} x ${gpus}) but pool '${cap.name}' is capped at ${cap.maxGpus}`,
+      );
     }
-    if (m.critical && cap.interruptible) issue(at('pool'), m.pool, `is spot-only; critical model '${m.name}' needs on-demand or reserved capacity`);
+    if (m.critical && cap.interruptible)
+      issue(at('pool'), m.pool, `is spot-only; critical model '${m.name}' needs on-demand or reserved capacity`);
   });
 }
 
 /** Gateway rules: fallbacks name models the gateway serves, never themselves, without cycles. */
 function gatewayRules(serving: ServingConfig, issue: Issue, stage: 'dev' | 'staging' | 'prod'): void {
   const toZero = serving.autoscaling.scaleToZero;
-  if (toZero && stage === 'prod') issue(['serving', 'autoscaling', 'scaleToZero'], true, 'must be false in a prod-stage environment: a cold start takes minutes');
+  if (toZero && stage === 'prod')
+    issue(['serving', 'autoscaling', 'scaleToZero'], true, 'must be false in a prod-stage environment: a cold start takes minutes');
   serving.models.forEach((m, i) => {
     if (m.minReplicas !== 0) return;
-    if (!toZero) issue(['serving', 'models', i, 'minReplicas'], 0, 'needs serving.autoscaling.scaleToZero: true (not in prod); otherwise set it to 1');
-    else if (m.engine !== 'vllm') issue(['serving', 'models', i, 'minReplicas'], 0, `cannot wake Triton model '${m.name}': only models behind the gateway scale to zero`);
+    if (!toZero)
+      issue(['serving', 'models', i, 'minReplicas'], 0, 'needs serving.autoscaling.scaleToZero: true (not in prod); otherwise set it to 1');
+    else if (m.engine !== 'vllm')
+      issue(
+        ['serving', 'models', i, 'minReplicas'],
+        0,
+        `cannot wake Triton model '${m.name}': only models behind the gateway scale to zero`,
+      );
   });
   const routed = routedModels(serving);
   // Aliases of models the gateway does not route, and aliases that shadow such a model's name:
   // the routing rules below see only the routed models.
   serving.models.forEach((m, i) => {
     m.aliases.forEach((a, j) => {
-      if (m.engine !== 'vllm') issue(['serving', 'models', i, 'aliases', j], a, `is an alias of Triton model '${m.name}', which the gateway does not route (only vLLM models)`);
-      else if (serving.models.some((x) => x.engine !== 'vllm' && x.name === a)) issue(['serving', 'models', i, 'aliases', j], a, 'is already a model name or alias; each name must route to one model');
+      if (m.engine !== 'vllm')
+        issue(
+          ['serving', 'models', i, 'aliases', j],
+          a,
+          `is an alias of Triton model '${m.name}', which the gateway does not route (only vLLM models)`,
+        );
+      else if (serving.models.some((x) => x.engine !== 'vllm' && x.name === a))
+        issue(['serving', 'models', i, 'aliases', j], a, 'is already a model name or alias; each name must route to one model');
     });
   });
   const g = serving.gateway;
-  const routing = { models: routed, fallbacks: g.fallbacks, contextWindowFallbacks: g.contextWindowFallbacks, semanticCache: g.semanticCache, tenants: g.tenants };
+  const routing = {
+    models: routed,
+    fallbacks: g.fallbacks,
+    contextWindowFallbacks: g.contextWindowFallbacks,
+    semanticCache: g.semanticCache,
+    tenants: g.tenants,
+  };
   for (const p of gatewayRoutingProblems(routing)) {
     // models[k] indexes the routed models; the environment file's index is the model's own.
     const [head, k, ...rest] = p.field;
-    const path = head === 'models' ? ['serving', 'models', serving.models.indexOf(routed[k as number]), ...rest] : ['serving', 'gateway', ...p.field];
+    const path =
+      head === 'models' ? ['serving', 'models', serving.models.indexOf(routed[k as number]), ...rest] : ['serving', 'gateway', ...p.field];
     issue(path, p.value, p.message);
   }
   const exposure = serving.gateway.exposure;
   if (exposure.type === 'alb') {
-    if (routed.length === 0) issue(['serving', 'gateway', 'exposure'], exposure.type, 'exposes a gateway this environment does not run (it has no vLLM model)');
+    if (routed.length === 0)
+      issue(['serving', 'gateway', 'exposure'], exposure.type, 'exposes a gateway this environment does not run (it has no vLLM model)');
     exposure.allowCidrs.forEach((c, i) => {
       const parsed = parseCidr(c);
       if (parsed && parsed.prefix === 0 && stage === 'prod') {
-        issue(['serving', 'gateway', 'exposure', 'allowCidrs', i], c, 'opens the gateway to the whole internet; a prod-stage gateway must name its client networks');
+        issue(
+          ['serving', 'gateway', 'exposure', 'allowCidrs', i],
+          c,
+          'opens the gateway to the whole internet; a prod-stage gateway must name its client networks',
+        );
       }
     });
   }
   if (stage === 'prod' && routed.length > 0 && serving.gateway.replicas < 2) {
-    issue(['serving', 'gateway', 'replicas'], serving.gateway.replicas, 'must be at least 2 in a prod-stage environment (one endpoint for every model)');
+    issue(
+      ['serving', 'gateway', 'replicas'],
+      serving.gateway.replicas,
+      'must be at least 2 in a prod-stage environment (one endpoint for every model)',
+    );
   }
 }
 
@@ -274,13 +325,29 @@ function tenantRules(serving: ServingConfig, issue: Issue, cache: CacheView | un
   const tenants = serving.gateway.tenants;
   if (tenants.length === 0) return;
   const routed = routedModels(serving);
-  if (routed.length === 0) issue(['serving', 'gateway', 'tenants'], tenants.map((t) => t.name), 'need a gateway, and this environment has no vLLM model');
+  if (routed.length === 0)
+    issue(
+      ['serving', 'gateway', 'tenants'],
+      tenants.map((t) => t.name),
+      'need a gateway, and this environment has no vLLM model',
+    );
   // Unique names and routed models: the gateway's routing rules (model/rules/gateway.ts).
   const replicas = serving.gateway.replicas;
   if (replicas > 1 && !cache) {
-    issue(['serving', 'gateway', 'tenants'], tenants.map((t) => t.name), `need data.cache with ${replicas} gateway replicas: the replicas count each tenant's requests together on Valkey; without it each would allow the whole limit`);
-  } else if (cache && !cache.clients.some((c) => c.namespace === GATEWAY_CLIENT.namespace && c.serviceAccount === GATEWAY_CLIENT.serviceAccount)) {
-    issue(['data', 'cache', 'clients'], cache.clients, `must include { namespace: '${GATEWAY_CLIENT.namespace}', serviceAccount: '${GATEWAY_CLIENT.serviceAccount}' }: the gateway counts its tenants' requests on Valkey, signed in with IAM`);
+    issue(
+      ['serving', 'gateway', 'tenants'],
+      tenants.map((t) => t.name),
+      `need data.cache with ${replicas} gateway replicas: the replicas count each tenant's requests together on Valkey; without it each would allow the whole limit`,
+    );
+  } else if (
+    cache &&
+    !cache.clients.some((c) => c.namespace === GATEWAY_CLIENT.namespace && c.serviceAccount === GATEWAY_CLIENT.serviceAccount)
+  ) {
+    issue(
+      ['data', 'cache', 'clients'],
+      cache.clients,
+      `must include { namespace: '${GATEWAY_CLIENT.namespace}', serviceAccount: '${GATEWAY_CLIENT.serviceAccount}' }: the gateway counts its tenants' requests on Valkey, signed in with IAM`,
+    );
   }
 }
 
@@ -289,10 +356,19 @@ function semanticCacheRules(serving: ServingConfig, issue: Issue, hasCache: bool
   const sc = serving.gateway.semanticCache;
   if (!sc) return;
   const at = (...rest: string[]) => ['serving', 'gateway', 'semanticCache', ...rest];
-  if (!hasCache) issue(at('embeddingModel'), sc.embeddingModel, 'needs the data layer\'s Valkey: add data.cache (ElastiCache for Valkey 8.2, whose vector search holds the cache)');
+  if (!hasCache)
+    issue(
+      at('embeddingModel'),
+      sc.embeddingModel,
+      "needs the data layer's Valkey: add data.cache (ElastiCache for Valkey 8.2, whose vector search holds the cache)",
+    );
   const model = routeTable(routedModels(serving)).get(sc.embeddingModel);
   // Not an embedding model: reported by the gateway's routing rules.
   if (model?.task === 'embed' && model.minReplicas < 1) {
-    issue(at('embeddingModel'), sc.embeddingModel, `names '${model.name}', which may scale to zero; every cached request embeds its prompt first, so set its minReplicas to at least 1`);
+    issue(
+      at('embeddingModel'),
+      sc.embeddingModel,
+      `names '${model.name}', which may scale to zero; every cached request embeds its prompt first, so set its minReplicas to at least 1`,
+    );
   }
 }

@@ -42,12 +42,24 @@ export default defineEnvironment({
   },
   data: {
     // OpenSearch Serverless here, to keep the second engine exercised before anyone picks it for prod.
-    vectorStore: { engine: 'opensearch-serverless', standbyReplicas: false, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
+    vectorStore: {
+      engine: 'opensearch-serverless',
+      standbyReplicas: false,
+      clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }],
+    },
     cache: { nodeType: 'cache.t4g.medium', replicas: 1, clients: [{ namespace: 'gpb-gateway', serviceAccount: 'gateway' }] },
   },
   serving: {
     models: [
-      { name: 'llama-8b', pool: 'staging-l40s', parametersBillions: 8, dtype: 'bf16', minReplicas: 1, maxReplicas: 4, aliases: ['chat-small'] },
+      {
+        name: 'llama-8b',
+        pool: 'staging-l40s',
+        parametersBillions: 8,
+        dtype: 'bf16',
+        minReplicas: 1,
+        maxReplicas: 4,
+        aliases: ['chat-small'],
+      },
       { name: 'bge-m3', task: 'embed', pool: 'staging-l40s', parametersBillions: 0.57, dtype: 'fp16', minReplicas: 1, maxReplicas: 2 },
       // A Triton model (a reranker's model repository), so the Triton path is synthesized,
       // policy-checked and validated like the vLLM ones.

@@ -35,7 +35,12 @@ export function formatProblem(p: ConfigProblem): string {
 export function checkEnvironment(input: unknown, label: string): EnvironmentConfig | ConfigProblem[] {
   const reserved = reservedKeys(input, []);
   if (reserved.length > 0) {
-    return reserved.map((path) => ({ environment: label, path, value: path.split(/[.[]/).pop()!.replace(/\]$/, ''), allowed: 'is a reserved JavaScript key (it would vanish or change the object it is in): rename the field' }));
+    return reserved.map((path) => ({
+      environment: label,
+      path,
+      value: path.split(/[.[]/).pop()!.replace(/\]$/, ''),
+      allowed: 'is a reserved JavaScript key (it would vanish or change the object it is in): rename the field',
+    }));
   }
   const result = environmentSchema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
@@ -51,7 +56,12 @@ export function validateEnvironments(inputs: Readonly<Record<string, unknown>>):
     if (Array.isArray(checked)) {
       problems.push(...checked);
     } else if (checked.name !== key) {
-      problems.push({ environment: key, path: 'name', value: checked.name, allowed: `must equal the key it is registered under ('${key}')` });
+      problems.push({
+        environment: key,
+        path: 'name',
+        value: checked.name,
+        allowed: `must equal the key it is registered under ('${key}')`,
+      });
     } else {
       configs.push(checked);
     }
@@ -61,7 +71,12 @@ export function validateEnvironments(inputs: Readonly<Record<string, unknown>>):
     const key = `${c.cluster.name}@${c.region}`;
     const other = names.get(key);
     if (other) {
-      problems.push({ environment: c.name, path: 'cluster.name', value: c.cluster.name, allowed: `must differ from environment '${other}' in the same region` });
+      problems.push({
+        environment: c.name,
+        path: 'cluster.name',
+        value: c.cluster.name,
+        allowed: `must differ from environment '${other}' in the same region`,
+      });
     }
     names.set(key, c.name);
   }
@@ -80,29 +95,33 @@ function toProblems(i: z.core.$ZodIssue, environment: string): ConfigProblem[] {
         allowed: 'unknown field (check the spelling against environments/schema.ts)',
       }));
     case 'invalid_type':
-      return [{
-        environment,
-        path,
-        value: i.input,
-        allowed:
-          i.input === undefined
-            ? `is required (${i.expected})`
-            : typeof i.input === 'number' && i.expected === 'number'
-              ? 'must be a finite number'
-              : i.message.startsWith('Invalid input')
-              ? `must be ${i.expected}`
-              : i.message,
-      }];
+      return [
+        {
+          environment,
+          path,
+          value: i.input,
+          allowed:
+            i.input === undefined
+              ? `is required (${i.expected})`
+              : typeof i.input === 'number' && i.expected === 'number'
+                ? 'must be a finite number'
+                : i.message.startsWith('Invalid input')
+                  ? `must be ${i.expected}`
+                  : i.message,
+        },
+      ];
     case 'invalid_union': {
       // A discriminated union whose discriminator matched no option: report the discriminator.
       const disc = (i as { discriminator?: string }).discriminator;
       if (disc && i.input && typeof i.input === 'object') {
-        return [{
-          environment,
-          path: path.endsWith(disc) ? path : path ? `${path}.${disc}` : disc,
-          value: (i.input as Record<string, unknown>)[disc],
-          allowed: i.message.replace(/^Invalid discriminator value\. Expected /, 'must be one of ').replace(/ \| /g, ', '),
-        }];
+        return [
+          {
+            environment,
+            path: path.endsWith(disc) ? path : path ? `${path}.${disc}` : disc,
+            value: (i.input as Record<string, unknown>)[disc],
+            allowed: i.message.replace(/^Invalid discriminator value\. Expected /, 'must be one of ').replace(/ \| /g, ', '),
+          },
+        ];
       }
       return [{ environment, path, value: i.input, allowed: i.message }];
     }

@@ -34,17 +34,9 @@ export const ADDON_VERSIONS = {
   },
 } as const satisfies Record<string, Record<AddonName, string>>;
 
-export type AddonName =
-  | 'vpc-cni'
-  | 'coredns'
-  | 'kube-proxy'
-  | 'eks-pod-identity-agent'
-  | 'aws-ebs-csi-driver';
+export type AddonName = 'vpc-cni' | 'coredns' | 'kube-proxy' | 'eks-pod-identity-agent' | 'aws-ebs-csi-driver';
 
 /** Kubernetes minor versions this blueprint has pinned add-ons for. */
 export type KubernetesVersion = keyof typeof ADDON_VERSIONS;
 
-export const KUBERNETES_VERSIONS = Object.keys(ADDON_VERSIONS) as [
-  KubernetesVersion,
-  ...KubernetesVersion[],
-];
+export const KUBERNETES_VERSIONS = Object.keys(ADDON_VERSIONS) as [KubernetesVersion, ...KubernetesVersion[]];

@@ -47,8 +47,10 @@ export function systemInstanceTypeProblem(name: string): string | undefined {
   const unknown = ec2InstanceTypeProblem(name);
   if (unknown) return unknown;
   const family = name.split('.')[0];
-  if (ACCELERATED.test(family)) return 'is an accelerated or special-purpose type: system nodes run controllers (GPU capacity goes in gpu.pools or gpu.nodeGroups)';
-  if (ARM64.test(family) || family === 'a1') return 'is an arm64 (Graviton) type: the system node group boots the AL2023_x86_64_STANDARD AMI; use an x86_64 type such as m7i.large';
+  if (ACCELERATED.test(family))
+    return 'is an accelerated or special-purpose type: system nodes run controllers (GPU capacity goes in gpu.pools or gpu.nodeGroups)';
+  if (ARM64.test(family) || family === 'a1')
+    return 'is an arm64 (Graviton) type: the system node group boots the AL2023_x86_64_STANDARD AMI; use an x86_64 type such as m7i.large';
   return undefined;
 }
 
@@ -74,11 +76,14 @@ export function dbInstanceClassProblem(name: string): string | undefined {
  */
 export function s3BucketNameProblem(name: string): string | undefined {
   if (name.length < 3 || name.length > 63) return 'must be 3-63 characters long (S3 bucket naming rules)';
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) return 'must be lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit (S3 bucket naming rules)';
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name))
+    return 'must be lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit (S3 bucket naming rules)';
   if (name.includes('..')) return 'must not contain two adjacent dots (S3 bucket naming rules)';
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return 'must not be formatted as an IP address (S3 bucket naming rules)';
-  for (const prefix of ['xn--', 'sthree-', 'amzn-s3-demo-']) if (name.startsWith(prefix)) return `must not start with '${prefix}' (reserved by S3)`;
-  for (const suffix of ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3']) if (name.endsWith(suffix)) return `must not end with '${suffix}' (reserved by S3)`;
+  for (const prefix of ['xn--', 'sthree-', 'amzn-s3-demo-'])
+    if (name.startsWith(prefix)) return `must not start with '${prefix}' (reserved by S3)`;
+  for (const suffix of ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'])
+    if (name.endsWith(suffix)) return `must not end with '${suffix}' (reserved by S3)`;
   return undefined;
 }
 

@@ -56,7 +56,7 @@ export function cidrSubnet(parent: Ipv4Cidr, newBits: number, netNum: number): I
 /** True when the two ranges share at least one address. */
 export function cidrsOverlap(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
   const shorter = Math.min(a.prefix, b.prefix);
-  return ((a.network & mask(shorter)) >>> 0) === ((b.network & mask(shorter)) >>> 0);
+  return (a.network & mask(shorter)) >>> 0 === (b.network & mask(shorter)) >>> 0;
 }
 
 /** True when `inner` lies entirely inside `outer`. */

@@ -100,7 +100,16 @@ export function gpuCapacities(
   for (const g of gpu.nodeGroups) {
     const t = resolve(g.instanceType);
     if (!t) continue;
-    out.push({ name: g.name, kind: 'nodeGroup', instanceTypes: [t], maxGpus: g.maxSize * t.gpus, minInstances: g.minSize, interruptible: g.capacityType === 'SPOT', timeSliced: false, efa: false });
+    out.push({
+      name: g.name,
+      kind: 'nodeGroup',
+      instanceTypes: [t],
+      maxGpus: g.maxSize * t.gpus,
+      minInstances: g.minSize,
+      interruptible: g.capacityType === 'SPOT',
+      timeSliced: false,
+      efa: false,
+    });
   }
   return out;
 }

@@ -70,7 +70,9 @@ export class GpuInstanceType implements GpuInstanceTypeSpec {
     const found = GpuInstanceType.find(name);
     if (!found) {
       const family = name.split('.')[0];
-      const sameFamily = GpuInstanceType.all().filter((t) => t.family === family).map((t) => t.name);
+      const sameFamily = GpuInstanceType.all()
+        .filter((t) => t.family === family)
+        .map((t) => t.name);
       throw new BlueprintError(
         `unknown GPU instance type ${show(name)}: ${sameFamily.length > 0 ? `${family} sizes are ${sameFamily.join(', ')}` : `known families are ${[...new Set(GpuInstanceType.all().map((t) => t.family))].join(', ')}`}; declare others in gpu.customInstanceTypes`,
       );
@@ -81,7 +83,8 @@ export class GpuInstanceType implements GpuInstanceTypeSpec {
   /** An instance type the catalog lacks (validated, not registered). */
   static custom(spec: GpuInstanceTypeSpec): GpuInstanceType {
     for (const key of ['gpus', 'gpuMemoryGiB', 'vcpus', 'memoryGiB', 'onDemandUsdPerHour'] as const) {
-      if (!(spec[key] > 0)) throw new BlueprintError(`custom GPU instance type '${spec.name}': '${key}' ${show(spec[key])} must be positive`);
+      if (!(spec[key] > 0))
+        throw new BlueprintError(`custom GPU instance type '${spec.name}': '${key}' ${show(spec[key])} must be positive`);
     }
     return new GpuInstanceType(spec);
   }

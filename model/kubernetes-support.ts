@@ -51,7 +51,9 @@ export function supportProblem(version: string, support: SupportType, day: strin
   if (!cal) return `has no entry in the EKS support calendar (model/kubernetes-support.ts)`;
   if (day > cal.extendedSupportEnds) return `left EKS extended support on ${cal.extendedSupportEnds}: upgrade the cluster`;
   if (support === 'standard' && day > cal.standardSupportEnds) {
-    const newer = Object.entries(KUBERNETES_SUPPORT).filter(([, c]) => c.standardSupportEnds >= day).map(([v]) => v);
+    const newer = Object.entries(KUBERNETES_SUPPORT)
+      .filter(([, c]) => c.standardSupportEnds >= day)
+      .map(([v]) => v);
     const extra = controlPlaneMonthlyUsd('extended') - controlPlaneMonthlyUsd('standard');
     return (
       `left EKS standard support on ${cal.standardSupportEnds} (EKS would upgrade the cluster by itself): ` +

@@ -58,7 +58,8 @@ export interface KubernetesRange {
  * updates" commit, not from the tag: the tag v1.14.1 still carries Chart.yaml 1.13.0 and the
  * 1.13.0 controller image.
  */
-const KARPENTER_RELEASE = 'aws/karpenter-provider-aws branch release-v1.14.1, commit c88abbbad455 ("Stable Release updates Release v1.14.1")';
+const KARPENTER_RELEASE =
+  'aws/karpenter-provider-aws branch release-v1.14.1, commit c88abbbad455 ("Stable Release updates Release v1.14.1")';
 
 const KARPENTER_1_14_KUBERNETES: KubernetesRange = {
   // The matrix lists, per Kubernetes minor, the oldest Karpenter that supports it: 1.35 needs
@@ -141,7 +142,8 @@ export const CHARTS = {
     chart: 'gpu-operator',
     version: 'v25.3.2',
     appVersion: 'v25.3.2',
-    source: 'NVIDIA/gpu-operator v25.3.2 deployments/gpu-operator/values.yaml (the tag carries Chart.yaml version v1.0.0-devel; the published package is v25.3.2)',
+    source:
+      'NVIDIA/gpu-operator v25.3.2 deployments/gpu-operator/values.yaml (the tag carries Chart.yaml version v1.0.0-devel; the published package is v25.3.2)',
     checked: '2026-12-01',
   },
   qdrant: {
@@ -210,7 +212,8 @@ export const IMAGES = {
     repository: 'public.ecr.aws/aws-cli/aws-cli',
     tag: '2.27.49',
     // EKS Pod Identity needs AWS CLI >= 2.15.0 (EKS user guide, pod-id-minimum-sdk).
-    source: 'aws/aws-cli v2 .changes/2.27.49.json (the release exists); EKS user guide "Use pod identity with the AWS SDK" (AWS CLI 2.15.0 or later)',
+    source:
+      'aws/aws-cli v2 .changes/2.27.49.json (the release exists); EKS user guide "Use pod identity with the AWS SDK" (AWS CLI 2.15.0 or later)',
     checked: '2026-12-01',
     unverified: 'the tag in the registry and its digest (pins workflow)',
   },
@@ -246,7 +249,8 @@ export const LITELLM_FEATURES = [
   {
     setting: 'general_settings.coordination_redis.aws_iam_* (ElastiCache IAM authentication)',
     since: '1.102.0',
-    source: 'BerriAI/litellm-docs release_notes/v1.102.0 ("Authenticate to Amazon ElastiCache using IAM credentials", PR #38413); docs proxy caching_redis "Supported fields" of coordination_redis',
+    source:
+      'BerriAI/litellm-docs release_notes/v1.102.0 ("Authenticate to Amazon ElastiCache using IAM credentials", PR #38413); docs proxy caching_redis "Supported fields" of coordination_redis',
   },
   {
     setting: 'litellm_settings.cache_params.semantic_cache_scope',
@@ -275,7 +279,9 @@ export const litellmPinProblems = (tag: string): string[] => {
   const version = tag.slice(1);
   return [
     ...(LITELLM_WITHDRAWN.some((w) => w === version) ? [`LiteLLM ${version} is a compromised release (never pin it)`] : []),
-    ...LITELLM_FEATURES.filter((f) => !atLeast(version, f.since)).map((f) => `LiteLLM ${version} predates ${f.since}, which brought ${f.setting}`),
+    ...LITELLM_FEATURES.filter((f) => !atLeast(version, f.since)).map(
+      (f) => `LiteLLM ${version} predates ${f.since}, which brought ${f.setting}`,
+    ),
   ];
 };
 
@@ -331,7 +337,8 @@ export const AMI_ALIASES = {
     alias: 'bottlerocket@v1.43.0',
     source: 'bottlerocket-os/bottlerocket release v1.43.0',
     checked: '2026-11-27',
-    unverified: 'which aws-k8s-1.x-nvidia variants v1.43.0 ships (the stored bottlerocket CHANGELOG ends in 2024; pins workflow: ssm get-parameter)',
+    unverified:
+      'which aws-k8s-1.x-nvidia variants v1.43.0 ships (the stored bottlerocket CHANGELOG ends in 2024; pins workflow: ssm get-parameter)',
   },
 } as const satisfies Record<string, PinCheck & { alias: string; kubernetes?: KubernetesRange }>;
 

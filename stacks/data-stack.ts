@@ -79,7 +79,11 @@ export class DataStack extends AwsLayerStack {
     this.identities = new WorkloadIdentities(this, 'Identities', { cluster });
     const common = { vpcId: network.vpcId, subnetIds: network.dataSubnetIds, cluster, identities: this.identities };
 
-    this.modelBucket = new PrivateBucket(this, 'ModelBucket', { purpose: 'Model weights', namePrefix: `${name}-models-`, preventDestroy: protect });
+    this.modelBucket = new PrivateBucket(this, 'ModelBucket', {
+      purpose: 'Model weights',
+      namePrefix: `${name}-models-`,
+      preventDestroy: protect,
+    });
     this.modelRoles = new Map(
       env.serving.models.map((m) => [
         m.name,
@@ -128,7 +132,8 @@ export class DataStack extends AwsLayerStack {
       logRetentionDays: obs.logs.retentionDays,
       xray: obs.traces.exporter === 'xray',
       kmsDeletionWindowDays: env.cluster.kmsDeletionWindowDays,
-      autoscalerServiceAccount: env.serving.models.length > 0 ? { namespace: KEDA_NAMESPACE, name: KEDA_OPERATOR_SERVICE_ACCOUNT } : undefined,
+      autoscalerServiceAccount:
+        env.serving.models.length > 0 ? { namespace: KEDA_NAMESPACE, name: KEDA_OPERATOR_SERVICE_ACCOUNT } : undefined,
     });
 
     // Secrets generated for in-cluster workloads; External Secrets is their only reader.
@@ -139,7 +144,11 @@ export class DataStack extends AwsLayerStack {
     const runsGateway = routedModels(env.serving).length > 0;
     let masterKey: GeneratedSecret | undefined;
     if (runsGateway) {
-      masterKey = new GeneratedSecret(this, 'GatewayMasterKey', { name: `${name}/gateway/master-key`, purpose: `Gateway master key (${name})`, protect });
+      masterKey = new GeneratedSecret(this, 'GatewayMasterKey', {
+        name: `${name}/gateway/master-key`,
+        purpose: `Gateway master key (${name})`,
+        protect,
+      });
       generated.GatewayMasterKey = masterKey;
     }
     let semanticCachePassword: GeneratedSecret | undefined;
@@ -155,7 +164,11 @@ export class DataStack extends AwsLayerStack {
     let tenancy: GatewayData['tenancy'];
     if (runsGateway && gw.tenants.length > 0) {
       const db = gw.database;
-      const password = new GeneratedSecret(this, 'GatewayDatabasePassword', { name: `${name}/gateway/database-password`, purpose: `Gateway database password (${name})`, protect });
+      const password = new GeneratedSecret(this, 'GatewayDatabasePassword', {
+        name: `${name}/gateway/database-password`,
+        purpose: `Gateway database password (${name})`,
+        protect,
+      });
       generated.GatewayDatabasePassword = password;
       const database = new GatewayDatabase(this, 'GatewayDatabase', {
         vpcId: network.vpcId,
@@ -170,14 +183,20 @@ export class DataStack extends AwsLayerStack {
         protect,
       });
       const tenants = gw.tenants.map((tenant) => {
-        const key = new GeneratedSecret(this, `TenantKey-${tenant.name}`, { name: `${name}/gateway/tenants/${tenant.name}`, purpose: `Gateway key of tenant ${tenant.name} (${name})`, prefix: 'sk-', protect });
+        const key = new GeneratedSecret(this, `TenantKey-${tenant.name}`, {
+          name: `${name}/gateway/tenants/${tenant.name}`,
+          purpose: `Gateway key of tenant ${tenant.name} (${name})`,
+          prefix: 'sk-',
+          protect,
+        });
         // 'search-api' -> 'SearchApi': upper case marks the dashes, so distinct names stay distinct.
         generated[`TenantKey${tenant.name.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase())}`] = key;
         return { tenant, key };
       });
       tenancy = { database, password, tenants };
     }
-    if (Object.keys(generated).length > 0) this.externalSecretsRole = externalSecretsRole(this, 'ExternalSecretsRole', cluster, generated, env.region);
+    if (Object.keys(generated).length > 0)
+      this.externalSecretsRole = externalSecretsRole(this, 'ExternalSecretsRole', cluster, generated, env.region);
 
     if (env.data.cache) {
       const logsKey = new LogsKmsKey(this, 'LogsKey', { alias: `gpb/${env.name}/data-logs`, region: env.region });
@@ -197,10 +216,14 @@ export class DataStack extends AwsLayerStack {
       });
       // The cache's client roles lived at Cache/Client-<namespace>-<serviceAccount>; dev's data
       // stack was applied with them, so their state moves to the shared role.
-      for (const client of c.clients) this.identities.roleOf(client)?.movedFrom(['Cache', `Client-${client.namespace}-${client.serviceAccount}`]);
+      for (const client of c.clients)
+        this.identities.roleOf(client)?.movedFrom(['Cache', `Client-${client.namespace}-${client.serviceAccount}`]);
     }
     if (masterKey) {
-      const semanticCache = gw.semanticCache && this.cache && semanticCachePassword ? { settings: gw.semanticCache, cache: this.cache, password: semanticCachePassword } : undefined;
+      const semanticCache =
+        gw.semanticCache && this.cache && semanticCachePassword
+          ? { settings: gw.semanticCache, cache: this.cache, password: semanticCachePassword }
+          : undefined;
       this.gateway = { masterKey, semanticCache, tenancy };
     }
   }

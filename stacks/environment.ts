@@ -25,7 +25,14 @@ export function buildEnvironment(app: Construct, env: EnvironmentConfig, backend
   const network = new NetworkStack(app, { env, backend });
   const cluster = new ClusterStack(app, { env, backend, network: network.network });
   const data = new DataStack(app, { env, backend, network: network.network, cluster: cluster.cluster });
-  const platform = new PlatformStack(app, { env, backend, cluster: cluster.cluster, network: network.network, karpenter: cluster.karpenter, telemetry: data.telemetry });
+  const platform = new PlatformStack(app, {
+    env,
+    backend,
+    cluster: cluster.cluster,
+    network: network.network,
+    karpenter: cluster.karpenter,
+    telemetry: data.telemetry,
+  });
   const gpu = cluster.karpenter
     ? new GpuStack(app, { env, backend, cluster: cluster.cluster, karpenter: cluster.karpenter, platform })
     : undefined;
@@ -39,5 +46,12 @@ export function buildEnvironment(app: Construct, env: EnvironmentConfig, backend
 
 /** The stacks of an environment in apply order. */
 export function stacksInOrder(stacks: EnvironmentStacks): LayerStack[] {
-  return [stacks.network, stacks.cluster, stacks.data, stacks.platform, ...(stacks.gpu ? [stacks.gpu] : []), ...(stacks.serving ? [stacks.serving] : [])];
+  return [
+    stacks.network,
+    stacks.cluster,
+    stacks.data,
+    stacks.platform,
+    ...(stacks.gpu ? [stacks.gpu] : []),
+    ...(stacks.serving ? [stacks.serving] : []),
+  ];
 }

@@ -83,7 +83,11 @@ export class PlatformStack extends KubernetesLayerStack {
 
     // The agent reads container logs from the node (hostPath): privileged by necessity; audit
     // and warn stay at restricted so anything else that would need it shows up.
-    this.telemetry = new WorkloadNamespace(this, 'TelemetryNamespace', { name: TELEMETRY_NAMESPACE, kubernetesVersion: version, podSecurity: 'privileged' });
+    this.telemetry = new WorkloadNamespace(this, 'TelemetryNamespace', {
+      name: TELEMETRY_NAMESPACE,
+      kubernetesVersion: version,
+      podSecurity: 'privileged',
+    });
 
     this.gateway.allowIngressFromCidrs('Vpc', [network.cidr], tcp(PORTS.gateway));
     this.serving.allowFrom(this.gateway, tcp(PORTS.modelHttp, PORTS.modelGrpc));
@@ -119,13 +123,24 @@ export class PlatformStack extends KubernetesLayerStack {
       traces: obs.traces,
       scrapeIntervalSeconds: obs.scrapeIntervalSeconds,
       gatewayReplicas: env.posture.controllerReplicas,
-      logNamespaces: [this.gateway.name, this.serving.name, this.vectorStore.name, GPU_OPERATOR_NAMESPACE, props.karpenter?.namespace ?? 'kube-system', KEDA_NAMESPACE],
+      logNamespaces: [
+        this.gateway.name,
+        this.serving.name,
+        this.vectorStore.name,
+        GPU_OPERATOR_NAMESPACE,
+        props.karpenter?.namespace ?? 'kube-system',
+        KEDA_NAMESPACE,
+      ],
       dependsOn: [this.telemetry.resource],
     });
     // Dashboards for Grafana's sidecar (label grafana_dashboard) and for import.
     for (const d of dashboardsFor(expectedMetricSources(env))) {
       new ConfigMapV1(this, `Dashboard-${d.uid}`, {
-        metadata: { name: d.uid, namespace: TELEMETRY_NAMESPACE, labels: { grafana_dashboard: '1', 'app.kubernetes.io/managed-by': 'gpu-platform-blueprint' } },
+        metadata: {
+          name: d.uid,
+          namespace: TELEMETRY_NAMESPACE,
+          labels: { grafana_dashboard: '1', 'app.kubernetes.io/managed-by': 'gpu-platform-blueprint' },
+        },
         data: { [`${d.uid}.json`]: escapeTerraformTemplates(JSON.stringify(grafanaJson(d), null, 2)) },
         dependsOn: [this.telemetry.resource],
       });
@@ -165,7 +180,11 @@ export class PlatformStack extends KubernetesLayerStack {
     }
     if (pools.some((p) => p.efa)) new EfaDevicePlugin(this, 'EfaDevicePlugin');
     if (alb) {
-      this.loadBalancerController = new LoadBalancerController(this, 'LoadBalancerController', { clusterName: env.cluster.name, region: env.region, vpcId: network.vpcId });
+      this.loadBalancerController = new LoadBalancerController(this, 'LoadBalancerController', {
+        clusterName: env.cluster.name,
+        region: env.region,
+        vpcId: network.vpcId,
+      });
     }
     // Models too large for one node run as LeaderWorkerSets; their group members talk on any port.
     if (env.serving.models.some((m) => m.nodesPerReplica > 1)) {
@@ -173,6 +192,7 @@ export class PlatformStack extends KubernetesLayerStack {
       this.serving.allowWithinGroups('ModelGroups', LWS_NAME_LABEL);
     }
     // Model servers scale on their own load (docs/serving.md, "Autoscaling").
-    if (env.serving.models.length > 0) this.keda = new Keda(this, 'Keda', { replicas: env.posture.controllerReplicas, metrics: this.collector });
+    if (env.serving.models.length > 0)
+      this.keda = new Keda(this, 'Keda', { replicas: env.posture.controllerReplicas, metrics: this.collector });
   }
 }

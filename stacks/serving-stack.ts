@@ -76,9 +76,7 @@ export class ServingStack extends KubernetesLayerStack {
       const routed = new Set(routedModels(props.env.serving));
       const g = props.env.serving.gateway;
       this.gateway = new LlmGateway(this, 'Gateway', {
-        models: servers
-          .filter(({ m }) => routed.has(m))
-          .map(({ m, server }) => ({ server, aliases: m.aliases })),
+        models: servers.filter(({ m }) => routed.has(m)).map(({ m, server }) => ({ server, aliases: m.aliases })),
         semanticCache: data.gateway.semanticCache && semanticCache(data.gateway.semanticCache),
         ...tenancy(data.gateway.tenancy, [...routed], data.cache, props.env.region),
         routingStrategy: g.routingStrategy,
@@ -90,7 +88,10 @@ export class ServingStack extends KubernetesLayerStack {
         masterKeySecretName: data.gateway.masterKey.secretName,
         region: props.env.region,
         otlpTracesEndpoint: props.env.observability.traces.exporter === 'none' ? undefined : OTLP_HTTP_TRACES_ENDPOINT,
-        alb: g.exposure.type === 'alb' ? { scheme: g.exposure.scheme, certificateArn: g.exposure.certificateArn, allowCidrs: g.exposure.allowCidrs } : undefined,
+        alb:
+          g.exposure.type === 'alb'
+            ? { scheme: g.exposure.scheme, certificateArn: g.exposure.certificateArn, allowCidrs: g.exposure.allowCidrs }
+            : undefined,
         metrics: props.platform.collector,
       });
     }
@@ -155,7 +156,13 @@ function tenancy(
       maxParallelRequests: t.maxParallelRequests,
       keySecretName: key.secretName,
     })),
-    database: { host: db.endpoint, port: db.port, databaseName: db.databaseName, username: db.username, passwordSecretName: password.secretName },
+    database: {
+      host: db.endpoint,
+      port: db.port,
+      databaseName: db.databaseName,
+      username: db.username,
+      passwordSecretName: password.secretName,
+    },
     coordination: cache
       ? { host: cache.endpoint, port: cache.port, replicationGroupId: cache.replicationGroupId, userName: cache.iamUserName, region }
       : undefined,

@@ -50,7 +50,10 @@ export function onlyResource(json: TfJson, type: string): Record<string, unknown
 }
 
 /** Parses a JSON policy document attribute. */
-export function policyOf(resource: Record<string, unknown>, attribute = 'policy'): {
+export function policyOf(
+  resource: Record<string, unknown>,
+  attribute = 'policy',
+): {
   Statement: Record<string, unknown>[];
 } {
   return JSON.parse(resource[attribute] as string) as { Statement: Record<string, unknown>[] };
@@ -59,7 +62,14 @@ export function policyOf(resource: Record<string, unknown>, attribute = 'policy'
 /** Deep-merges `patch` onto `base`; arrays and scalars in patch replace; `null` removes a key. */
 export function merge<T>(base: T, patch: unknown): T {
   if (patch === undefined) return base;
-  if (typeof base !== 'object' || base === null || Array.isArray(base) || typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+  if (
+    typeof base !== 'object' ||
+    base === null ||
+    Array.isArray(base) ||
+    typeof patch !== 'object' ||
+    patch === null ||
+    Array.isArray(patch)
+  ) {
     return patch as T;
   }
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
@@ -138,6 +148,9 @@ export function testCluster(scope: Construct, kubernetesVersion: KubernetesVersi
  */
 export function registeredForEntryPoints(name: string): boolean {
   const registered = name in DEFAULT_REGISTRY;
-  if (!registered) console.warn(`SKIPPED: entry-point tests that build '${name}': it is not registered (INCLUDE_REFERENCE_ENVIRONMENTS = false in environments/local.ts)`);
+  if (!registered)
+    console.warn(
+      `SKIPPED: entry-point tests that build '${name}': it is not registered (INCLUDE_REFERENCE_ENVIRONMENTS = false in environments/local.ts)`,
+    );
   return registered;
 }

@@ -17,7 +17,11 @@ export function deployOrder(manifest: ManifestStacks, environment: string): stri
   const ids = LAYERS.map((layer) => `${environment}-${layer}`).filter((id) => id in manifest.stacks);
   if (ids.length === 0) {
     throw new BlueprintError(
-      `No stacks of environment '${environment}' in the synth output (it has ${Object.keys(manifest.stacks).map((s) => `'${s}'`).join(', ') || 'none'}): run npm run synth -- --env ${environment} first`,
+      `No stacks of environment '${environment}' in the synth output (it has ${
+        Object.keys(manifest.stacks)
+          .map((s) => `'${s}'`)
+          .join(', ') || 'none'
+      }): run npm run synth -- --env ${environment} first`,
     );
   }
   const done: string[] = [];
@@ -65,12 +69,17 @@ export function deployJobs(
 ): DeployJob[] {
   const unknown = order.filter((e) => !(e in publicEndpoint));
   if (unknown.length > 0) {
-    throw new BlueprintError(`GPB_DEPLOY_ORDER names ${unknown.map((e) => `'${e}'`).join(', ')}, not registered; registered: ${Object.keys(publicEndpoint).map((e) => `'${e}'`).join(', ')}`);
+    throw new BlueprintError(
+      `GPB_DEPLOY_ORDER names ${unknown.map((e) => `'${e}'`).join(', ')}, not registered; registered: ${Object.keys(publicEndpoint)
+        .map((e) => `'${e}'`)
+        .join(', ')}`,
+    );
   }
   return order.map((environment) => {
     const project = privateRunners[environment];
     if (project !== undefined) {
-      if (!/^[A-Za-z0-9][A-Za-z0-9_-]{1,254}$/.test(project)) throw new BlueprintError(`GPB_PRIVATE_RUNNERS: '${project}' (for '${environment}') is not a CodeBuild project name`);
+      if (!/^[A-Za-z0-9][A-Za-z0-9_-]{1,254}$/.test(project))
+        throw new BlueprintError(`GPB_PRIVATE_RUNNERS: '${project}' (for '${environment}') is not a CodeBuild project name`);
       return { environment, runsOn: `codebuild-${project}-${run.id}-${run.attempt}` };
     }
     if (!publicEndpoint[environment]) {

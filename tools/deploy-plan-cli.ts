@@ -24,13 +24,26 @@ function json<T>(name: string, fallback: T, check: (v: unknown) => boolean, shap
 }
 
 runCli(() => {
-  const order = json<string[]>('GPB_DEPLOY_ORDER', ['dev', 'staging', 'prod'], (v) => Array.isArray(v) && v.length > 0 && v.every((e) => typeof e === 'string'), 'a JSON list of environment names, e.g. ["dev","prod"]');
-  const runners = json<Record<string, string>>('GPB_PRIVATE_RUNNERS', {}, (v) => !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((p) => typeof p === 'string'), 'a JSON map of environment to CodeBuild project, e.g. {"prod":"gpb-prod-deploy"}');
+  const order = json<string[]>(
+    'GPB_DEPLOY_ORDER',
+    ['dev', 'staging', 'prod'],
+    (v) => Array.isArray(v) && v.length > 0 && v.every((e) => typeof e === 'string'),
+    'a JSON list of environment names, e.g. ["dev","prod"]',
+  );
+  const runners = json<Record<string, string>>(
+    'GPB_PRIVATE_RUNNERS',
+    {},
+    (v) => !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((p) => typeof p === 'string'),
+    'a JSON map of environment to CodeBuild project, e.g. {"prod":"gpb-prod-deploy"}',
+  );
   const selected = Object.fromEntries(order.filter((e) => e in ENVIRONMENTS).map((e) => [e, ENVIRONMENTS[e]]));
   const configs = validateEnvironments(selected);
   const publicEndpoint = Object.fromEntries(
     Object.keys(ENVIRONMENTS).map((e) => [e, configs.find((c) => c.name === e)?.cluster.endpoint.publicAccess ?? true]),
   );
-  const include = deployJobs(order, publicEndpoint, runners, { id: process.env.GITHUB_RUN_ID ?? 'local', attempt: process.env.GITHUB_RUN_ATTEMPT ?? '1' });
+  const include = deployJobs(order, publicEndpoint, runners, {
+    id: process.env.GITHUB_RUN_ID ?? 'local',
+    attempt: process.env.GITHUB_RUN_ATTEMPT ?? '1',
+  });
   process.stdout.write(`${JSON.stringify({ include })}\n`);
 });

@@ -35,11 +35,15 @@ export function scaffoldEnvironment(o: ScaffoldOptions): { file: string } {
   const registry = o.registry ?? { ...REFERENCE_ENVIRONMENTS, ...ENVIRONMENTS };
   const from = o.from ?? 'dev';
   if (!NAME.test(o.name) || RESERVED.has(o.name)) {
-    throw new BlueprintError(`new-env: '${o.name}' is not a valid environment name: use 3-20 lowercase letters, digits or hyphens, starting with a letter (not ${[...RESERVED].join(', ')})`);
+    throw new BlueprintError(
+      `new-env: '${o.name}' is not a valid environment name: use 3-20 lowercase letters, digits or hyphens, starting with a letter (not ${[...RESERVED].join(', ')})`,
+    );
   }
   const file = path.join(o.root, 'environments', `${o.name}.ts`);
   if (o.name in registry || existsSync(file)) {
-    throw new BlueprintError(`new-env: environment '${o.name}' already exists (${o.name in registry ? 'registered' : `file ${path.relative(o.root, file)}`}); pick another name`);
+    throw new BlueprintError(
+      `new-env: environment '${o.name}' already exists (${o.name in registry ? 'registered' : `file ${path.relative(o.root, file)}`}); pick another name`,
+    );
   }
   const source = registry[from];
   if (!source) {
@@ -51,13 +55,17 @@ export function scaffoldEnvironment(o: ScaffoldOptions): { file: string } {
   delete input.cluster.name; // defaults to gpb-<name>, unique per environment
   const checked = checkEnvironment(input, o.name);
   if (Array.isArray(checked)) {
-    throw new BlueprintError(`new-env: the scaffolded environment would be invalid:\n${checked.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
+    throw new BlueprintError(
+      `new-env: the scaffolded environment would be invalid:\n${checked.map((p) => `  - ${formatProblem(p)}`).join('\n')}`,
+    );
   }
 
   const localFile = path.join(o.root, 'environments', 'local.ts');
   const local = readFileSync(localFile, 'utf8');
   if (!local.includes(IMPORTS_MARKER) || !local.includes(REGISTRATIONS_MARKER)) {
-    throw new BlueprintError(`new-env: environments/local.ts lacks the '${IMPORTS_MARKER}' and '${REGISTRATIONS_MARKER.trim()}' marker lines; restore them`);
+    throw new BlueprintError(
+      `new-env: environments/local.ts lacks the '${IMPORTS_MARKER}' and '${REGISTRATIONS_MARKER.trim()}' marker lines; restore them`,
+    );
   }
   const ident = o.name.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
   writeFileSync(
@@ -110,13 +118,31 @@ if (require.main === module) {
       throw new BlueprintError(`${(e as Error).message}\nUsage: npm run new-env -- <name> [--from <env>] [--stage dev|staging|prod]`);
     }
     const [name] = args.positionals;
-    if (!name || args.positionals.length > 1) throw new BlueprintError('Usage: npm run new-env -- <name> [--from <env>] [--stage dev|staging|prod]');
+    if (!name || args.positionals.length > 1)
+      throw new BlueprintError('Usage: npm run new-env -- <name> [--from <env>] [--stage dev|staging|prod]');
     const stage = args.values.stage;
     if (stage !== undefined && !['dev', 'staging', 'prod'].includes(stage)) {
       throw new BlueprintError(`new-env: --stage '${stage}' is not allowed: must be dev, staging or prod`);
     }
-    const { file } = scaffoldEnvironment({ root: path.resolve(__dirname, '..'), name, from: args.values.from, stage: stage as ScaffoldOptions['stage'] });
-    console.log(`created ${path.relative(process.cwd(), file)} and registered it in environments/local.ts`);
-    console.log(`next: edit the account values, then npm run synth -- --env ${name}`);
+    const root = path.resolve(__dirname, '..');
+    const { file } = scaffoldEnvironment({
+      root,
+      name,
+      from: args.values.from,
+      stage: stage as ScaffoldOptions['stage'],
+    });
+    return formatLikeTheRepository([file, path.join(root, 'environments', 'local.ts')]).then(() => {
+      console.log(`created ${path.relative(process.cwd(), file)} and registered it in environments/local.ts`);
+      console.log(`next: edit the account values, then npm run synth -- --env ${name}`);
+    });
   });
+}
+
+/** Formats the written files with the repository's Prettier settings, so `npm run lint` passes on them. */
+export async function formatLikeTheRepository(files: readonly string[]): Promise<void> {
+  const prettier = await import('prettier');
+  for (const f of files) {
+    const options = await prettier.resolveConfig(f);
+    writeFileSync(f, await prettier.format(readFileSync(f, 'utf8'), { ...options, filepath: f }));
+  }
 }

@@ -9,7 +9,17 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { type JsonObject, StackView, block, strings } from '../policies/engine/stack-view';
 import { runCli, synthesize } from './synthesize';
-import { ALL_CHART_PINS, ALL_IMAGE_PINS, checkAddons, checkChart, checkImage, checkRender, type PinResult, type PinsIo, summaryLine } from './pins/check';
+import {
+  ALL_CHART_PINS,
+  ALL_IMAGE_PINS,
+  checkAddons,
+  checkChart,
+  checkImage,
+  checkRender,
+  type PinResult,
+  type PinsIo,
+  summaryLine,
+} from './pins/check';
 
 const io: PinsIo = {
   async fetchText(url) {
@@ -33,10 +43,12 @@ runCli(async () => {
     const { stacks } = synthesize({ outdir: path.join(work, 'out') });
     const views = stacks.map((s) => new StackView(s.id, JSON.parse(readFileSync(path.join(s.dir, 'cdk.tf.json'), 'utf8')) as JsonObject));
     const restricted = new Set(
-      views.flatMap((v) => v.resourcesOf('kubernetes_namespace_v1')).flatMap((n) => {
-        const meta = block(n.config.metadata);
-        return block(meta?.labels)?.['pod-security.kubernetes.io/enforce'] === 'restricted' ? [String(meta?.name)] : [];
-      }),
+      views
+        .flatMap((v) => v.resourcesOf('kubernetes_namespace_v1'))
+        .flatMap((n) => {
+          const meta = block(n.config.metadata);
+          return block(meta?.labels)?.['pod-security.kubernetes.io/enforce'] === 'restricted' ? [String(meta?.name)] : [];
+        }),
     );
     views.forEach((v) =>
       v.resourcesOf('helm_release').forEach((r, i) => {
@@ -49,7 +61,16 @@ runCli(async () => {
         const c = r.config;
         results.push(
           checkRender(
-            { stack: v.id, name: String(c.name), repository: String(c.repository), chart: String(c.chart), version: String(c.version), namespace: String(c.namespace), values, restricted: restricted.has(String(c.namespace)) },
+            {
+              stack: v.id,
+              name: String(c.name),
+              repository: String(c.repository),
+              chart: String(c.chart),
+              version: String(c.version),
+              namespace: String(c.namespace),
+              values,
+              restricted: restricted.has(String(c.namespace)),
+            },
             files,
             io,
           ),

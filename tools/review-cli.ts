@@ -37,7 +37,9 @@ runCli(async () => {
       strict: true,
     });
   } catch (e) {
-    throw new BlueprintError(`${(e as Error).message}\nUsage: npm run review -- (--base <git-ref> | --base-dir <dir>) [--head-dir <dir>] [--json | --identical] [--out <file>]`);
+    throw new BlueprintError(
+      `${(e as Error).message}\nUsage: npm run review -- (--base <git-ref> | --base-dir <dir>) [--head-dir <dir>] [--json | --identical] [--out <file>]`,
+    );
   }
   const v = args.values;
   if (!v.base === !v['base-dir']) throw new BlueprintError('review: give exactly one of --base <git-ref> or --base-dir <dir>');
@@ -58,7 +60,9 @@ runCli(async () => {
       const differ = differingFiles(baseDir, headDir);
       const files = filesUnder(headDir).length;
       if (differ.length > 0) {
-        throw new BlueprintError(`review: the synth output is not byte-identical to ${v.base ?? baseDir}: ${differ.length} of ${files} files differ:\n${differ.map((f) => `  ${f}`).join('\n')}`);
+        throw new BlueprintError(
+          `review: the synth output is not byte-identical to ${v.base ?? baseDir}: ${differ.length} of ${files} files differ:\n${differ.map((f) => `  ${f}`).join('\n')}`,
+        );
       }
       process.stdout.write(`byte-identical: all ${files} files of the synth output match ${v.base ?? baseDir}\n`);
       return;
@@ -132,7 +136,9 @@ function synthesizeRef(ref: string, work: string): Promise<string> {
     child.on('close', (code) => {
       git(['worktree', 'remove', '--force', tree], ROOT, true);
       if (!existsSync(path.join(outdir, 'manifest.json'))) {
-        reject(new BlueprintError(`review: synthesizing ${ref} failed (exit ${code}):\n${output.trim().split('\n').slice(-15).join('\n')}`));
+        reject(
+          new BlueprintError(`review: synthesizing ${ref} failed (exit ${code}):\n${output.trim().split('\n').slice(-15).join('\n')}`),
+        );
       } else resolve(outdir);
     });
   });

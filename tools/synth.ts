@@ -52,12 +52,27 @@ export function formatGpu(result: SynthResult): string {
   const rows: string[][] = [['environment', 'capacity', 'max GPUs', 'idle/month', 'capped/month', 'budget']];
   for (const env of result.gpu) {
     for (const c of env.capacities) rows.push(['', c.name, String(c.maxGpus), usd(c.idleMonthlyUsd), usd(c.cappedMonthlyUsd), '']);
-    rows.push([env.environment, '(total)', String(env.maxGpus), usd(env.idleMonthlyUsd), usd(env.cappedMonthlyUsd), env.budgetUsd === undefined ? '-' : usd(env.budgetUsd)]);
+    rows.push([
+      env.environment,
+      '(total)',
+      String(env.maxGpus),
+      usd(env.idleMonthlyUsd),
+      usd(env.cappedMonthlyUsd),
+      env.budgetUsd === undefined ? '-' : usd(env.budgetUsd),
+    ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]) => `  ${r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`;
   const planes = result.gpu.map(
-    (env) => `  ${env.environment.padEnd(widths[0])}  Kubernetes ${env.controlPlane.kubernetesVersion}, ${env.controlPlane.supportType} support: ${usd(env.controlPlane.monthlyUsd)}/month`,
+    (env) =>
+      `  ${env.environment.padEnd(widths[0])}  Kubernetes ${env.controlPlane.kubernetesVersion}, ${env.controlPlane.supportType} support: ${usd(env.controlPlane.monthlyUsd)}/month`,
   );
-  return ['', 'GPU capacity and estimated cost (on-demand list prices, docs/gpu.md):', ...rows.map(line), '', 'EKS control plane (per cluster hour, docs/deploy.md "Kubernetes versions"):', ...planes].join('\n');
+  return [
+    '',
+    'GPU capacity and estimated cost (on-demand list prices, docs/gpu.md):',
+    ...rows.map(line),
+    '',
+    'EKS control plane (per cluster hour, docs/deploy.md "Kubernetes versions"):',
+    ...planes,
+  ].join('\n');
 }

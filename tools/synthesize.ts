@@ -116,7 +116,11 @@ export function synthesize(options: SynthOptions): SynthResult {
     const gpu = configs.map((env) => ({
       environment: env.name,
       budgetUsd: env.budget?.monthlyGpuUsd,
-      controlPlane: { kubernetesVersion: env.cluster.kubernetesVersion, supportType: env.cluster.supportType, monthlyUsd: controlPlaneMonthlyUsd(env.cluster.supportType) },
+      controlPlane: {
+        kubernetesVersion: env.cluster.kubernetesVersion,
+        supportType: env.cluster.supportType,
+        monthlyUsd: controlPlaneMonthlyUsd(env.cluster.supportType),
+      },
       ...environmentGpuCost(env.gpu),
     }));
     mkdirSync(path.join(staging, 'gpu'), { recursive: true });
@@ -124,7 +128,8 @@ export function synthesize(options: SynthOptions): SynthResult {
     for (const env of configs) {
       const dir = path.join(staging, DASHBOARDS_DIR, env.name);
       mkdirSync(dir, { recursive: true });
-      for (const d of dashboardsFor(expectedMetricSources(env))) writeFileSync(path.join(dir, `${d.uid}.json`), `${JSON.stringify(grafanaJson(d), null, 2)}\n`);
+      for (const d of dashboardsFor(expectedMetricSources(env)))
+        writeFileSync(path.join(dir, `${d.uid}.json`), `${JSON.stringify(grafanaJson(d), null, 2)}\n`);
     }
     installOutput(staging, outdir, { removeOtherStacks: process.env.CDKTF_OUTDIR === undefined });
     const stacks = written.map((w) => describeStack(outdir, w.id, w.environment, w.layer, w.json));
@@ -189,7 +194,12 @@ function registryClashes(registry: Readonly<Record<string, EnvironmentInput>>, c
       const input = other as { name?: unknown; region?: unknown; cluster?: { name?: unknown } };
       const name = input.cluster?.name ?? defaultClusterName(String(input.name ?? key));
       if (name === c.cluster.name && input.region === c.region) {
-        problems.push({ environment: c.name, path: 'cluster.name', value: c.cluster.name, allowed: `must differ from environment '${key}' in the same region (registered, though not synthesized now)` });
+        problems.push({
+          environment: c.name,
+          path: 'cluster.name',
+          value: c.cluster.name,
+          allowed: `must differ from environment '${key}' in the same region (registered, though not synthesized now)`,
+        });
       }
     }
   }
@@ -204,7 +214,9 @@ function selectEnvironments(
   const unknown = names.filter((n) => !(n in registry));
   if (unknown.length > 0) {
     throw new BlueprintError(
-      `Unknown environment ${unknown.map((n) => `'${n}'`).join(', ')}; registered environments: ${Object.keys(registry).map((n) => `'${n}'`).join(', ')} (environments/index.ts and environments/local.ts)`,
+      `Unknown environment ${unknown.map((n) => `'${n}'`).join(', ')}; registered environments: ${Object.keys(registry)
+        .map((n) => `'${n}'`)
+        .join(', ')} (environments/index.ts and environments/local.ts)`,
     );
   }
   return Object.fromEntries(names.map((n) => [n, registry[n]]));
@@ -249,4 +261,3 @@ export function runCli(main: () => void | Promise<void>): void {
       process.exitCode = 1;
     });
 }
-

@@ -102,10 +102,17 @@ function validateAll(tf: TerraformCli, outdir: string, checks: Check[]): void {
 function literalTemplates(tf: TerraformCli, stacks: readonly SynthesizedStack[], dir: string, checks: Check[]): void {
   const literals: { where: string; text: string }[] = [];
   for (const stack of stacks) {
-    const json = JSON.parse(readFileSync(path.join(stack.dir, 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, Record<string, Record<string, unknown>>> };
+    const json = JSON.parse(readFileSync(path.join(stack.dir, 'cdk.tf.json'), 'utf8')) as {
+      resource?: Record<string, Record<string, Record<string, unknown>>>;
+    };
     for (const [type, instances] of Object.entries(json.resource ?? {})) {
       for (const [name, r] of Object.entries(instances)) {
-        const texts = type === 'helm_release' ? ((r.values as string[] | undefined) ?? []) : type === 'kubernetes_config_map_v1' ? Object.values((r.data as Record<string, string> | undefined) ?? {}) : [];
+        const texts =
+          type === 'helm_release'
+            ? ((r.values as string[] | undefined) ?? [])
+            : type === 'kubernetes_config_map_v1'
+              ? Object.values((r.data as Record<string, string> | undefined) ?? {})
+              : [];
         for (const text of texts) {
           if (text.includes('$${') && !/(^|[^$])\$\{/.test(text)) literals.push({ where: `${stack.id} ${type}.${name}`, text });
         }
@@ -118,7 +125,11 @@ function literalTemplates(tf: TerraformCli, stacks: readonly SynthesizedStack[],
   // One expression: console prints only the value of the last line it reads.
   const result = tf.run(dir, ['console', '-no-color'], `join(",", [${literals.map((_l, i) => `sha256(local.l${i})`).join(', ')}])\n`);
   const line = result.output.split('\n').find((l) => /^"[0-9a-f,]+"$/.test(l.trim())) ?? '""';
-  const got = line.trim().slice(1, -1).split(',').filter((h) => h.length > 0);
+  const got = line
+    .trim()
+    .slice(1, -1)
+    .split(',')
+    .filter((h) => h.length > 0);
   const wrong = literals.filter((l, i) => got[i] !== sha(l.text.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{')));
   checks.push({
     name: `escaped templates reach Helm and Kubernetes literally (${literals.length} values)`,
@@ -178,7 +189,9 @@ function rehearseStack(tf: TerraformCli, stack: SynthesizedStack, checks: Check[
   if (!record(checks, `rehearsal: plan ${stack.id} again`, again)) return false;
   const show = tf.run(stack.dir, ['show', '-json', 'again.tfplan']);
   if (!record(checks, `rehearsal: read second plan of ${stack.id}`, show)) return false;
-  const changes = ((JSON.parse(show.output) as PlanJson).resource_changes ?? []).filter((r) => r.mode === 'managed' && !r.change.actions.every((a) => a === 'no-op' || a === 'read'));
+  const changes = ((JSON.parse(show.output) as PlanJson).resource_changes ?? []).filter(
+    (r) => r.mode === 'managed' && !r.change.actions.every((a) => a === 'no-op' || a === 'read'),
+  );
   const unexpected = changes.filter((r) => !(r.change.actions.length === 1 && r.change.actions[0] === 'create' && leftOut.has(r.address)));
   const missing = [...leftOut.keys()].filter((a) => !changes.some((r) => r.address === a));
   // What changed, in Terraform's own words, for each unexpected change.
@@ -188,7 +201,10 @@ function rehearseStack(tf: TerraformCli, stack: SynthesizedStack, checks: Check[
     name: `rehearsal: ${stack.id} converged (second plan: ${leftOut.size === 0 ? 'no changes' : `only the ${leftOut.size} left-out resources to create`})`,
     ok: unexpected.length === 0 && missing.length === 0,
     seconds: again.seconds,
-    detail: [...unexpected.map((r) => `unexpected: ${r.change.actions.join('/')} ${r.address}\n${diffOf(r.address)}`), ...missing.map((a) => `not planned: ${a}`)].join('\n'),
+    detail: [
+      ...unexpected.map((r) => `unexpected: ${r.change.actions.join('/')} ${r.address}\n${diffOf(r.address)}`),
+      ...missing.map((a) => `not planned: ${a}`),
+    ].join('\n'),
   });
   return true;
 }
@@ -206,9 +222,7 @@ function planStack(tf: TerraformCli, stack: SynthesizedStack, checks: Check[]): 
   const show = tf.run(stack.dir, ['show', '-json', 'plan.tfplan']);
   if (!record(checks, `rehearsal: read plan of ${stack.id}`, show)) return false;
   const planned = JSON.parse(show.output) as PlanJson;
-  const creates = (planned.resource_changes ?? []).filter(
-    (r) => r.mode === 'managed' && r.change.actions.includes('create'),
-  ).length;
+  const creates = (planned.resource_changes ?? []).filter((r) => r.mode === 'managed' && r.change.actions.includes('create')).length;
   const ok = creates === stack.resourceCount;
   checks.push({
     name: `rehearsal: ${stack.id} plans all ${stack.resourceCount} synthesized resources (planned ${creates})`,

@@ -129,9 +129,7 @@ export class EksCluster extends Construct {
       name: props.clusterName,
       version: props.kubernetesVersion,
       roleArn: role.arn,
-      enabledClusterLogTypes: [
-        ...(props.controlPlaneLogTypes ?? ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler']),
-      ],
+      enabledClusterLogTypes: [...(props.controlPlaneLogTypes ?? ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'])],
       accessConfig: {
         authenticationMode: 'API',
         bootstrapClusterCreatorAdminPermissions: false,

@@ -33,7 +33,11 @@ export class WorkloadIdentities extends Construct {
    * first grant. `workloadKind` tags the role (policy rules read it); grants that name another
    * kind than the role has are refused.
    */
-  grant(identity: WorkloadIdentity, statements: readonly PolicyStatement[], workloadKind?: PodIdentityRoleProps['workloadKind']): PodIdentityRole {
+  grant(
+    identity: WorkloadIdentity,
+    statements: readonly PolicyStatement[],
+    workloadKind?: PodIdentityRoleProps['workloadKind'],
+  ): PodIdentityRole {
     const key = identityKey(identity);
     const existing = this.roles.get(key);
     if (existing) {

@@ -9,7 +9,13 @@ import { AwsContext } from '../core/aws-context';
 import { BlueprintError } from '../../model/errors';
 import { createDataSecurityGroup } from './data-security-group';
 import { deletionSettings } from './final-snapshot';
-import { createClientRoles, type DataServiceProps, type ClientAdmission, type IVectorStore, type VectorStoreCredentials } from './vector-store';
+import {
+  createClientRoles,
+  type DataServiceProps,
+  type ClientAdmission,
+  type IVectorStore,
+  type VectorStoreCredentials,
+} from './vector-store';
 import { ENGINES } from '../../model/pins';
 
 /**
@@ -55,7 +61,9 @@ export class AuroraVectorStore extends Construct implements IVectorStore {
   constructor(scope: Construct, id: string, props: AuroraVectorStoreProps) {
     super(scope, id);
     if (props.maxCapacityAcu < props.minCapacityAcu) {
-      throw new BlueprintError(`AuroraVectorStore '${props.name}': 'maxCapacityAcu' (${props.maxCapacityAcu}) must be >= 'minCapacityAcu' (${props.minCapacityAcu})`);
+      throw new BlueprintError(
+        `AuroraVectorStore '${props.name}': 'maxCapacityAcu' (${props.maxCapacityAcu}) must be >= 'minCapacityAcu' (${props.minCapacityAcu})`,
+      );
     }
     const aws = AwsContext.of(this);
     const protect = props.protect ?? false;

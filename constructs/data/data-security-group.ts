@@ -6,7 +6,10 @@ import type { Construct } from 'constructs';
  * A security group (child `SecurityGroup` of `scope`) admitting `port` from the cluster's
  * security group only: no CIDR ranges, no egress rules needed by a managed data service.
  */
-export function createDataSecurityGroup(scope: Construct, props: { name: string; vpcId: string; port: number; clientSecurityGroupId: string; description: string }): SecurityGroup {
+export function createDataSecurityGroup(
+  scope: Construct,
+  props: { name: string; vpcId: string; port: number; clientSecurityGroupId: string; description: string },
+): SecurityGroup {
   const sg = new SecurityGroup(scope, 'SecurityGroup', {
     name: props.name,
     vpcId: props.vpcId,

@@ -8,7 +8,10 @@ import { Fn } from '../core/cdktf';
  * same database fail, its final snapshot name being taken by the first one's. Unprotected
  * (dev): no final snapshot, so the environment can be destroyed and rebuilt the same day.
  */
-export function deletionSettings(protect: boolean, name: string): {
+export function deletionSettings(
+  protect: boolean,
+  name: string,
+): {
   deletionProtection: boolean;
   skipFinalSnapshot: boolean;
   finalSnapshotIdentifier?: string;

@@ -50,12 +50,17 @@ export class GatewayDatabase extends Construct {
   constructor(scope: Construct, id: string, props: GatewayDatabaseProps) {
     super(scope, id);
     const storage = props.storageGiB ?? 20;
-    if (!Number.isInteger(storage) || storage < 20 || storage > 1000) throw new BlueprintError(`GatewayDatabase '${props.name}': 'storageGiB' ${show(storage)} must be an integer of 20-1000`);
+    if (!Number.isInteger(storage) || storage < 20 || storage > 1000)
+      throw new BlueprintError(`GatewayDatabase '${props.name}': 'storageGiB' ${show(storage)} must be an integer of 20-1000`);
     const protect = props.protect ?? false;
     const instanceClass = props.instanceClass ?? 'db.t4g.medium';
     // Database Insights (Performance Insights) does not run on the smallest burstable classes.
     const insights = !/^db\.t\d+g?\.(micro|small)$/.test(instanceClass);
-    const key = new KmsKey(this, 'Key', { description: `Gateway database ${props.name}`, enableKeyRotation: true, deletionWindowInDays: 30 });
+    const key = new KmsKey(this, 'Key', {
+      description: `Gateway database ${props.name}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+    });
     const sg = createDataSecurityGroup(this, {
       name: `${props.name}-gateway-db`,
       vpcId: props.vpcId,

@@ -66,7 +66,10 @@ export class GeneratedSecret extends Construct {
     const local = `generated_${this.node.addr.slice(0, 12)}`;
     const prefix = props.prefix ?? '';
     if (props.storage === 'state') {
-      if (props.length !== undefined) throw new BlueprintError(`GeneratedSecret '${props.name}': 'length' applies to write-only secrets; a state-kept value is 64 hex characters`);
+      if (props.length !== undefined)
+        throw new BlueprintError(
+          `GeneratedSecret '${props.name}': 'length' applies to write-only secrets; a state-kept value is 64 hex characters`,
+        );
       // No random provider in the mirror: uuid() changes on every plan, so keep the first one.
       TerraformStack.of(this).addOverride(`resource.terraform_data.${local}`, {
         input: '${join("", [replace(uuid(), "-", ""), replace(uuid(), "-", "")])}',
@@ -91,14 +94,22 @@ export class GeneratedSecret extends Construct {
 
   /** The value, for arguments that cannot be write-only. Only a `storage: 'state'` secret has one. */
   get value(): string {
-    if (this.stateValue === undefined) throw new BlueprintError(`GeneratedSecret '${this.secretName}': a write-only secret has no readable value; use writeOnlyValue in a write-only argument, or storage: 'state'`);
+    if (this.stateValue === undefined)
+      throw new BlueprintError(
+        `GeneratedSecret '${this.secretName}': a write-only secret has no readable value; use writeOnlyValue in a write-only argument, or storage: 'state'`,
+      );
     return this.stateValue;
   }
 
   /** Read this secret and decrypt it: nothing more. */
   readStatements(sid: string): PolicyStatement[] {
     return [
-      { Sid: `Read${sid}`, Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: this.secret.arn },
+      {
+        Sid: `Read${sid}`,
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Resource: this.secret.arn,
+      },
       { Sid: `Decrypt${sid}`, Effect: 'Allow', Action: 'kms:Decrypt', Resource: this.key.arn },
     ];
   }
@@ -111,11 +122,19 @@ export class GeneratedSecret extends Construct {
  * names the prefix, not each secret and key: a statement pair per secret grew the role's inline
  * policy by about 400 characters per secret and hit IAM's 10,240-character limit near 20 tenants.
  */
-export function externalSecretsRole(scope: Construct, id: string, cluster: EksCluster, secrets: Readonly<Record<string, GeneratedSecret>>, region: string): PodIdentityRole {
+export function externalSecretsRole(
+  scope: Construct,
+  id: string,
+  cluster: EksCluster,
+  secrets: Readonly<Record<string, GeneratedSecret>>,
+  region: string,
+): PodIdentityRole {
   const names = Object.values(secrets).map((s) => s.secretName);
   const prefixes = [...new Set(names.map((n) => n.slice(0, n.indexOf('/') + 1)))];
   if (prefixes.length !== 1 || prefixes[0] === '') {
-    throw new BlueprintError(`externalSecretsRole '${id}': the generated secrets must share one name prefix ending in '/' (got ${names.map((n) => `'${n}'`).join(', ')})`);
+    throw new BlueprintError(
+      `externalSecretsRole '${id}': the generated secrets must share one name prefix ending in '/' (got ${names.map((n) => `'${n}'`).join(', ')})`,
+    );
   }
   const aws = AwsContext.of(scope);
   const secretArns = `arn:${aws.partition}:secretsmanager:${region}:${aws.accountId}:secret:${prefixes[0]}*`;
@@ -124,7 +143,12 @@ export function externalSecretsRole(scope: Construct, id: string, cluster: EksCl
     identity: { namespace: EXTERNAL_SECRETS_NAMESPACE, serviceAccount: EXTERNAL_SECRETS_SERVICE_ACCOUNT },
     workloadKind: 'controller',
     statements: [
-      { Sid: 'ReadGeneratedSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: secretArns },
+      {
+        Sid: 'ReadGeneratedSecrets',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Resource: secretArns,
+      },
       {
         // Secrets Manager decrypts with the secret's own key and names the secret in the
         // encryption context: only for these secrets, only through Secrets Manager.

@@ -7,7 +7,13 @@ import { Construct } from 'constructs';
 import type { PodIdentityRole } from '../cluster/pod-identity-role';
 import { BlueprintError } from '../../model/errors';
 import { createDataSecurityGroup } from './data-security-group';
-import { createClientRoles, type DataServiceProps, type ClientAdmission, type IVectorStore, type VectorStoreCredentials } from './vector-store';
+import {
+  createClientRoles,
+  type DataServiceProps,
+  type ClientAdmission,
+  type IVectorStore,
+  type VectorStoreCredentials,
+} from './vector-store';
 
 export interface OpenSearchVectorStoreProps extends DataServiceProps {
   /** Collection name: 3-28 lowercase letters, digits, hyphens. */
@@ -34,10 +40,16 @@ export class OpenSearchVectorStore extends Construct implements IVectorStore {
   constructor(scope: Construct, id: string, props: OpenSearchVectorStoreProps) {
     super(scope, id);
     if (!/^[a-z][a-z0-9-]{2,27}$/.test(props.name)) {
-      throw new BlueprintError(`OpenSearchVectorStore: 'name' '${props.name}' must be 3-28 lowercase letters, digits or hyphens, starting with a letter`);
+      throw new BlueprintError(
+        `OpenSearchVectorStore: 'name' '${props.name}' must be 3-28 lowercase letters, digits or hyphens, starting with a letter`,
+      );
     }
     const collection = `collection/${props.name}`;
-    const key = new KmsKey(this, 'Key', { description: `OpenSearch Serverless ${props.name}`, enableKeyRotation: true, deletionWindowInDays: 30 });
+    const key = new KmsKey(this, 'Key', {
+      description: `OpenSearch Serverless ${props.name}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+    });
     const encryption = new OpensearchserverlessSecurityPolicy(this, 'EncryptionPolicy', {
       name: `${props.name}-enc`,
       type: 'encryption',
@@ -74,7 +86,9 @@ export class OpenSearchVectorStore extends Construct implements IVectorStore {
     });
     this.endpoint = this.resource.collectionEndpoint;
 
-    this.clientRoles = createClientRoles(this, props, [{ Sid: 'UseVectorCollection', Effect: 'Allow', Action: 'aoss:APIAccessAll', Resource: this.resource.arn }]);
+    this.clientRoles = createClientRoles(this, props, [
+      { Sid: 'UseVectorCollection', Effect: 'Allow', Action: 'aoss:APIAccessAll', Resource: this.resource.arn },
+    ]);
     if (this.clientRoles.size > 0) {
       new OpensearchserverlessAccessPolicy(this, 'DataAccessPolicy', {
         name: `${props.name}-data`,

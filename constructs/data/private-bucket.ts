@@ -32,7 +32,11 @@ export class PrivateBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: PrivateBucketProps) {
     super(scope, id);
-    this.key = new KmsKey(this, 'Key', { description: `${props.purpose} (${props.namePrefix})`, enableKeyRotation: true, deletionWindowInDays: 30 });
+    this.key = new KmsKey(this, 'Key', {
+      description: `${props.purpose} (${props.namePrefix})`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+    });
     this.resource = new S3Bucket(this, 'Resource', {
       bucketPrefix: props.namePrefix,
       // A bucket that may be destroyed (dev) is emptied first, versions included: otherwise
@@ -90,7 +94,13 @@ export class PrivateBucket extends Construct {
     const p = prefix.replace(/^\/+|\/+$/g, '');
     return [
       { Sid: 'ReadModel', Effect: 'Allow', Action: ['s3:GetObject'], Resource: `${this.bucketArn}/${p}/*` },
-      { Sid: 'ListModel', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: this.bucketArn, Condition: { StringLike: { 's3:prefix': [`${p}/*`] } } },
+      {
+        Sid: 'ListModel',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: this.bucketArn,
+        Condition: { StringLike: { 's3:prefix': [`${p}/*`] } },
+      },
       { Sid: 'DecryptModel', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: this.key.arn },
     ];
   }
@@ -99,7 +109,12 @@ export class PrivateBucket extends Construct {
   readWriteStatements(): PolicyStatement[] {
     return [
       { Sid: 'ListBucket', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: this.bucketArn },
-      { Sid: 'ReadWriteObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], Resource: `${this.bucketArn}/*` },
+      {
+        Sid: 'ReadWriteObjects',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        Resource: `${this.bucketArn}/*`,
+      },
       { Sid: 'UseKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: this.key.arn },
     ];
   }

@@ -31,13 +31,21 @@ export class QdrantAws extends Construct {
 
   constructor(scope: Construct, id: string, props: QdrantAwsProps) {
     super(scope, id);
-    this.apiKey = new GeneratedSecret(this, 'ApiKey', { name: `${props.name}/qdrant/api-key`, purpose: `Qdrant API key (${props.name})`, protect: props.protect });
+    this.apiKey = new GeneratedSecret(this, 'ApiKey', {
+      name: `${props.name}/qdrant/api-key`,
+      purpose: `Qdrant API key (${props.name})`,
+      protect: props.protect,
+    });
     this.secretName = this.apiKey.secretName;
     // Addresses before GeneratedSecret existed: move, do not replace, a deployed key and secret.
     moveFrom(this.apiKey.key, 'aws_kms_key.Qdrant_SecretKey_C30B05D0');
     moveFrom(this.apiKey.secret, 'aws_secretsmanager_secret.Qdrant_ApiKey_1A51A50F');
     moveFrom(this.apiKey.version, 'aws_secretsmanager_secret_version.Qdrant_ApiKeyValue_8834BCB9');
-    this.snapshots = new PrivateBucket(this, 'Snapshots', { purpose: 'Qdrant snapshots', namePrefix: `${props.name}-qdrant-snapshots-`, preventDestroy: props.protect });
+    this.snapshots = new PrivateBucket(this, 'Snapshots', {
+      purpose: 'Qdrant snapshots',
+      namePrefix: `${props.name}-qdrant-snapshots-`,
+      preventDestroy: props.protect,
+    });
     this.qdrantRole = new PodIdentityRole(this, 'QdrantRole', {
       cluster: props.cluster,
       identity: { namespace: QDRANT_NAMESPACE, serviceAccount: QDRANT_SERVICE_ACCOUNT },

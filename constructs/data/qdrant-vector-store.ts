@@ -38,15 +38,27 @@ export class QdrantVectorStore extends Construct implements IVectorStore {
   readonly resource: Release;
   readonly endpoint = `qdrant.${QDRANT_NAMESPACE}.svc.cluster.local`;
   readonly port = PORTS.qdrantHttp;
-  readonly credentials: VectorStoreCredentials = { kind: 'api-key', namespace: QDRANT_NAMESPACE, secretName: API_KEY_SECRET, key: 'api-key' };
+  readonly credentials: VectorStoreCredentials = {
+    kind: 'api-key',
+    namespace: QDRANT_NAMESPACE,
+    secretName: API_KEY_SECRET,
+    key: 'api-key',
+  };
   readonly admission = { kind: 'network-policy', namespace: QDRANT_NAMESPACE } as const;
   readonly clientRoles: ReadonlyMap<string, PodIdentityRole> = new Map();
 
   constructor(scope: Construct, id: string, props: QdrantVectorStoreProps) {
     super(scope, id);
     const replicas = props.replicas ?? 1;
-    const store = secretsManagerStore(this, 'SecretStore', { metadata: { name: SECRET_STORE, namespace: QDRANT_NAMESPACE }, region: props.region });
-    const apiKey = syncedSecret(this, 'ApiKey', { metadata: { name: API_KEY_SECRET, namespace: QDRANT_NAMESPACE }, store, data: [['api-key', props.apiKeySecretName]] });
+    const store = secretsManagerStore(this, 'SecretStore', {
+      metadata: { name: SECRET_STORE, namespace: QDRANT_NAMESPACE },
+      region: props.region,
+    });
+    const apiKey = syncedSecret(this, 'ApiKey', {
+      metadata: { name: API_KEY_SECRET, namespace: QDRANT_NAMESPACE },
+      store,
+      data: [['api-key', props.apiKeySecretName]],
+    });
     const labels = { 'app.kubernetes.io/name': 'qdrant', 'app.kubernetes.io/instance': 'qdrant' };
     this.resource = new Release(this, 'Resource', {
       name: 'qdrant',
@@ -69,7 +81,12 @@ export class QdrantVectorStore extends Construct implements IVectorStore {
           // maps into the chart's defaults (values.yaml of qdrant 1.15.4), so the defaults that
           // are kept are restated here to make the rendered contexts readable in one place.
           updateVolumeFsOwnership: false,
-          podSecurityContext: { runAsNonRoot: true, fsGroup: 3000, fsGroupChangePolicy: 'Always', seccompProfile: { type: 'RuntimeDefault' } },
+          podSecurityContext: {
+            runAsNonRoot: true,
+            fsGroup: 3000,
+            fsGroupChangePolicy: 'Always',
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
           containerSecurityContext: {
             runAsNonRoot: true,
             runAsUser: 1000,
@@ -92,7 +109,15 @@ export class QdrantVectorStore extends Construct implements IVectorStore {
           nodeSelector: { [SYSTEM_POOL_LABEL.key]: SYSTEM_POOL_LABEL.value },
           podDisruptionBudget: { enabled: replicas > 1, maxUnavailable: 1 },
           ...(replicas > 1
-            ? { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: labels } }] } } }
+            ? {
+                affinity: {
+                  podAntiAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution: [
+                      { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: labels } },
+                    ],
+                  },
+                },
+              }
             : {}),
         }),
       ],

@@ -92,7 +92,9 @@ export class ValkeyCache extends Construct {
         { name: 'maxmemory-policy', value: 'allkeys-lru' },
         // Vector search (the semantic cache) on the smallest burstable nodes needs at least 30%
         // reserved memory (ElastiCache docs on vector search); the default is 25%.
-        ...(props.semanticCache && SMALL_BURSTABLE.test(props.nodeType ?? 'cache.t4g.medium') ? [{ name: 'reserved-memory-percent', value: '30' }] : []),
+        ...(props.semanticCache && SMALL_BURSTABLE.test(props.nodeType ?? 'cache.t4g.medium')
+          ? [{ name: 'reserved-memory-percent', value: '30' }]
+          : []),
       ],
     });
     const disabledDefault = new ElasticacheUser(this, 'DefaultUser', {
@@ -115,7 +117,9 @@ export class ValkeyCache extends Construct {
     });
     const semantic = props.semanticCache;
     if (semantic && !/^[a-z][a-z0-9-]{0,40}$/.test(semantic.keyPrefix)) {
-      throw new BlueprintError(`ValkeyCache '${props.name}': semanticCache.keyPrefix ${show(semantic.keyPrefix)} must be a lowercase name (letters, digits, '-')`);
+      throw new BlueprintError(
+        `ValkeyCache '${props.name}': semanticCache.keyPrefix ${show(semantic.keyPrefix)} must be a lowercase name (letters, digits, '-')`,
+      );
     }
     const semanticUser = semantic
       ? new ElasticacheUser(this, 'SemanticCacheUser', {
@@ -165,6 +169,8 @@ export class ValkeyCache extends Construct {
     });
     this.endpoint = this.resource.primaryEndpointAddress;
     this.replicationGroupId = `${props.name}-valkey`;
-    this.clientRoles = createClientRoles(this, props, [{ Sid: 'ConnectToCache', Effect: 'Allow', Action: 'elasticache:Connect', Resource: [this.resource.arn, appUser.arn] }]);
+    this.clientRoles = createClientRoles(this, props, [
+      { Sid: 'ConnectToCache', Effect: 'Allow', Action: 'elasticache:Connect', Resource: [this.resource.arn, appUser.arn] },
+    ]);
   }
 }

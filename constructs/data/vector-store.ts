@@ -10,7 +10,8 @@ export type VectorStoreCredentials =
   | { readonly kind: 'api-key'; readonly namespace: string; readonly secretName: string; readonly key: string };
 
 /** What admits clients: an AWS security group, or (in the cluster) the namespace's network policies. */
-export type ClientAdmission = { readonly kind: 'security-group'; readonly id: string } | { readonly kind: 'network-policy'; readonly namespace: string };
+export type ClientAdmission =
+  { readonly kind: 'security-group'; readonly id: string } | { readonly kind: 'network-policy'; readonly namespace: string };
 
 /** A Kubernetes service account allowed to use a data service. */
 export type DataClient = WorkloadIdentity;

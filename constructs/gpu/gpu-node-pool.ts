@@ -120,7 +120,9 @@ export class GpuNodePool extends Construct implements IGpuCapacity {
           ...(props.capacityReservationIds?.length
             ? { capacityReservationSelectorTerms: props.capacityReservationIds.map((id) => ({ id })) }
             : {}),
-          ...(amiFamily === 'bottlerocket' && sharing.mode === 'time-slicing' ? { userData: bottlerocketTimeSlicing(sharing.replicas) } : {}),
+          ...(amiFamily === 'bottlerocket' && sharing.mode === 'time-slicing'
+            ? { userData: bottlerocketTimeSlicing(sharing.replicas) }
+            : {}),
           tags: { [POOL_LABEL]: props.name },
         },
       },
@@ -135,7 +137,11 @@ export class GpuNodePool extends Construct implements IGpuCapacity {
       ...(sharing.mode === 'mig' ? { [MIG_CONFIG_LABEL]: sharing.profile } : {}),
       // Bottlerocket ships its own NVIDIA device plugin; the GPU operator must not add another.
       ...(amiFamily === 'bottlerocket'
-        ? { 'nvidia.com/gpu.deploy.device-plugin': 'false', 'nvidia.com/gpu.deploy.driver': 'false', 'nvidia.com/gpu.deploy.container-toolkit': 'false' }
+        ? {
+            'nvidia.com/gpu.deploy.device-plugin': 'false',
+            'nvidia.com/gpu.deploy.driver': 'false',
+            'nvidia.com/gpu.deploy.container-toolkit': 'false',
+          }
         : {}),
     };
     const expire = props.expireAfterHours ?? 720;

@@ -131,9 +131,19 @@ interface Scope {
  */
 export function controllerStatements(s: Scope): PolicyStatement[] {
   const ec2 = (resource: string) => `arn:${s.partition}:ec2:${s.region}:*:${resource}`;
-  const owned = { [`aws:RequestTag/kubernetes.io/cluster/${s.clusterName}`]: 'owned', 'aws:RequestTag/eks:eks-cluster-name': s.clusterName };
+  const owned = {
+    [`aws:RequestTag/kubernetes.io/cluster/${s.clusterName}`]: 'owned',
+    'aws:RequestTag/eks:eks-cluster-name': s.clusterName,
+  };
   const resourceOwned = { [`aws:ResourceTag/kubernetes.io/cluster/${s.clusterName}`]: 'owned' };
-  const launched = [ec2('fleet/*'), ec2('instance/*'), ec2('volume/*'), ec2('network-interface/*'), ec2('launch-template/*'), ec2('spot-instances-request/*')];
+  const launched = [
+    ec2('fleet/*'),
+    ec2('instance/*'),
+    ec2('volume/*'),
+    ec2('network-interface/*'),
+    ec2('launch-template/*'),
+    ec2('spot-instances-request/*'),
+  ];
   const instanceProfiles = `arn:${s.partition}:iam::${s.accountId}:instance-profile/*`;
   return [
     {

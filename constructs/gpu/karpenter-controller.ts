@@ -61,6 +61,12 @@ export class KarpenterController extends Construct {
       ],
       dependsOn: [this.crds],
     });
-    props.metrics?.addScrapeTarget({ name: 'karpenter', source: 'karpenter', namespace, podLabels: { 'app.kubernetes.io/name': 'karpenter' }, port: 8080 });
+    props.metrics?.addScrapeTarget({
+      name: 'karpenter',
+      source: 'karpenter',
+      namespace,
+      podLabels: { 'app.kubernetes.io/name': 'karpenter' },
+      port: 8080,
+    });
   }
 }

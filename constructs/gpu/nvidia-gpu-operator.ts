@@ -70,7 +70,9 @@ export class NvidiaGpuOperator extends Construct {
           toolkit: { enabled: false },
           daemonsets: { tolerations },
           'node-feature-discovery': { master: { nodeSelector: system }, worker: { tolerations } },
-          devicePlugin: { config: { create: true, name: 'gpb-device-plugin', default: 'default', data: devicePluginConfigs(props.timeSlicing ?? []) } },
+          devicePlugin: {
+            config: { create: true, name: 'gpb-device-plugin', default: 'default', data: devicePluginConfigs(props.timeSlicing ?? []) },
+          },
           mig: { strategy: 'mixed' },
           migManager: { enabled: props.mig ?? false },
           dcgmExporter: { enabled: true, serviceMonitor: { enabled: false } },

@@ -37,7 +37,9 @@ export class WorkloadNamespace extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadNamespaceProps) {
     super(scope, id);
     if (!NAME.test(props.name)) {
-      throw new BlueprintError(`WorkloadNamespace '${id}': 'name' ${show(props.name)} must be a DNS label (lowercase letters, digits, '-', at most 63)`);
+      throw new BlueprintError(
+        `WorkloadNamespace '${id}': 'name' ${show(props.name)} must be a DNS label (lowercase letters, digits, '-', at most 63)`,
+      );
     }
     this.name = props.name;
     this.podSecurity = props.podSecurity ?? 'restricted';
@@ -81,7 +83,9 @@ export class WorkloadNamespace extends Construct {
     this.policy('AllowPodIdentity', 'allow-pod-identity-agent', {
       podSelector: {},
       policyTypes: ['Egress'],
-      egress: [{ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ port: String(POD_IDENTITY_AGENT.port), protocol: 'TCP' }] }],
+      egress: [
+        { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ port: String(POD_IDENTITY_AGENT.port), protocol: 'TCP' }] },
+      ],
     });
   }
 
@@ -106,7 +110,8 @@ export class WorkloadNamespace extends Construct {
   /** Lets clients in `cidrs` (load balancers, VPC clients) reach this namespace on `ports`. */
   allowIngressFromCidrs(id: string, cidrs: readonly string[], ports: readonly PortSpec[]): void {
     checkPorts(id, ports);
-    if (cidrs.length === 0) throw new BlueprintError(`WorkloadNamespace '${this.node.id}'.allowIngressFromCidrs('${id}'): 'cidrs' must not be empty`);
+    if (cidrs.length === 0)
+      throw new BlueprintError(`WorkloadNamespace '${this.node.id}'.allowIngressFromCidrs('${id}'): 'cidrs' must not be empty`);
     this.policy(`AllowIngress-${id}`, `allow-ingress-${id.toLowerCase()}`, {
       podSelector: {},
       policyTypes: ['Ingress'],
@@ -117,7 +122,8 @@ export class WorkloadNamespace extends Construct {
   /** Lets this namespace's pods reach `cidrs` on `ports` (AWS data services, HTTPS APIs). */
   allowEgressTo(id: string, cidrs: readonly string[], ports: readonly PortSpec[]): void {
     checkPorts(id, ports);
-    if (cidrs.length === 0) throw new BlueprintError(`WorkloadNamespace '${this.node.id}'.allowEgressTo('${id}'): 'cidrs' must not be empty`);
+    if (cidrs.length === 0)
+      throw new BlueprintError(`WorkloadNamespace '${this.node.id}'.allowEgressTo('${id}'): 'cidrs' must not be empty`);
     this.policy(`AllowEgress-${id}`, `allow-egress-${id.toLowerCase()}`, {
       podSelector: {},
       policyTypes: ['Egress'],

@@ -27,7 +27,10 @@ export class ExternalSecrets extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalSecretsProps) {
     super(scope, id);
-    this.namespace = new WorkloadNamespace(this, 'Namespace', { name: EXTERNAL_SECRETS_NAMESPACE, kubernetesVersion: props.kubernetesVersion });
+    this.namespace = new WorkloadNamespace(this, 'Namespace', {
+      name: EXTERNAL_SECRETS_NAMESPACE,
+      kubernetesVersion: props.kubernetesVersion,
+    });
     // Secrets Manager and the Kubernetes API both answer on 443; the API server calls the webhook.
     this.namespace.allowEgressTo('Https', ['0.0.0.0/0'], tcp(PORTS.https));
     this.namespace.allowIngressFromCidrs('Webhook', [props.vpcCidr], tcp(10250));

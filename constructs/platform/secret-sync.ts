@@ -12,7 +12,11 @@ export interface SyncedMetadata {
 }
 
 /** The namespace's SecretStore for AWS Secrets Manager (created in `scope` as `id`). */
-export function secretsManagerStore(scope: Construct, id: string, props: { readonly metadata: SyncedMetadata; readonly region: string }): Manifest {
+export function secretsManagerStore(
+  scope: Construct,
+  id: string,
+  props: { readonly metadata: SyncedMetadata; readonly region: string },
+): Manifest {
   return new Manifest(scope, id, {
     manifest: {
       apiVersion: 'external-secrets.io/v1',
@@ -50,7 +54,11 @@ export function syncedSecret(scope: Construct, id: string, props: SyncedSecretPr
       spec: {
         refreshInterval: '1h',
         secretStoreRef: { kind: 'SecretStore', name: SECRET_STORE },
-        target: { name: props.metadata.name, creationPolicy: 'Owner', ...(props.template ? { template: { engineVersion: 'v2', data: props.template } } : {}) },
+        target: {
+          name: props.metadata.name,
+          creationPolicy: 'Owner',
+          ...(props.template ? { template: { engineVersion: 'v2', data: props.template } } : {}),
+        },
         data: props.data.map(([secretKey, key]) => ({ secretKey, remoteRef: { key } })),
       },
     },

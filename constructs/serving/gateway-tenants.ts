@@ -44,18 +44,38 @@ export interface TenantSyncProps {
  */
 export function tenantSync(scope: Construct, props: TenantSyncProps): Manifest {
   const { tenants } = props;
-  const declared = tenants.map((t) => ({ name: t.name, models: [...t.models], rpm: t.requestsPerMinute, tpm: t.tokensPerMinute ?? null, parallel: t.maxParallelRequests ?? null }));
+  const declared = tenants.map((t) => ({
+    name: t.name,
+    models: [...t.models],
+    rpm: t.requestsPerMinute,
+    tpm: t.tokensPerMinute ?? null,
+    parallel: t.maxParallelRequests ?? null,
+  }));
   const tenantsJson = JSON.stringify(declared, null, 2);
-  const keys = syncedSecret(scope, 'TenantKeys', { metadata: props.metadata(TENANT_KEYS_SECRET), store: props.store, data: tenants.map((t) => [t.name, t.keySecretName]) });
+  const keys = syncedSecret(scope, 'TenantKeys', {
+    metadata: props.metadata(TENANT_KEYS_SECRET),
+    store: props.store,
+    data: tenants.map((t) => [t.name, t.keySecretName]),
+  });
   const files = new Manifest(scope, 'TenantsConfig', {
-    manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: props.metadata('gateway-tenants'), data: { 'tenants.json': tenantsJson, 'sync.py': TENANT_SYNC_SCRIPT } },
+    manifest: {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: props.metadata('gateway-tenants'),
+      data: { 'tenants.json': tenantsJson, 'sync.py': TENANT_SYNC_SCRIPT },
+    },
   });
   const template = {
     metadata: { labels: { 'app.kubernetes.io/name': 'gateway-tenants', 'app.kubernetes.io/instance': 'gateway' } },
     spec: {
       restartPolicy: 'OnFailure',
       automountServiceAccountToken: false,
-      securityContext: { runAsNonRoot: true, runAsUser: LITELLM_USER.uid, runAsGroup: LITELLM_USER.gid, seccompProfile: { type: 'RuntimeDefault' } },
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: LITELLM_USER.uid,
+        runAsGroup: LITELLM_USER.gid,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
       containers: [
         {
           name: 'sync',
@@ -82,7 +102,12 @@ export function tenantSync(scope: Construct, props: TenantSyncProps): Manifest {
     },
   };
   // A Job's pod template is immutable: any change to it, or to the tenants, is a new Job.
-  const digest = createHash('sha256').update(tenantsJson).update(JSON.stringify(template)).update(tenants.map((t) => t.keySecretName).join(',')).digest('hex').slice(0, 10);
+  const digest = createHash('sha256')
+    .update(tenantsJson)
+    .update(JSON.stringify(template))
+    .update(tenants.map((t) => t.keySecretName).join(','))
+    .digest('hex')
+    .slice(0, 10);
   return new Manifest(scope, 'TenantsJob', {
     manifest: {
       apiVersion: 'batch/v1',

@@ -79,7 +79,13 @@ export class Keda extends Construct {
       ],
       dependsOn: [namespace],
     });
-    props.metrics?.addScrapeTarget({ name: 'keda-operator', source: 'keda', namespace: KEDA_NAMESPACE, podLabels: { app: 'keda-operator' }, port: KEDA_METRICS_PORT });
+    props.metrics?.addScrapeTarget({
+      name: 'keda-operator',
+      source: 'keda',
+      namespace: KEDA_NAMESPACE,
+      podLabels: { app: 'keda-operator' },
+      port: KEDA_METRICS_PORT,
+    });
   }
 }
 
@@ -148,7 +154,9 @@ export class ModelAutoscaling extends Construct {
   constructor(scope: Construct, id: string, props: ModelAutoscalingProps) {
     super(scope, id);
     if (props.minReplicas === 0 && !props.wakeQuery) {
-      throw new BlueprintError(`ModelAutoscaling '${id}': 'minReplicas' 0 needs a 'wakeQuery': at zero replicas the model reports no load of its own`);
+      throw new BlueprintError(
+        `ModelAutoscaling '${id}': 'minReplicas' 0 needs a 'wakeQuery': at zero replicas the model reports no load of its own`,
+      );
     }
     throwProblems(`ModelAutoscaling '${id}'`, replicaRangeProblems(props));
     if (!(props.targetPerReplica > 0)) {
@@ -158,9 +166,17 @@ export class ModelAutoscaling extends Construct {
       manifest: {
         apiVersion: 'keda.sh/v1alpha1',
         kind: 'ScaledObject',
-        metadata: { name: props.target.scaleTargetRef.name, namespace: props.target.namespace, labels: { 'app.kubernetes.io/managed-by': 'gpu-platform-blueprint' } },
+        metadata: {
+          name: props.target.scaleTargetRef.name,
+          namespace: props.target.namespace,
+          labels: { 'app.kubernetes.io/managed-by': 'gpu-platform-blueprint' },
+        },
         spec: {
-          scaleTargetRef: { apiVersion: props.target.scaleTargetRef.apiVersion, kind: props.target.scaleTargetRef.kind, name: props.target.scaleTargetRef.name },
+          scaleTargetRef: {
+            apiVersion: props.target.scaleTargetRef.apiVersion,
+            kind: props.target.scaleTargetRef.kind,
+            name: props.target.scaleTargetRef.name,
+          },
           minReplicaCount: props.minReplicas,
           maxReplicaCount: props.maxReplicas,
           pollingInterval: props.pollingSeconds ?? 15,

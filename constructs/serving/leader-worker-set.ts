@@ -44,7 +44,9 @@ export class LeaderWorkerSetController extends Construct {
         JSON.stringify({
           // The chart's values.yaml at v0.7.0 says tag 'main' with pullPolicy Always: pin the
           // controller image to the release instead of trusting the packaged default.
-          image: { manager: { repository: IMAGES.leaderWorkerSet.repository, tag: IMAGES.leaderWorkerSet.tag, pullPolicy: 'IfNotPresent' } },
+          image: {
+            manager: { repository: IMAGES.leaderWorkerSet.repository, tag: IMAGES.leaderWorkerSet.tag, pullPolicy: 'IfNotPresent' },
+          },
           nodeSelector: { [SYSTEM_POOL_LABEL.key]: SYSTEM_POOL_LABEL.value },
           // The chart asks for a whole core and 1 Gi with no limit; a controller needs far less.
           resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },

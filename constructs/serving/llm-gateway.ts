@@ -155,19 +155,30 @@ export class LlmGateway extends Construct {
   constructor(scope: Construct, id: string, props: LlmGatewayProps) {
     super(scope, id);
     if (props.models.length === 0) throw new BlueprintError(`LlmGateway '${id}': 'models' must not be empty`);
-    const models = props.models.map((m) => ({ name: m.server.modelName, aliases: m.aliases ?? [], task: m.server.task, apiBase: apiBaseOf(m.server) }));
+    const models = props.models.map((m) => ({
+      name: m.server.modelName,
+      aliases: m.aliases ?? [],
+      task: m.server.task,
+      apiBase: apiBaseOf(m.server),
+    }));
     throwProblems(`LlmGateway '${id}'`, gatewayRoutingProblems({ ...props, models }));
     const routes = routeTable(models);
     const tenants = props.tenants ?? [];
-    if (tenants.length > 0 && !props.database) throw new BlueprintError(`LlmGateway '${id}': tenants need a 'database' (LiteLLM keeps teams and keys there)`);
+    if (tenants.length > 0 && !props.database)
+      throw new BlueprintError(`LlmGateway '${id}': tenants need a 'database' (LiteLLM keeps teams and keys there)`);
     for (const t of tenants) {
-      if (!(Number.isInteger(t.requestsPerMinute) && t.requestsPerMinute >= 1)) throw new BlueprintError(`LlmGateway '${id}': tenant '${t.name}' requestsPerMinute ${show(t.requestsPerMinute)} must be a positive integer`);
+      if (!(Number.isInteger(t.requestsPerMinute) && t.requestsPerMinute >= 1))
+        throw new BlueprintError(
+          `LlmGateway '${id}': tenant '${t.name}' requestsPerMinute ${show(t.requestsPerMinute)} must be a positive integer`,
+        );
     }
     const db = props.database;
     const coordination = props.coordination;
     const cache = props.semanticCache;
     if (cache && !(cache.similarityThreshold >= 0.7 && cache.similarityThreshold < 1)) {
-      throw new BlueprintError(`LlmGateway '${id}': semanticCache.similarityThreshold ${show(cache.similarityThreshold)} must be 0.7-0.999`);
+      throw new BlueprintError(
+        `LlmGateway '${id}': semanticCache.similarityThreshold ${show(cache.similarityThreshold)} must be 0.7-0.999`,
+      );
     }
     const timeout = props.timeoutSeconds ?? 600;
     // LiteLLM looks fallbacks up by the requested model group, and each alias is a group of its
@@ -191,8 +202,12 @@ export class LlmGateway extends Construct {
         // A deployment failing 3 times in a minute is cooled down for 30 s (its fallbacks serve).
         allowed_fails: 3,
         cooldown_time: 30,
-        ...(props.fallbacks?.length ? { fallbacks: props.fallbacks.flatMap((f) => namesOf(f.model).map((n) => ({ [n]: [...f.to] }))) } : {}),
-        ...(props.contextWindowFallbacks?.length ? { context_window_fallbacks: props.contextWindowFallbacks.flatMap((f) => namesOf(f.model).map((n) => ({ [n]: [...f.to] }))) } : {}),
+        ...(props.fallbacks?.length
+          ? { fallbacks: props.fallbacks.flatMap((f) => namesOf(f.model).map((n) => ({ [n]: [...f.to] }))) }
+          : {}),
+        ...(props.contextWindowFallbacks?.length
+          ? { context_window_fallbacks: props.contextWindowFallbacks.flatMap((f) => namesOf(f.model).map((n) => ({ [n]: [...f.to] }))) }
+          : {}),
       },
       litellm_settings: {
         callbacks: props.otlpTracesEndpoint ? ['prometheus', 'otel'] : ['prometheus'],
@@ -239,13 +254,23 @@ export class LlmGateway extends Construct {
     };
 
     const labels = { 'app.kubernetes.io/name': 'litellm', 'app.kubernetes.io/instance': 'gateway' };
-    const meta = (name: string) => ({ name, namespace: GATEWAY_NAMESPACE, labels: { ...labels, 'app.kubernetes.io/managed-by': 'gpu-platform-blueprint' } });
-    const manifest = (mid: string, m: Record<string, unknown>, dependsOn?: Manifest[]) => new Manifest(this, mid, { manifest: m, dependsOn });
+    const meta = (name: string) => ({
+      name,
+      namespace: GATEWAY_NAMESPACE,
+      labels: { ...labels, 'app.kubernetes.io/managed-by': 'gpu-platform-blueprint' },
+    });
+    const manifest = (mid: string, m: Record<string, unknown>, dependsOn?: Manifest[]) =>
+      new Manifest(this, mid, { manifest: m, dependsOn });
 
     const store = secretsManagerStore(this, 'SecretStore', { metadata: meta(SECRET_STORE), region: props.region });
-    const secret = (sid: string, name: string, data: [string, string][], template?: Record<string, string>) => syncedSecret(this, sid, { metadata: meta(name), store, data, template });
+    const secret = (sid: string, name: string, data: [string, string][], template?: Record<string, string>) =>
+      syncedSecret(this, sid, { metadata: meta(name), store, data, template });
     const masterKey = secret('MasterKey', MASTER_KEY_SECRET, [['master-key', props.masterKeySecretName]]);
-    const cacheUrl = cache && secret('SemanticCacheUrl', SEMANTIC_CACHE_SECRET, [['password', cache.passwordSecretName]], { url: `rediss://${cache.username}:{{ .password }}@${cache.host}:${cache.port}` });
+    const cacheUrl =
+      cache &&
+      secret('SemanticCacheUrl', SEMANTIC_CACHE_SECRET, [['password', cache.passwordSecretName]], {
+        url: `rediss://${cache.username}:{{ .password }}@${cache.host}:${cache.port}`,
+      });
     const database =
       db &&
       secret('DatabaseUrl', DATABASE_SECRET, [['password', db.passwordSecretName]], {
@@ -260,7 +285,12 @@ export class LlmGateway extends Construct {
     });
     const account = manifest('ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(GATEWAY_SERVICE_ACCOUNT) });
     const replicas = props.replicas ?? 1;
-    const probe = (path: string, extra: Record<string, number>) => ({ httpGet: { path, port: this.port }, periodSeconds: 10, timeoutSeconds: 5, ...extra });
+    const probe = (path: string, extra: Record<string, number>) => ({
+      httpGet: { path, port: this.port },
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      ...extra,
+    });
     this.resource = manifest(
       'Resource',
       {
@@ -277,8 +307,21 @@ export class LlmGateway extends Construct {
             spec: {
               serviceAccountName: GATEWAY_SERVICE_ACCOUNT,
               // The image's own user (nobody): it owns /app, HOME and the generated Prisma client.
-              securityContext: { runAsNonRoot: true, runAsUser: LITELLM_USER.uid, runAsGroup: LITELLM_USER.gid, fsGroup: LITELLM_USER.gid, seccompProfile: { type: 'RuntimeDefault' } },
-              topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels } }],
+              securityContext: {
+                runAsNonRoot: true,
+                runAsUser: LITELLM_USER.uid,
+                runAsGroup: LITELLM_USER.gid,
+                fsGroup: LITELLM_USER.gid,
+                seccompProfile: { type: 'RuntimeDefault' },
+              },
+              topologySpreadConstraints: [
+                {
+                  maxSkew: 1,
+                  topologyKey: 'topology.kubernetes.io/zone',
+                  whenUnsatisfiable: 'ScheduleAnyway',
+                  labelSelector: { matchLabels: labels },
+                },
+              ],
               containers: [
                 {
                   name: 'litellm',
@@ -286,7 +329,9 @@ export class LlmGateway extends Construct {
                   args: ['--config', '/etc/litellm/config.yaml', '--port', String(this.port), '--num_workers', '1'],
                   env: [
                     { name: 'LITELLM_MASTER_KEY', valueFrom: { secretKeyRef: { name: MASTER_KEY_SECRET, key: 'master-key' } } },
-                    ...(cache ? [{ name: 'SEMANTIC_CACHE_URL', valueFrom: { secretKeyRef: { name: SEMANTIC_CACHE_SECRET, key: 'url' } } }] : []),
+                    ...(cache
+                      ? [{ name: 'SEMANTIC_CACHE_URL', valueFrom: { secretKeyRef: { name: SEMANTIC_CACHE_SECRET, key: 'url' } } }]
+                      : []),
                     ...(database ? [{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: DATABASE_SECRET, key: 'url' } } }] : []),
                     ...(coordination ? [{ name: 'COORDINATION_REDIS_HOST', value: coordination.host }] : []),
                     ...(props.otlpTracesEndpoint
@@ -325,7 +370,10 @@ export class LlmGateway extends Construct {
       spec: { selector: labels, ports: [{ name: 'http', port: this.port, targetPort: this.port }] },
     });
     if (props.alb) {
-      if (props.alb.allowCidrs.length === 0) throw new BlueprintError(`LlmGateway '${id}': 'alb.allowCidrs' must name the client networks; an ALB without an allow list admits everyone`);
+      if (props.alb.allowCidrs.length === 0)
+        throw new BlueprintError(
+          `LlmGateway '${id}': 'alb.allowCidrs' must name the client networks; an ALB without an allow list admits everyone`,
+        );
       manifest('Ingress', {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'Ingress',
@@ -345,7 +393,13 @@ export class LlmGateway extends Construct {
         },
         spec: {
           ingressClassName: 'alb',
-          rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: this.serviceName, port: { number: this.port } } } }] } }],
+          rules: [
+            {
+              http: {
+                paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: this.serviceName, port: { number: this.port } } } }],
+              },
+            },
+          ],
         },
       });
     }
@@ -361,7 +415,12 @@ export class LlmGateway extends Construct {
       });
     }
     if (replicas > 1) {
-      manifest('Disruption', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta(this.serviceName), spec: { maxUnavailable: 1, selector: { matchLabels: labels } } });
+      manifest('Disruption', {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: meta(this.serviceName),
+        spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
+      });
     }
     props.metrics?.addScrapeTarget({
       name: 'gateway',

@@ -51,7 +51,15 @@ export const ENGINES: Readonly<Record<ModelEngine, EngineSpec>> = {
     // October 2025, and the CLI with a positional model works on the pinned 0.10.1.1 and after.
     command: ['vllm', 'serve'],
     args: (p) => [
-      p.modelUri, '--load-format', 'runai_streamer', '--served-model-name', p.name, '--tensor-parallel-size', String(p.tp), '--port', String(p.port),
+      p.modelUri,
+      '--load-format',
+      'runai_streamer',
+      '--served-model-name',
+      p.name,
+      '--tensor-parallel-size',
+      String(p.tp),
+      '--port',
+      String(p.port),
       // What `--task embed` meant, in the flags that replace it (vllm-project/vllm #21470,
       // in 0.10.1; --task is deprecated).
       ...(p.task === 'embed' ? ['--runner', 'pooling', '--convert', 'embed'] : []),
@@ -75,7 +83,13 @@ export const ENGINES: Readonly<Record<ModelEngine, EngineSpec>> = {
     // AWS CLI (>= 2.15) in an init container fetches the repository with the pod's role.
     fetchesModel: true,
     command: ['tritonserver'],
-    args: (p) => [`--model-repository=${LOCAL_MODEL_DIR}`, `--http-port=${p.port}`, `--grpc-port=${PORTS.modelGrpc}`, `--metrics-port=${PORTS.modelMetrics}`, '--strict-readiness=true'],
+    args: (p) => [
+      `--model-repository=${LOCAL_MODEL_DIR}`,
+      `--http-port=${p.port}`,
+      `--grpc-port=${PORTS.modelGrpc}`,
+      `--metrics-port=${PORTS.modelMetrics}`,
+      '--strict-readiness=true',
+    ],
     startupPath: '/v2/health/ready',
     readyPath: '/v2/health/ready',
     livePath: '/v2/health/live',
@@ -215,9 +229,18 @@ export class ModelServer extends Construct implements IServedModel, IScalable {
       task: props.task ?? 'generate',
       gpusPerReplica: tp,
       nodesPerReplica: nodes,
-      capacity: { name: pool.name, kind: pool.kind, instanceTypes: pool.instanceTypes, efa: pool.efa, timeSliced: pool.instanceTypes.some((t) => pool.schedulableGpusPerNode(t) !== t.gpus) },
+      capacity: {
+        name: pool.name,
+        kind: pool.kind,
+        instanceTypes: pool.instanceTypes,
+        efa: pool.efa,
+        timeSliced: pool.instanceTypes.some((t) => pool.schedulableGpusPerNode(t) !== t.gpus),
+      },
     });
-    throwProblems(`ModelServer '${props.name}'`, placement.map((p) => (p.field[0] === 'nodesPerReplica' ? { ...p, field: ['nodes'] } : p)));
+    throwProblems(
+      `ModelServer '${props.name}'`,
+      placement.map((p) => (p.field[0] === 'nodesPerReplica' ? { ...p, field: ['nodes'] } : p)),
+    );
     const fits = props.pool.instanceTypes.filter((t) => t.gpus >= tp && t.gpus % tp === 0);
     // Ask for the share of the smallest fitting node the replica's GPUs stand for (75%, leaving room for daemons).
     const node = fits.reduce((a, b) => (b.gpus * 1000 + b.vcpus < a.gpus * 1000 + a.vcpus ? b : a));
@@ -225,12 +248,20 @@ export class ModelServer extends Construct implements IServedModel, IScalable {
     const cpu = Math.max(1, Math.floor(node.vcpus * share * 0.75));
     const memoryGiB = Math.max(8, Math.floor(node.memoryGiB * share * 0.75));
     const startupSeconds = Math.ceil(props.weightsGiB / STREAM_GIB_PER_SECOND) + 120;
-    const labels = { 'app.kubernetes.io/name': props.engine ?? 'vllm', 'app.kubernetes.io/instance': props.name, 'gpb.io/model': props.name };
+    const labels = {
+      'app.kubernetes.io/name': props.engine ?? 'vllm',
+      'app.kubernetes.io/instance': props.name,
+      'gpb.io/model': props.name,
+    };
     const sa = modelServiceAccount(props.name);
     const task = props.task ?? 'generate';
     const serverArgs = engine.args({ name: props.name, modelUri: props.modelUri, tp, port: this.port, task });
     this.serviceName = `model-${props.name}`;
-    const meta = (name: string) => ({ name, namespace: SERVING_NAMESPACE, labels: { ...labels, 'app.kubernetes.io/managed-by': 'gpu-platform-blueprint' } });
+    const meta = (name: string) => ({
+      name,
+      namespace: SERVING_NAMESPACE,
+      labels: { ...labels, 'app.kubernetes.io/managed-by': 'gpu-platform-blueprint' },
+    });
 
     const account = new Manifest(this, 'ServiceAccount', { manifest: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(sa) } });
     const probe = (path: string, extra: Record<string, number>) => ({ httpGet: { path, port: this.port }, periodSeconds: 10, ...extra });
@@ -238,7 +269,9 @@ export class ModelServer extends Construct implements IServedModel, IScalable {
     const container = (role: 'server' | 'leader' | 'worker') => ({
       name: role === 'worker' ? 'worker' : 'server',
       image: engine.image,
-      ...(role === 'server' ? { ...(engine.command ? { command: engine.command } : {}), args: serverArgs } : { command: ['/bin/sh', '-c'], args: [role === 'leader' ? leaderScript(serverArgs, nodes) : WORKER_SCRIPT] }),
+      ...(role === 'server'
+        ? { ...(engine.command ? { command: engine.command } : {}), args: serverArgs }
+        : { command: ['/bin/sh', '-c'], args: [role === 'leader' ? leaderScript(serverArgs, nodes) : WORKER_SCRIPT] }),
       env: [
         { name: 'AWS_REGION', value: props.region },
         // The images run as uid 1000 with no passwd entry for it (vLLM's image has none): Python's
@@ -247,7 +280,12 @@ export class ModelServer extends Construct implements IServedModel, IScalable {
         { name: 'LOGNAME', value: 'model-server' },
         { name: 'HOME', value: '/tmp' },
         { name: 'HF_HOME', value: '/tmp/hf' },
-        ...(nodes > 1 ? [{ name: 'FI_PROVIDER', value: 'efa' }, { name: 'FI_EFA_USE_DEVICE_RDMA', value: '1' }] : []),
+        ...(nodes > 1
+          ? [
+              { name: 'FI_PROVIDER', value: 'efa' },
+              { name: 'FI_EFA_USE_DEVICE_RDMA', value: '1' },
+            ]
+          : []),
       ],
       ...(role === 'worker' ? {} : { ports: engine.ports.map((p) => ({ ...p })) }),
       resources: {
@@ -272,7 +310,14 @@ export class ModelServer extends Construct implements IServedModel, IScalable {
       serviceAccountName: sa,
       nodeSelector: { ...props.pool.nodeSelector },
       tolerations: props.pool.tolerations.map((t) => ({ ...t })),
-      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels } }],
+      topologySpreadConstraints: [
+        {
+          maxSkew: 1,
+          topologyKey: 'topology.kubernetes.io/zone',
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchLabels: labels },
+        },
+      ],
       securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
       terminationGracePeriodSeconds: 60,
       ...(engine.fetchesModel ? { initContainers: [fetchModelContainer(props.modelUri, props.region)] } : {}),
@@ -284,10 +329,17 @@ export class ModelServer extends Construct implements IServedModel, IScalable {
         ...(engine.fetchesModel ? [{ name: 'models', emptyDir: { sizeLimit: `${Math.ceil(props.weightsGiB * 1.25) + 5}Gi` } }] : []),
       ],
     });
-    const annotations = { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(engine.metricsPort), 'prometheus.io/path': '/metrics' };
+    const annotations = {
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(engine.metricsPort),
+      'prometheus.io/path': '/metrics',
+    };
     // Terraform must not reset what the autoscaler set: no replicas field when autoscaled.
     const replicas = props.autoscaled ? {} : { replicas: props.replicas ?? 1 };
-    this.scaleTargetRef = { ...(nodes > 1 ? { apiVersion: LWS_API_VERSION, kind: 'LeaderWorkerSet' } : { apiVersion: 'apps/v1', kind: 'Deployment' }), name: this.serviceName };
+    this.scaleTargetRef = {
+      ...(nodes > 1 ? { apiVersion: LWS_API_VERSION, kind: 'LeaderWorkerSet' } : { apiVersion: 'apps/v1', kind: 'Deployment' }),
+      name: this.serviceName,
+    };
     this.resource = new Manifest(this, 'Resource', {
       manifest:
         nodes > 1
@@ -328,7 +380,10 @@ export class ModelServer extends Construct implements IServedModel, IScalable {
         apiVersion: 'v1',
         kind: 'Service',
         metadata: meta(this.serviceName),
-        spec: { selector: servingPods, ports: engine.ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.containerPort })) },
+        spec: {
+          selector: servingPods,
+          ports: engine.ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.containerPort })),
+        },
       },
     });
     props.metrics?.addScrapeTarget({

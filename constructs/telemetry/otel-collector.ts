@@ -123,16 +123,22 @@ export class OtelCollector extends Construct implements IScrapeRegistry {
   /** Scrape a set of pods: a Prometheus job on every agent, limited to the agent's node. */
   addScrapeTarget(target: ScrapeTarget): void {
     if (!JOB_NAME.test(target.name)) {
-      throw new BlueprintError(`OtelCollector.addScrapeTarget: 'name' ${show(target.name)} must be a DNS label (lowercase letters, digits, '-')`);
+      throw new BlueprintError(
+        `OtelCollector.addScrapeTarget: 'name' ${show(target.name)} must be a DNS label (lowercase letters, digits, '-')`,
+      );
     }
     if (this.targets.some((t) => t.name === target.name)) {
       throw new BlueprintError(`OtelCollector.addScrapeTarget: a target named ${show(target.name)} is already registered`);
     }
     if (Object.keys(target.podLabels).length === 0) {
-      throw new BlueprintError(`OtelCollector.addScrapeTarget('${target.name}'): 'podLabels' must not be empty; scraping every pod of a namespace is not intended`);
+      throw new BlueprintError(
+        `OtelCollector.addScrapeTarget('${target.name}'): 'podLabels' must not be empty; scraping every pod of a namespace is not intended`,
+      );
     }
     if (!Number.isInteger(target.port) || target.port < 1 || target.port > 65535) {
-      throw new BlueprintError(`OtelCollector.addScrapeTarget('${target.name}'): 'port' ${show(target.port)} must be an integer from 1 to 65535`);
+      throw new BlueprintError(
+        `OtelCollector.addScrapeTarget('${target.name}'): 'port' ${show(target.port)} must be an integer from 1 to 65535`,
+      );
     }
     this.targets.push({ ...target });
   }
@@ -187,7 +193,10 @@ export class OtelCollector extends Construct implements IScrapeRegistry {
       },
       exporters: {
         // In-cluster hop to the gateway; both ends are in the telemetry namespace's policy.
-        otlp: { endpoint: `${COLLECTOR_GATEWAY_SERVICE_ACCOUNT}.${TELEMETRY_NAMESPACE}.svc.cluster.local:${OTLP_PORTS.agents}`, tls: { insecure: true } },
+        otlp: {
+          endpoint: `${COLLECTOR_GATEWAY_SERVICE_ACCOUNT}.${TELEMETRY_NAMESPACE}.svc.cluster.local:${OTLP_PORTS.agents}`,
+          tls: { insecure: true },
+        },
       },
       service: {
         extensions: ['health_check'],
@@ -259,12 +268,34 @@ export class OtelCollector extends Construct implements IScrapeRegistry {
       service: {
         extensions: ['health_check', 'sigv4auth', 'k8s_leader_elector'],
         pipelines: {
-          'metrics/agents': { receivers: ['otlp/agents', 'k8s_cluster'], processors: ['memory_limiter', 'resource', 'batch'], exporters: ['prometheusremotewrite'] },
-          'metrics/apps': { receivers: ['otlp'], processors: ['memory_limiter', 'k8s_attributes', 'resource', 'batch'], exporters: ['prometheusremotewrite'] },
-          'logs/agents': { receivers: ['otlp/agents'], processors: ['memory_limiter', 'resource', 'batch'], exporters: ['awscloudwatchlogs'] },
-          'logs/apps': { receivers: ['otlp'], processors: ['memory_limiter', 'k8s_attributes', 'resource', 'batch'], exporters: ['awscloudwatchlogs'] },
+          'metrics/agents': {
+            receivers: ['otlp/agents', 'k8s_cluster'],
+            processors: ['memory_limiter', 'resource', 'batch'],
+            exporters: ['prometheusremotewrite'],
+          },
+          'metrics/apps': {
+            receivers: ['otlp'],
+            processors: ['memory_limiter', 'k8s_attributes', 'resource', 'batch'],
+            exporters: ['prometheusremotewrite'],
+          },
+          'logs/agents': {
+            receivers: ['otlp/agents'],
+            processors: ['memory_limiter', 'resource', 'batch'],
+            exporters: ['awscloudwatchlogs'],
+          },
+          'logs/apps': {
+            receivers: ['otlp'],
+            processors: ['memory_limiter', 'k8s_attributes', 'resource', 'batch'],
+            exporters: ['awscloudwatchlogs'],
+          },
           ...(traces !== 'none'
-            ? { traces: { receivers: ['otlp'], processors: ['memory_limiter', 'k8s_attributes', 'probabilistic_sampler', 'resource', 'batch'], exporters: [traceExporter] } }
+            ? {
+                traces: {
+                  receivers: ['otlp'],
+                  processors: ['memory_limiter', 'k8s_attributes', 'probabilistic_sampler', 'resource', 'batch'],
+                  exporters: [traceExporter],
+                },
+              }
             : {}),
         },
       },
@@ -314,7 +345,19 @@ export class OtelCollector extends Construct implements IScrapeRegistry {
         rules: [
           {
             apiGroups: [''],
-            resources: ['events', 'namespaces', 'namespaces/status', 'nodes', 'nodes/spec', 'pods', 'pods/status', 'replicationcontrollers', 'replicationcontrollers/status', 'resourcequotas', 'services'],
+            resources: [
+              'events',
+              'namespaces',
+              'namespaces/status',
+              'nodes',
+              'nodes/spec',
+              'pods',
+              'pods/status',
+              'replicationcontrollers',
+              'replicationcontrollers/status',
+              'resourcequotas',
+              'services',
+            ],
             verbs: ['get', 'list', 'watch'],
           },
           { apiGroups: ['apps'], resources: ['daemonsets', 'deployments', 'replicasets', 'statefulsets'], verbs: ['get', 'list', 'watch'] },
@@ -323,12 +366,20 @@ export class OtelCollector extends Construct implements IScrapeRegistry {
           { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
         ],
       },
-      ports: { ...ports({ otlp: true, 'otlp-http': true }), 'otlp-agents': { enabled: true, containerPort: OTLP_PORTS.agents, servicePort: OTLP_PORTS.agents, protocol: 'TCP' } },
+      ports: {
+        ...ports({ otlp: true, 'otlp-http': true }),
+        'otlp-agents': { enabled: true, containerPort: OTLP_PORTS.agents, servicePort: OTLP_PORTS.agents, protocol: 'TCP' },
+      },
       podSecurityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } },
       nodeSelector: { [SYSTEM_POOL_LABEL.key]: SYSTEM_POOL_LABEL.value },
       podDisruptionBudget: replicas > 1 ? { enabled: true, minAvailable: 1 } : { enabled: false },
       topologySpreadConstraints: [
-        { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/instance': 'otel-gateway' } } },
+        {
+          maxSkew: 1,
+          topologyKey: 'topology.kubernetes.io/zone',
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchLabels: { 'app.kubernetes.io/instance': 'otel-gateway' } },
+        },
       ],
       resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } },
     };
@@ -387,7 +438,9 @@ export function withoutChartDefaults(c: CollectorConfig): object {
  * `model` labels.
  */
 export function scrapeConfig(t: ScrapeTarget, interval: string): object {
-  const selector = Object.entries(t.podLabels).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = Object.entries(t.podLabels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   return {
     job_name: t.name,
     scrape_interval: interval,
@@ -410,7 +463,14 @@ export function scrapeConfig(t: ScrapeTarget, interval: string): object {
     ],
     // Series of another source served by the same endpoint carry that source's label.
     ...(t.extraSources?.length
-      ? { metric_relabel_configs: t.extraSources.map((s) => ({ source_labels: ['__name__'], regex: METRIC_CATALOG[s].metrics.join('|'), target_label: 'source', replacement: s })) }
+      ? {
+          metric_relabel_configs: t.extraSources.map((s) => ({
+            source_labels: ['__name__'],
+            regex: METRIC_CATALOG[s].metrics.join('|'),
+            target_label: 'source',
+            replacement: s,
+          })),
+        }
       : {}),
   };
 }

@@ -79,7 +79,11 @@ export class TelemetryAws extends Construct {
       }),
     });
     new KmsAlias(this, 'KeyAlias', { name: `alias/${props.name}/telemetry`, targetKeyId: key.keyId });
-    const logsKey = new LogsKmsKey(this, 'LogsKey', { alias: `${props.name}/telemetry-logs`, region: props.region, deletionWindowDays: deletionWindow });
+    const logsKey = new LogsKmsKey(this, 'LogsKey', {
+      alias: `${props.name}/telemetry-logs`,
+      region: props.region,
+      deletionWindowDays: deletionWindow,
+    });
     const retention = props.logRetentionDays ?? 30;
 
     const workspaceLogs = new CloudwatchLogGroup(this, 'WorkspaceLogs', {
@@ -160,7 +164,12 @@ export class TelemetryAws extends Construct {
         identity: { namespace: props.autoscalerServiceAccount.namespace, serviceAccount: props.autoscalerServiceAccount.name },
         workloadKind: 'controller',
         statements: [
-          { Sid: 'QueryLoad', Effect: 'Allow', Action: ['aps:QueryMetrics', 'aps:GetSeries', 'aps:GetLabels', 'aps:GetMetricMetadata'], Resource: this.workspace.arn },
+          {
+            Sid: 'QueryLoad',
+            Effect: 'Allow',
+            Action: ['aps:QueryMetrics', 'aps:GetSeries', 'aps:GetLabels', 'aps:GetMetricMetadata'],
+            Resource: this.workspace.arn,
+          },
         ],
       });
     }
@@ -198,21 +207,24 @@ export function alertManagerDefinition(topicArn: string, region: string): string
 
 /** The rule groups as the workspace's rules file. */
 export function rulesYaml(groups: readonly RuleGroup[]): string {
-  return stringify({
-    groups: groups.map((g) => ({
-      name: g.name,
-      interval: g.interval,
-      rules: g.rules.map((r) =>
-        isAlert(r)
-          ? {
-              alert: r.alert,
-              expr: r.expr,
-              for: r.for,
-              labels: { ...r.labels },
-              annotations: { summary: r.annotations.summary, description: r.annotations.description, runbook_url: r.annotations.runbook },
-            }
-          : { record: r.record, expr: r.expr },
-      ),
-    })),
-  }, { lineWidth: 0 });
+  return stringify(
+    {
+      groups: groups.map((g) => ({
+        name: g.name,
+        interval: g.interval,
+        rules: g.rules.map((r) =>
+          isAlert(r)
+            ? {
+                alert: r.alert,
+                expr: r.expr,
+                for: r.for,
+                labels: { ...r.labels },
+                annotations: { summary: r.annotations.summary, description: r.annotations.description, runbook_url: r.annotations.runbook },
+              }
+            : { record: r.record, expr: r.expr },
+        ),
+      })),
+    },
+    { lineWidth: 0 },
+  );
 }

@@ -57,7 +57,12 @@ export function gatewayRoutingProblems(g: GatewayRouting): Problem[] {
   });
   g.models.forEach((m, k) => {
     m.aliases.forEach((a, j) => {
-      if (names.has(a)) out.push({ field: ['models', k, 'aliases', j], value: a, message: 'is already a model name or alias; each name must route to one model' });
+      if (names.has(a))
+        out.push({
+          field: ['models', k, 'aliases', j],
+          value: a,
+          message: 'is already a model name or alias; each name must route to one model',
+        });
       names.add(a);
     });
   });
@@ -67,14 +72,20 @@ export function gatewayRoutingProblems(g: GatewayRouting): Problem[] {
     (g[kind] ?? []).forEach((f, i) => {
       const from = routes.get(f.model);
       if (!from) out.push({ field: [kind, i, 'model'], value: f.model, message: unknown });
-      if (edges.has(from?.name ?? f.model)) out.push({ field: [kind, i, 'model'], value: f.model, message: 'already has fallbacks; list every target in one entry' });
+      if (edges.has(from?.name ?? f.model))
+        out.push({ field: [kind, i, 'model'], value: f.model, message: 'already has fallbacks; list every target in one entry' });
       const targets: string[] = [];
       f.to.forEach((t, j) => {
         const to = routes.get(t);
         if (!to) out.push({ field: [kind, i, 'to', j], value: t, message: unknown });
-        else if (to === from) out.push({ field: [kind, i, 'to', j], value: t, message: `is '${f.model}' itself; a model cannot fall back to itself` });
+        else if (to === from)
+          out.push({ field: [kind, i, 'to', j], value: t, message: `is '${f.model}' itself; a model cannot fall back to itself` });
         else if (from && (to.task ?? 'generate') !== (from.task ?? 'generate')) {
-          out.push({ field: [kind, i, 'to', j], value: t, message: `serves ${API[to.task ?? 'generate']} and '${f.model}' serves ${API[from.task ?? 'generate']}; a fallback must serve the same API` });
+          out.push({
+            field: [kind, i, 'to', j],
+            value: t,
+            message: `serves ${API[to.task ?? 'generate']} and '${f.model}' serves ${API[from.task ?? 'generate']}; a fallback must serve the same API`,
+          });
         } else targets.push(to.name);
       });
       if (from) edges.set(from.name, targets);
@@ -85,13 +96,21 @@ export function gatewayRoutingProblems(g: GatewayRouting): Problem[] {
 
   const cache = g.semanticCache;
   if (cache && routes.get(cache.embeddingModel)?.task !== 'embed') {
-    const embedders = g.models.filter((m) => m.task === 'embed').map((m) => `'${m.name}'`).join(', ');
-    out.push({ field: ['semanticCache', 'embeddingModel'], value: cache.embeddingModel, message: `must name a model with task: 'embed' the gateway routes (${embedders || 'none declared; add one'})` });
+    const embedders = g.models
+      .filter((m) => m.task === 'embed')
+      .map((m) => `'${m.name}'`)
+      .join(', ');
+    out.push({
+      field: ['semanticCache', 'embeddingModel'],
+      value: cache.embeddingModel,
+      message: `must name a model with task: 'embed' the gateway routes (${embedders || 'none declared; add one'})`,
+    });
   }
 
   const tenants = new Set<string>();
   (g.tenants ?? []).forEach((t, i) => {
-    if (tenants.has(t.name)) out.push({ field: ['tenants', i, 'name'], value: t.name, message: 'is used by another tenant; names must be unique' });
+    if (tenants.has(t.name))
+      out.push({ field: ['tenants', i, 'name'], value: t.name, message: 'is used by another tenant; names must be unique' });
     tenants.add(t.name);
     t.models?.forEach((m, j) => {
       if (!routes.has(m)) out.push({ field: ['tenants', i, 'models', j], value: m, message: unknown });

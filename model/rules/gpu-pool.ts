@@ -24,37 +24,77 @@ const MIG_GPUS = ['NVIDIA A100', 'NVIDIA H100', 'NVIDIA H200'];
 export function gpuPoolProblems(p: GpuPoolRuleInput): Problem[] {
   const out: Problem[] = [];
   const types = p.instanceTypes.filter((t): t is GpuInstanceType => t !== undefined);
-  if (!Number.isInteger(p.gpuLimit) || p.gpuLimit < 1) out.push({ field: ['gpuLimit'], value: p.gpuLimit, message: 'must be a positive whole number of GPUs' });
+  if (!Number.isInteger(p.gpuLimit) || p.gpuLimit < 1)
+    out.push({ field: ['gpuLimit'], value: p.gpuLimit, message: 'must be a positive whole number of GPUs' });
   if (p.instanceTypes.length === 0) out.push({ field: ['instanceTypes'], value: [], message: 'must list at least one instance type' });
   if (p.capacityTypes.length === 0) out.push({ field: ['capacityTypes'], value: [], message: 'must list at least one capacity type' });
   p.instanceTypes.forEach((t, j) => {
     if (t && p.efa && !t.efa) {
-      out.push({ field: ['instanceTypes', j], value: t.name, message: `does not support EFA, which pool '${p.name}' asks for; use an EFA type (for example ${efaTypes(t.family)}) or set efa: false` });
+      out.push({
+        field: ['instanceTypes', j],
+        value: t.name,
+        message: `does not support EFA, which pool '${p.name}' asks for; use an EFA type (for example ${efaTypes(t.family)}) or set efa: false`,
+      });
     }
     if (t && p.sharing.mode === 'mig' && !MIG_GPUS.includes(t.gpuModel.name)) {
-      out.push({ field: ['instanceTypes', j], value: t.name, message: `has ${t.gpuModel.name} GPUs, which do not support MIG (A100, H100 and H200 do)` });
+      out.push({
+        field: ['instanceTypes', j],
+        value: t.name,
+        message: `has ${t.gpuModel.name} GPUs, which do not support MIG (A100, H100 and H200 do)`,
+      });
     }
   });
   const kinds = [...new Set(types.map((t) => t.gpuModel.resourceName))];
-  if (kinds.length > 1) out.push({ field: ['instanceTypes'], value: types.map((t) => t.name), message: `mixes accelerator kinds (${kinds.join(', ')}); use one pool per kind` });
+  if (kinds.length > 1)
+    out.push({
+      field: ['instanceTypes'],
+      value: types.map((t) => t.name),
+      message: `mixes accelerator kinds (${kinds.join(', ')}); use one pool per kind`,
+    });
   if (p.capacityTypes.includes('reserved') && p.capacityReservationIds.length === 0) {
-    out.push({ field: ['capacityReservationIds'], value: p.capacityReservationIds, message: "must list the reservations when capacityTypes includes 'reserved'" });
+    out.push({
+      field: ['capacityReservationIds'],
+      value: p.capacityReservationIds,
+      message: "must list the reservations when capacityTypes includes 'reserved'",
+    });
   }
   if (p.capacityReservationIds.length > 0 && !p.capacityTypes.includes('reserved')) {
-    out.push({ field: ['capacityReservationIds'], value: p.capacityReservationIds, message: "has no effect unless capacityTypes includes 'reserved'" });
+    out.push({
+      field: ['capacityReservationIds'],
+      value: p.capacityReservationIds,
+      message: "has no effect unless capacityTypes includes 'reserved'",
+    });
   }
   if (p.sharing.mode === 'mig' && p.amiFamily !== 'al2023') {
-    out.push({ field: ['sharing'], value: p.sharing, message: "MIG needs amiFamily 'al2023' (the GPU operator's MIG manager partitions the GPUs)" });
+    out.push({
+      field: ['sharing'],
+      value: p.sharing,
+      message: "MIG needs amiFamily 'al2023' (the GPU operator's MIG manager partitions the GPUs)",
+    });
   }
   const smallest = Math.min(...types.map((t) => t.gpus));
   if (Number.isInteger(p.gpuLimit) && Number.isFinite(smallest) && p.gpuLimit >= 1 && p.gpuLimit < smallest) {
-    out.push({ field: ['gpuLimit'], value: p.gpuLimit, message: `is below the ${smallest} GPUs of the smallest instance type; the pool could never launch a node` });
+    out.push({
+      field: ['gpuLimit'],
+      value: p.gpuLimit,
+      message: `is below the ${smallest} GPUs of the smallest instance type; the pool could never launch a node`,
+    });
   }
   return out;
 }
 
 /** Up to three EFA-capable types, of the same family when it has any. */
 function efaTypes(family: string): string {
-  const same = GpuInstanceType.all().filter((t) => t.efa && t.family === family).map((t) => t.name);
-  return (same.length > 0 ? same : GpuInstanceType.all().filter((t) => t.efa).map((t) => t.name)).slice(0, 3).join(', ');
+  const same = GpuInstanceType.all()
+    .filter((t) => t.efa && t.family === family)
+    .map((t) => t.name);
+  return (
+    same.length > 0
+      ? same
+      : GpuInstanceType.all()
+          .filter((t) => t.efa)
+          .map((t) => t.name)
+  )
+    .slice(0, 3)
+    .join(', ');
 }

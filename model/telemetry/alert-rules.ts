@@ -161,8 +161,14 @@ export function ruleGroups(slo: SloConfig, sources: ReadonlySet<MetricSource>): 
           'Requests are evicted from the KV cache and recomputed: throughput is wasted.',
         ),
         // LLM signals, named after the OpenTelemetry GenAI semantic conventions.
-        { record: 'gen_ai_server_token_usage:rate5m', expr: genAiModel(withLabel(`sum by (model) (rate(vllm:prompt_tokens_total${m}[5m]))`, 'gen_ai_token_type', 'input')) },
-        { record: 'gen_ai_server_token_usage:rate5m', expr: genAiModel(withLabel(`sum by (model) (rate(vllm:generation_tokens_total${m}[5m]))`, 'gen_ai_token_type', 'output')) },
+        {
+          record: 'gen_ai_server_token_usage:rate5m',
+          expr: genAiModel(withLabel(`sum by (model) (rate(vllm:prompt_tokens_total${m}[5m]))`, 'gen_ai_token_type', 'input')),
+        },
+        {
+          record: 'gen_ai_server_token_usage:rate5m',
+          expr: genAiModel(withLabel(`sum by (model) (rate(vllm:generation_tokens_total${m}[5m]))`, 'gen_ai_token_type', 'output')),
+        },
         { record: 'gen_ai_server_time_to_first_token:p95', expr: genAiModel(p95(`vllm:time_to_first_token_seconds_bucket${m}`, 'model')) },
         { record: 'gen_ai_server_request_duration:p95', expr: genAiModel(p95(`vllm:e2e_request_latency_seconds_bucket${m}`, 'model')) },
         { record: 'gpb:model_requests:rate5m', expr: `sum by (model) (rate(vllm:request_success_total${m}[5m]))` },
@@ -202,7 +208,10 @@ export function ruleGroups(slo: SloConfig, sources: ReadonlySet<MetricSource>): 
           'Triton model {{ $labels.model }} fails {{ $value | humanizePercentage }} of requests',
           `More than ${slo.errorRatePercent}% failed inferences for 5 minutes.`,
         ),
-        { record: 'gen_ai_server_request_duration:mean', expr: genAiModel(`${rate('nv_inference_request_duration_us')} / ${rate('nv_inference_request_success')} / 1e6`) },
+        {
+          record: 'gen_ai_server_request_duration:mean',
+          expr: genAiModel(`${rate('nv_inference_request_duration_us')} / ${rate('nv_inference_request_success')} / 1e6`),
+        },
         { record: 'gpb:model_requests:rate5m', expr: rate('nv_inference_request_success') },
       ],
     });
@@ -222,8 +231,14 @@ export function ruleGroups(slo: SloConfig, sources: ReadonlySet<MetricSource>): 
           'The gateway fails {{ $value | humanizePercentage }} of requests',
           `More than ${slo.errorRatePercent}% failed requests at the gateway for 5 minutes.`,
         ),
-        { record: 'gen_ai_client_token_usage:rate5m', expr: withLabel('sum by (model) (rate(litellm_input_tokens_metric_total[5m]))', 'gen_ai_token_type', 'input') },
-        { record: 'gen_ai_client_token_usage:rate5m', expr: withLabel('sum by (model) (rate(litellm_output_tokens_metric_total[5m]))', 'gen_ai_token_type', 'output') },
+        {
+          record: 'gen_ai_client_token_usage:rate5m',
+          expr: withLabel('sum by (model) (rate(litellm_input_tokens_metric_total[5m]))', 'gen_ai_token_type', 'input'),
+        },
+        {
+          record: 'gen_ai_client_token_usage:rate5m',
+          expr: withLabel('sum by (model) (rate(litellm_output_tokens_metric_total[5m]))', 'gen_ai_token_type', 'output'),
+        },
       ],
     });
   }

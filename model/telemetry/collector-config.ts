@@ -58,19 +58,22 @@ export function collectorConfigProblems(name: string, c: CollectorConfig): strin
       const defined = c[kind] as Record<string, object>;
       for (const id of p[kind]) {
         used[kind].add(id);
-        if (!(id in defined)) problems.push(`collector '${name}': pipeline '${pname}' uses ${kind.slice(0, -1)} '${id}', which is not defined`);
+        if (!(id in defined))
+          problems.push(`collector '${name}': pipeline '${pname}' uses ${kind.slice(0, -1)} '${id}', which is not defined`);
       }
     }
     if (p.receivers.length === 0) problems.push(`collector '${name}': pipeline '${pname}' has no receivers`);
     if (p.exporters.length === 0) problems.push(`collector '${name}': pipeline '${pname}' has no exporters`);
     const procs = p.processors.map(typeOf);
-    if (procs[0] !== FIRST) problems.push(`collector '${name}': pipeline '${pname}' must start with '${FIRST}' (got ${procs.join(', ') || 'none'})`);
+    if (procs[0] !== FIRST)
+      problems.push(`collector '${name}': pipeline '${pname}' must start with '${FIRST}' (got ${procs.join(', ') || 'none'})`);
     if (procs[procs.length - 1] !== LAST) problems.push(`collector '${name}': pipeline '${pname}' must end with '${LAST}'`);
   }
   for (const kind of ['receivers', 'processors', 'exporters'] as const) {
     for (const id of Object.keys(c[kind])) {
       const renamed = DEPRECATED_COMPONENT_TYPES[typeOf(id)];
-      if (renamed) problems.push(`collector '${name}': ${kind.slice(0, -1)} '${id}' uses the deprecated type name '${typeOf(id)}' (now '${renamed}')`);
+      if (renamed)
+        problems.push(`collector '${name}': ${kind.slice(0, -1)} '${id}' uses the deprecated type name '${typeOf(id)}' (now '${renamed}')`);
       if (!used[kind].has(id)) problems.push(`collector '${name}': ${kind.slice(0, -1)} '${id}' is defined but no pipeline uses it`);
     }
   }
@@ -78,7 +81,8 @@ export function collectorConfigProblems(name: string, c: CollectorConfig): strin
     if (!(id in c.extensions)) problems.push(`collector '${name}': extension '${id}' is enabled but not defined`);
   }
   for (const id of Object.keys(c.extensions)) {
-    if (!c.service.extensions.includes(id as Id<ExtensionType>)) problems.push(`collector '${name}': extension '${id}' is defined but not enabled`);
+    if (!c.service.extensions.includes(id as Id<ExtensionType>))
+      problems.push(`collector '${name}': extension '${id}' is defined but not enabled`);
   }
   return problems;
 }

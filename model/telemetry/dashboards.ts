@@ -26,13 +26,25 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
     sources: ['dcgm', 'k8s_cluster'],
     panels: [
       { title: 'GPU utilization by node', unit: 'percent', queries: [q('gpb:gpu_utilization:avg5m', '{{Hostname}} {{modelName}}')] },
-      { title: 'Idle GPUs (under 10% for 30m)', unit: 'short', queries: [q('count(avg by (Hostname, gpu) (avg_over_time(DCGM_FI_DEV_GPU_UTIL[30m])) < 10)', 'idle GPUs')] },
-      { title: 'Tensor core activity', unit: 'percentunit', queries: [q('avg by (Hostname) (DCGM_FI_PROF_PIPE_TENSOR_ACTIVE)', '{{Hostname}}')] },
+      {
+        title: 'Idle GPUs (under 10% for 30m)',
+        unit: 'short',
+        queries: [q('count(avg by (Hostname, gpu) (avg_over_time(DCGM_FI_DEV_GPU_UTIL[30m])) < 10)', 'idle GPUs')],
+      },
+      {
+        title: 'Tensor core activity',
+        unit: 'percentunit',
+        queries: [q('avg by (Hostname) (DCGM_FI_PROF_PIPE_TENSOR_ACTIVE)', '{{Hostname}}')],
+      },
       { title: 'GPU memory used', unit: 'bytes', queries: [q('gpb:gpu_memory_used_bytes', '{{Hostname}}')] },
       { title: 'GPU temperature', unit: 'celsius', queries: [q('max by (Hostname) (DCGM_FI_DEV_GPU_TEMP)', '{{Hostname}}')] },
       { title: 'Power draw', unit: 'watt', queries: [q('sum by (Hostname) (DCGM_FI_DEV_POWER_USAGE)', '{{Hostname}}')] },
       { title: 'XID errors', unit: 'short', queries: [q('max by (Hostname, gpu) (DCGM_FI_DEV_XID_ERRORS)', '{{Hostname}} gpu {{gpu}}')] },
-      { title: 'Model pods pending', unit: 'short', queries: [q('count(k8s_pod_phase{k8s_namespace_name="gpb-serving"} == 1)', 'pending')] },
+      {
+        title: 'Model pods pending',
+        unit: 'short',
+        queries: [q('count(k8s_pod_phase{k8s_namespace_name="gpb-serving"} == 1)', 'pending')],
+      },
     ],
   },
   {
@@ -41,14 +53,38 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
     sources: ['vllm'],
     panels: [
       { title: 'Requests per second', unit: 'reqps', queries: [q('gpb:model_requests:rate5m', '{{model}}')] },
-      { title: 'Tokens per second (in / out)', unit: 'short', queries: [q('gen_ai_server_token_usage:rate5m', '{{gen_ai_request_model}} {{gen_ai_token_type}}')] },
+      {
+        title: 'Tokens per second (in / out)',
+        unit: 'short',
+        queries: [q('gen_ai_server_token_usage:rate5m', '{{gen_ai_request_model}} {{gen_ai_token_type}}')],
+      },
       { title: 'p95 time to first token', unit: 's', queries: [q('gen_ai_server_time_to_first_token:p95', '{{gen_ai_request_model}}')] },
       { title: 'p95 end-to-end latency', unit: 's', queries: [q('gen_ai_server_request_duration:p95', '{{gen_ai_request_model}}')] },
-      { title: 'Requests waiting / running', unit: 'short', queries: [q('sum by (model) (vllm:num_requests_waiting)', '{{model}} waiting'), q('sum by (model) (vllm:num_requests_running)', '{{model}} running')] },
+      {
+        title: 'Requests waiting / running',
+        unit: 'short',
+        queries: [
+          q('sum by (model) (vllm:num_requests_waiting)', '{{model}} waiting'),
+          q('sum by (model) (vllm:num_requests_running)', '{{model}} running'),
+        ],
+      },
       { title: 'KV-cache usage', unit: 'percentunit', queries: [q('max by (model) (vllm:kv_cache_usage_perc)', '{{model}}')] },
-      { title: 'Prefix cache hit rate', unit: 'percentunit', queries: [q('sum by (model) (rate(vllm:prefix_cache_hits_total[5m])) / sum by (model) (rate(vllm:prefix_cache_queries_total[5m]))', '{{model}}')] },
+      {
+        title: 'Prefix cache hit rate',
+        unit: 'percentunit',
+        queries: [
+          q(
+            'sum by (model) (rate(vllm:prefix_cache_hits_total[5m])) / sum by (model) (rate(vllm:prefix_cache_queries_total[5m]))',
+            '{{model}}',
+          ),
+        ],
+      },
       { title: 'Preemptions', unit: 'short', queries: [q('sum by (model) (rate(vllm:num_preemptions_total[5m]))', '{{model}}')] },
-      { title: 'Server errors', unit: 'reqps', queries: [q('sum by (model) (rate(http_requests_total{source="vllm", status="5xx"}[5m]))', '{{model}}')] },
+      {
+        title: 'Server errors',
+        unit: 'reqps',
+        queries: [q('sum by (model) (rate(http_requests_total{source="vllm", status="5xx"}[5m]))', '{{model}}')],
+      },
     ],
   },
   {
@@ -69,9 +105,17 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
     panels: [
       { title: 'Requests per second', unit: 'reqps', queries: [q('sum(rate(litellm_proxy_total_requests_metric_total[5m]))', 'requests')] },
       { title: 'Failed requests', unit: 'reqps', queries: [q('sum(rate(litellm_proxy_failed_requests_metric_total[5m]))', 'failed')] },
-      { title: 'Tokens per second at the gateway', unit: 'short', queries: [q('gen_ai_client_token_usage:rate5m', '{{model}} {{gen_ai_token_type}}')] },
+      {
+        title: 'Tokens per second at the gateway',
+        unit: 'short',
+        queries: [q('gen_ai_client_token_usage:rate5m', '{{model}} {{gen_ai_token_type}}')],
+      },
       { title: 'Fallbacks', unit: 'short', queries: [q('sum(rate(litellm_deployment_successful_fallbacks_total[5m]))', 'fallbacks')] },
-      { title: 'p95 gateway latency', unit: 's', queries: [q('histogram_quantile(0.95, sum by (le) (rate(litellm_request_total_latency_metric_bucket[5m])))', 'p95')] },
+      {
+        title: 'p95 gateway latency',
+        unit: 's',
+        queries: [q('histogram_quantile(0.95, sum by (le) (rate(litellm_request_total_latency_metric_bucket[5m])))', 'p95')],
+      },
     ],
   },
   {
@@ -80,7 +124,14 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
     sources: ['semantic_cache'],
     panels: [
       { title: 'Semantic cache hit ratio (1h)', unit: 'percentunit', queries: [q('gpb:semantic_cache_hit_ratio:1h', 'hit ratio')] },
-      { title: 'Cache hits and misses', unit: 'reqps', queries: [q('sum by (model) (rate(litellm_cache_hits_metric_total[5m]))', '{{model}} hits'), q('sum by (model) (rate(litellm_cache_misses_metric_total[5m]))', '{{model}} misses')] },
+      {
+        title: 'Cache hits and misses',
+        unit: 'reqps',
+        queries: [
+          q('sum by (model) (rate(litellm_cache_hits_metric_total[5m]))', '{{model}} hits'),
+          q('sum by (model) (rate(litellm_cache_misses_metric_total[5m]))', '{{model}} misses'),
+        ],
+      },
     ],
   },
 ];

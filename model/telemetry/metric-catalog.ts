@@ -8,7 +8,8 @@
  * off) and the remote-write exporter adds none (`add_metric_suffixes: false`). OpenTelemetry-native
  * metrics (kubelet stats, cluster state) have their dots replaced by underscores.
  */
-export type MetricSource = 'vllm' | 'triton' | 'dcgm' | 'karpenter' | 'keda' | 'gateway' | 'semantic_cache' | 'kubeletstats' | 'k8s_cluster';
+export type MetricSource =
+  'vllm' | 'triton' | 'dcgm' | 'karpenter' | 'keda' | 'gateway' | 'semantic_cache' | 'kubeletstats' | 'k8s_cluster';
 
 export interface SourceCatalog {
   /** Where the list comes from (pinned version). */
@@ -58,7 +59,8 @@ export const METRIC_CATALOG: Readonly<Record<MetricSource, SourceCatalog>> = {
     ],
   },
   dcgm: {
-    reference: 'dcgm-exporter default-counters.csv shipped with GPU operator v25.3.2 (labels gpu, UUID, modelName, Hostname, pod, namespace)',
+    reference:
+      'dcgm-exporter default-counters.csv shipped with GPU operator v25.3.2 (labels gpu, UUID, modelName, Hostname, pod, namespace)',
     metrics: [
       'DCGM_FI_DEV_GPU_UTIL',
       'DCGM_FI_DEV_MEM_COPY_UTIL',
@@ -72,12 +74,27 @@ export const METRIC_CATALOG: Readonly<Record<MetricSource, SourceCatalog>> = {
     ],
   },
   karpenter: {
-    reference: 'Karpenter 1.14 metrics reference (aws/karpenter-provider-aws website/content/en/v1.14/reference/metrics.md at the 1.14.1 release commit; all six listed)',
-    metrics: ['karpenter_nodeclaims_created_total', 'karpenter_nodeclaims_disrupted_total', 'karpenter_nodes_allocatable', 'karpenter_nodepools_usage', 'karpenter_nodepools_limit', 'karpenter_pods_state'],
+    reference:
+      'Karpenter 1.14 metrics reference (aws/karpenter-provider-aws website/content/en/v1.14/reference/metrics.md at the 1.14.1 release commit; all six listed)',
+    metrics: [
+      'karpenter_nodeclaims_created_total',
+      'karpenter_nodeclaims_disrupted_total',
+      'karpenter_nodes_allocatable',
+      'karpenter_nodepools_usage',
+      'karpenter_nodepools_limit',
+      'karpenter_pods_state',
+    ],
   },
   keda: {
-    reference: 'KEDA 2.20 operator metrics (kedacore/keda-docs content/docs/2.20/integrations/prometheus.md; all five listed); its own namespace label arrives as exported_namespace',
-    metrics: ['keda_scaler_active', 'keda_scaler_metrics_value', 'keda_scaler_detail_errors_total', 'keda_scaled_object_errors_total', ...histogram('keda_scaler_metrics_latency_seconds')],
+    reference:
+      'KEDA 2.20 operator metrics (kedacore/keda-docs content/docs/2.20/integrations/prometheus.md; all five listed); its own namespace label arrives as exported_namespace',
+    metrics: [
+      'keda_scaler_active',
+      'keda_scaler_metrics_value',
+      'keda_scaler_detail_errors_total',
+      'keda_scaled_object_errors_total',
+      ...histogram('keda_scaler_metrics_latency_seconds'),
+    ],
   },
   gateway: {
     reference: 'LiteLLM proxy Prometheus callback (litellm/integrations/prometheus.py; label model)',
@@ -96,7 +113,14 @@ export const METRIC_CATALOG: Readonly<Record<MetricSource, SourceCatalog>> = {
   },
   kubeletstats: {
     reference: 'kubeletstats receiver (contrib 0.153) default metrics',
-    metrics: ['k8s_pod_cpu_usage', 'k8s_pod_memory_working_set', 'k8s_node_cpu_usage', 'k8s_node_memory_working_set', 'container_cpu_usage', 'container_memory_working_set'],
+    metrics: [
+      'k8s_pod_cpu_usage',
+      'k8s_pod_memory_working_set',
+      'k8s_node_cpu_usage',
+      'k8s_node_memory_working_set',
+      'container_cpu_usage',
+      'container_memory_working_set',
+    ],
   },
   k8s_cluster: {
     reference: 'k8s_cluster receiver (contrib 0.153) default metrics; k8s.pod.phase 1 = Pending',

@@ -3,12 +3,7 @@ import type { StackView } from './stack-view';
 import { pathCovers, type Suppression } from './suppressions';
 
 /** Runs every rule over one stack and marks findings covered by a suppression. */
-export function evaluateStack(
-  stack: StackView,
-  rules: readonly Rule[],
-  ctx: RuleContext,
-  suppressions: readonly Suppression[],
-): Finding[] {
+export function evaluateStack(stack: StackView, rules: readonly Rule[], ctx: RuleContext, suppressions: readonly Suppression[]): Finding[] {
   return rules.flatMap((rule) =>
     rule.evaluate(stack, ctx).map((v) => {
       const constructPath = v.resource?.path ?? stack.id;

@@ -103,7 +103,10 @@ export class PolicyGate extends Construct {
       environments: [...new Set(all.map((r) => r.environment))],
       rules: this.rules,
       findings,
-      unusedSuppressions: unusedSuppressions(findings, all.flatMap((r) => r.suppressions)),
+      unusedSuppressions: unusedSuppressions(
+        findings,
+        all.flatMap((r) => r.suppressions),
+      ),
     };
   }
 }

@@ -83,7 +83,9 @@ export function stackRule(spec: RuleSpec & { evaluate(stack: StackView, ctx: Rul
 }
 
 /** A rule over all stacks of an environment (relations between layers). */
-export function environmentRule(spec: RuleSpec & { evaluateEnvironment(stacks: readonly StackView[], ctx: RuleContext): EnvironmentViolation[] }): Rule {
+export function environmentRule(
+  spec: RuleSpec & { evaluateEnvironment(stacks: readonly StackView[], ctx: RuleContext): EnvironmentViolation[] },
+): Rule {
   return { ...spec, evaluate: () => [] };
 }
 

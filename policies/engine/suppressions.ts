@@ -29,15 +29,15 @@ export function checkSuppression(ruleId: string, reason: string, knownRules: Rea
     throw new BlueprintError(`${where}: rule '${ruleId}' does not exist; see docs/policies.md for rule ids`);
   }
   if (reason.trim().length < MIN_REASON_LENGTH) {
-    throw new BlueprintError(`${where}: reason '${reason}' for ${ruleId} is too short: say why in at least ${MIN_REASON_LENGTH} characters`);
+    throw new BlueprintError(
+      `${where}: reason '${reason}' for ${ruleId} is too short: say why in at least ${MIN_REASON_LENGTH} characters`,
+    );
   }
 }
 
 /** Suppressions declared on constructs in `root`'s subtree. */
 export function constructSuppressions(root: IConstruct): Suppression[] {
-  return root.node.findAll().flatMap((c) =>
-    (declared.get(c) ?? []).map((s) => ({ ...s, pathPrefix: c.node.path, source: 'construct' })),
-  );
+  return root.node.findAll().flatMap((c) => (declared.get(c) ?? []).map((s) => ({ ...s, pathPrefix: c.node.path, source: 'construct' })));
 }
 
 /** True when `path` is `prefix` or below it. */

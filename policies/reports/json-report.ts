@@ -27,7 +27,13 @@ export function toJsonReport(report: PolicyReport): object {
     findings: report.findings,
     unusedSuppressions: report.unusedSuppressions,
     rules: report.rules.map(({ id, pack, severity, title, rationale, remediation, checkov }) => ({
-      id, pack, severity, title, rationale, remediation, checkov,
+      id,
+      pack,
+      severity,
+      title,
+      rationale,
+      remediation,
+      checkov,
     })),
   };
 }

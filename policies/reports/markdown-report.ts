@@ -10,8 +10,9 @@ function table(findings: readonly Finding[], withReason = false): string[] {
   return [
     head,
     sep,
-    ...findings.map((f) =>
-      `| ${f.ruleId} | ${f.stack} | \`${esc(f.constructPath)}\` | ${esc(f.message)} |${withReason ? ` ${esc(f.suppressed?.reason ?? '')} |` : ''}`,
+    ...findings.map(
+      (f) =>
+        `| ${f.ruleId} | ${f.stack} | \`${esc(f.constructPath)}\` | ${esc(f.message)} |${withReason ? ` ${esc(f.suppressed?.reason ?? '')} |` : ''}`,
     ),
   ];
 }
@@ -39,10 +40,17 @@ export function toMarkdown(report: PolicyReport): string {
   const warnings = active.filter((f) => f.severity === 'warning');
   const suppressed = report.findings.filter((f) => f.suppressed);
   if (errors.length > 0) lines.push('## Errors', '', ...table(errors), '');
-  if (warnings.length > 0) lines.push('<details><summary>Warnings (' + warnings.length + ')</summary>', '', ...table(warnings), '', '</details>', '');
-  if (suppressed.length > 0) lines.push('<details><summary>Suppressed (' + suppressed.length + ')</summary>', '', ...table(suppressed, true), '', '</details>', '');
+  if (warnings.length > 0)
+    lines.push('<details><summary>Warnings (' + warnings.length + ')</summary>', '', ...table(warnings), '', '</details>', '');
+  if (suppressed.length > 0)
+    lines.push('<details><summary>Suppressed (' + suppressed.length + ')</summary>', '', ...table(suppressed, true), '', '</details>', '');
   if (report.unusedSuppressions.length > 0) {
-    lines.push('## Suppressions that matched nothing', '', ...report.unusedSuppressions.map((u) => `- ${u.ruleId} on \`${u.pathPrefix}\` (${u.source}): ${esc(u.reason)}`), '');
+    lines.push(
+      '## Suppressions that matched nothing',
+      '',
+      ...report.unusedSuppressions.map((u) => `- ${u.ruleId} on \`${u.pathPrefix}\` (${u.source}): ${esc(u.reason)}`),
+      '',
+    );
   }
   lines.push(`Rules evaluated: ${report.rules.length}. See docs/policies.md.`);
   return `${lines.join('\n')}\n`;

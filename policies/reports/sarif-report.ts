@@ -27,7 +27,10 @@ export function toSarif(report: PolicyReport, artifactRoot: string, locate: Line
               name: r.id.replace(/-/g, ''),
               shortDescription: { text: r.title },
               fullDescription: { text: r.rationale },
-              help: { text: r.remediation, markdown: `**Fix:** ${r.remediation}${r.checkov ? `\n\nEquivalent checkov check: ${r.checkov}` : ''}` },
+              help: {
+                text: r.remediation,
+                markdown: `**Fix:** ${r.remediation}${r.checkov ? `\n\nEquivalent checkov check: ${r.checkov}` : ''}`,
+              },
               defaultConfiguration: { level: r.severity },
               properties: { tags: [r.pack, ...(r.checkov ? [r.checkov] : [])] },
             })),

@@ -21,14 +21,21 @@ import { type DocCommand, docCommands, matchesStackPattern, placeholders } from 
 
 const NESTED = process.env.GPB_DOCS_SIMULATION === '1' || process.env.GPB_FORK_SIMULATION === '1';
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
-const DOC_FILES = ['README.md', ...readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const DOC_FILES = [
+  'README.md',
+  ...readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
 
 /**
  * Inline spans that name a command in a sentence rather than tell the user to run it. Each is
  * run nowhere; the list must stay exact (a span no longer in the docs fails the test).
  */
 const MENTIONS: Record<string, string> = {
-  'npm run review': "README's table and docs/data.md name the tool; docs/review.md gives its runnable forms (it needs --base or --base-dir)",
+  'npm run review':
+    "README's table and docs/data.md name the tool; docs/review.md gives its runnable forms (it needs --base or --base-dir)",
   npx: 'docs/testing.md describes the workflow test, which runs the job with a recording npx',
   'npx cdktf deploy': 'docs/deploy.md explains what the command does without GPB_ENV; the block above it is the runnable form',
   'aws eks get-token': 'what the kubernetes and helm providers run to authenticate',
@@ -60,7 +67,11 @@ const DOCUMENTED_EXITS: Record<string, { code: number; output: RegExp; why: stri
     output: /has a private cluster endpoint, which a GitHub-hosted runner cannot reach: set the repository variable GPB_PRIVATE_RUNNERS/,
     why: 'docs/deploy.md: a private environment with no runner named fails the plan with that instruction (prod, until GPB_PRIVATE_RUNNERS names one)',
   },
-  'npm run bench -- --check': { code: 1, output: /^TARGET MISSED$/m, why: 'docs/testing.md: exits 1 when the target is missed (timing on a loaded machine is not a test)' },
+  'npm run bench -- --check': {
+    code: 1,
+    output: /^TARGET MISSED$/m,
+    why: 'docs/testing.md: exits 1 when the target is missed (timing on a loaded machine is not a test)',
+  },
 };
 
 interface Call {
@@ -116,7 +127,8 @@ function vitestProblems(args: readonly string[]): string[] {
   return [`'${args[i]} ${next}' reads ${next} as the update type and runs the whole suite: put ${args[i]} after the files`];
 }
 
-const readStack = (dir: string, id: string) => new StackView(id, JSON.parse(readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as JsonObject);
+const readStack = (dir: string, id: string) =>
+  new StackView(id, JSON.parse(readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as JsonObject);
 
 describe.skipIf(NESTED)('every command the docs give, run as written', () => {
   let work = '';
@@ -132,14 +144,30 @@ describe.skipIf(NESTED)('every command the docs give, run as written', () => {
   };
   const allViews = () => reference.stacks.map((s) => readStack(s.dir, s.id));
   const manifests = (v: StackView) =>
-    v.resourcesOf('kubernetes_manifest').map((r) => block(r.config.manifest) ?? {}).map((m) => ({ kind: String(m.kind), name: String(block(m.metadata)?.name), namespace: String(block(m.metadata)?.namespace), spec: block(m.spec) }));
-  const calls = (tool: string) => ran.flatMap((r) => r.calls.filter((c) => c.tool === tool && c.intercepted).map((c) => ({ ...c, where: `${r.command.file}:${r.command.line}` })));
+    v
+      .resourcesOf('kubernetes_manifest')
+      .map((r) => block(r.config.manifest) ?? {})
+      .map((m) => ({
+        kind: String(m.kind),
+        name: String(block(m.metadata)?.name),
+        namespace: String(block(m.metadata)?.namespace),
+        spec: block(m.spec),
+      }));
+  const calls = (tool: string) =>
+    ran.flatMap((r) =>
+      r.calls.filter((c) => c.tool === tool && c.intercepted).map((c) => ({ ...c, where: `${r.command.file}:${r.command.line}` })),
+    );
 
   beforeAll(() => {
     work = mkdtempSync(path.join(tmpdir(), 'gpb-docs-'));
     repo = copyRepository('gpb-docs-repo-');
     // The reader's clone: a git repository with origin/main, and a reflog entry before HEAD.
-    const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const git = (cwd: string, ...args: string[]) =>
+      execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], {
+        cwd,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     git(repo, 'init', '--quiet', '--initial-branch=main');
     git(repo, 'add', '-A');
     git(repo, 'commit', '--quiet', '-m', 'upstream');
@@ -169,7 +197,16 @@ describe.skipIf(NESTED)('every command the docs give, run as written', () => {
     }
     const { CI: _ci, ...inherited } = process.env;
     const log = path.join(work, 'calls.jsonl');
-    const env = { ...inherited, ...realEnv, PATH: `${shims}:${process.env.PATH}`, GPB_DOC_CALLS: log, GPB_DOCS_SIMULATION: '1', NO_COLOR: '1', FORCE_COLOR: '0', CHECKPOINT_DISABLE: '1' };
+    const env = {
+      ...inherited,
+      ...realEnv,
+      PATH: `${shims}:${process.env.PATH}`,
+      GPB_DOC_CALLS: log,
+      GPB_DOCS_SIMULATION: '1',
+      NO_COLOR: '1',
+      FORCE_COLOR: '0',
+      CHECKPOINT_DISABLE: '1',
+    };
 
     const inlineDone = new Set<string>();
     for (const file of DOC_FILES) {
@@ -183,12 +220,29 @@ describe.skipIf(NESTED)('every command the docs give, run as written', () => {
         if (command.kind === 'inline') inlineDone.add(script);
         writeFileSync(log, '');
         const started = performance.now();
-        const r = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd: repo, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-        const recorded = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Call);
-        ran.push({ command, script, seconds: (performance.now() - started) / 1000, code: r.status, out: `${r.stdout}\n${r.stderr}`.replace(ANSI, ''), calls: recorded });
+        const r = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', script], {
+          cwd: repo,
+          env,
+          encoding: 'utf8',
+          maxBuffer: 64 * 1024 * 1024,
+        });
+        const recorded = readFileSync(log, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Call);
+        ran.push({
+          command,
+          script,
+          seconds: (performance.now() - started) / 1000,
+          code: r.status,
+          out: `${r.stdout}\n${r.stderr}`.replace(ANSI, ''),
+          calls: recorded,
+        });
       }
     }
-    if (process.env.GPB_DOCS_TIMES) for (const r of ran) console.log(`${r.seconds.toFixed(1).padStart(6)} s  ${r.command.file}:${r.command.line}  ${r.script.split('\n')[0]}`);
+    if (process.env.GPB_DOCS_TIMES)
+      for (const r of ran)
+        console.log(`${r.seconds.toFixed(1).padStart(6)} s  ${r.command.file}:${r.command.line}  ${r.script.split('\n')[0]}`);
     // What the app synthesizes for the reference environments (the commands' targets).
     const result = synthesize({ outdir: path.join(work, 'reference-out') });
     reference = { outdir: result.outdir, stacks: result.stacks.map((s) => ({ id: s.id, environment: s.environment, dir: s.dir })) };
@@ -213,12 +267,19 @@ describe.skipIf(NESTED)('every command the docs give, run as written', () => {
       return d !== undefined && r.code === d.code && d.output.test(r.out);
     };
     const failed = ran.filter((r) => (r.code !== 0 && !documented(r)) || placeholders(r.script).length > 0);
-    const report = failed.map((r) => `${r.command.file}:${r.command.line} exit ${r.code} ${placeholders(r.script).join(' ')}\n$ ${r.script}\n${r.out.trim().split('\n').slice(-15).join('\n')}`);
+    const report = failed.map(
+      (r) =>
+        `${r.command.file}:${r.command.line} exit ${r.code} ${placeholders(r.script).join(' ')}\n$ ${r.script}\n${r.out.trim().split('\n').slice(-15).join('\n')}`,
+    );
     expect(report.join('\n\n')).toBe('');
   });
 
   it('the mention list is exact: each one is still in the docs, and names a command a sentence talks about', () => {
-    const spans = new Set(DOC_FILES.flatMap((f) => docCommands(f, readFileSync(path.join(ROOT, f), 'utf8'))).filter((c) => c.kind === 'inline').map((c) => c.text));
+    const spans = new Set(
+      DOC_FILES.flatMap((f) => docCommands(f, readFileSync(path.join(ROOT, f), 'utf8')))
+        .filter((c) => c.kind === 'inline')
+        .map((c) => c.text),
+    );
     expect(Object.keys(MENTIONS).filter((m) => !spans.has(m))).toEqual([]);
   });
 
@@ -235,7 +296,11 @@ describe.skipIf(NESTED)('every command the docs give, run as written', () => {
   });
 
   it('vitest commands give -u after the files: vitest reads a word after -u as the update type and runs every file', () => {
-    const vitest = ran.flatMap((r) => r.calls.filter((c) => c.tool === 'npx' && c.args[0] === 'vitest').map((c) => ({ ...c, where: `${r.command.file}:${r.command.line}` })));
+    const vitest = ran.flatMap((r) =>
+      r.calls
+        .filter((c) => c.tool === 'npx' && c.args[0] === 'vitest')
+        .map((c) => ({ ...c, where: `${r.command.file}:${r.command.line}` })),
+    );
     expect(vitest.length).toBeGreaterThan(0);
     expect(vitest.flatMap((c) => vitestProblems(c.args).map((p) => `${c.where}: ${p}`))).toEqual([]);
     // the form docs/forking.md gave before
@@ -244,9 +309,13 @@ describe.skipIf(NESTED)('every command the docs give, run as written', () => {
   });
 
   it('the cdktf check refuses the forms the docs used to give', () => {
-    expect(cdktfProblems({ args: ['cdktf', 'diff', 'dev-*'], gpbEnv: 'dev' }, () => ['dev-network', 'dev-cluster'])).toEqual(['cdktf diff takes one stack, not a pattern: dev-*']);
+    expect(cdktfProblems({ args: ['cdktf', 'diff', 'dev-*'], gpbEnv: 'dev' }, () => ['dev-network', 'dev-cluster'])).toEqual([
+      'cdktf diff takes one stack, not a pattern: dev-*',
+    ]);
     expect(cdktfProblems({ args: ['cdktf', 'deploy', 'dev-*'], gpbEnv: null }, () => [])[0]).toMatch(/without GPB_ENV/);
-    expect(cdktfProblems({ args: ['cdktf', 'deploy', 'qa-*'], gpbEnv: 'dev' }, () => ['dev-network'])).toEqual(['qa-* matches no stack of dev (dev-network)']);
+    expect(cdktfProblems({ args: ['cdktf', 'deploy', 'qa-*'], gpbEnv: 'dev' }, () => ['dev-network'])).toEqual([
+      'qa-* matches no stack of dev (dev-network)',
+    ]);
   });
 
   it('aws commands name the cluster, region and secrets the stacks create', () => {
@@ -257,8 +326,12 @@ describe.skipIf(NESTED)('every command the docs give, run as written', () => {
       const first = Array.isArray(aws) ? (aws[0] as JsonObject) : (aws as JsonObject | undefined);
       return String(first?.region);
     };
-    const clusterRegions = new Map(allViews().flatMap((v) => v.resourcesOf('aws_eks_cluster').map((c) => [String(c.config.name), regionOf(v)] as const)));
-    const backends = allViews().map((v) => block(block(block(v.json.terraform)?.backend)?.s3) ?? {}).map((b) => ({ bucket: String(b.bucket), region: String(b.region) }));
+    const clusterRegions = new Map(
+      allViews().flatMap((v) => v.resourcesOf('aws_eks_cluster').map((c) => [String(c.config.name), regionOf(v)] as const)),
+    );
+    const backends = allViews()
+      .map((v) => block(block(block(v.json.terraform)?.backend)?.s3) ?? {})
+      .map((b) => ({ bucket: String(b.bucket), region: String(b.region) }));
     const secrets = new Set(allViews().flatMap((v) => v.resourcesOf('aws_secretsmanager_secret').map((s) => String(s.config.name))));
     const problems: string[] = [];
     let checked = 0;
@@ -268,7 +341,8 @@ describe.skipIf(NESTED)('every command the docs give, run as written', () => {
         checked++;
         const name = flag(c.args, '--name');
         const region = flag(c.args, '--region');
-        if (!name || !clusterRegions.has(name)) problems.push(`${c.where}: no cluster named ${name} (${[...clusterRegions.keys()].join(', ')})`);
+        if (!name || !clusterRegions.has(name))
+          problems.push(`${c.where}: no cluster named ${name} (${[...clusterRegions.keys()].join(', ')})`);
         else if (clusterRegions.get(name) !== region) problems.push(`${c.where}: ${name} is in ${clusterRegions.get(name)}, not ${region}`);
       } else if (service === 'secretsmanager' && op === 'get-secret-value') {
         checked++;
@@ -278,18 +352,32 @@ describe.skipIf(NESTED)('every command the docs give, run as written', () => {
         checked++;
         const bucket = flag(c.args, '--bucket');
         const backend = backends.find((b) => b.bucket === bucket);
-        if (!backend) problems.push(`${c.where}: no environment keeps its state in bucket ${bucket} (${[...new Set(backends.map((b) => b.bucket))].join(', ')})`);
+        if (!backend)
+          problems.push(
+            `${c.where}: no environment keeps its state in bucket ${bucket} (${[...new Set(backends.map((b) => b.bucket))].join(', ')})`,
+          );
         if (op === 'create-bucket') {
           const region = flag(c.args, '--region');
           const constraint = flag(c.args, '--create-bucket-configuration');
-          if (backend && backend.region !== region) problems.push(`${c.where}: the stacks look for ${bucket} in ${backend.region}, not ${region}`);
-          if (region === 'us-east-1' ? constraint !== undefined : constraint !== `LocationConstraint=${region}`) problems.push(`${c.where}: create-bucket in ${region} needs ${region === 'us-east-1' ? 'no' : `LocationConstraint=${region} as its`} --create-bucket-configuration, got ${constraint}`);
+          if (backend && backend.region !== region)
+            problems.push(`${c.where}: the stacks look for ${bucket} in ${backend.region}, not ${region}`);
+          if (region === 'us-east-1' ? constraint !== undefined : constraint !== `LocationConstraint=${region}`)
+            problems.push(
+              `${c.where}: create-bucket in ${region} needs ${region === 'us-east-1' ? 'no' : `LocationConstraint=${region} as its`} --create-bucket-configuration, got ${constraint}`,
+            );
         }
-        if (op === 'put-bucket-versioning' && flag(c.args, '--versioning-configuration') !== 'Status=Enabled') problems.push(`${c.where}: state versioning must be enabled`);
-        if (op === 'put-public-access-block' && flag(c.args, '--public-access-block-configuration') !== 'BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true') problems.push(`${c.where}: the state bucket must block all four kinds of public access`);
+        if (op === 'put-bucket-versioning' && flag(c.args, '--versioning-configuration') !== 'Status=Enabled')
+          problems.push(`${c.where}: state versioning must be enabled`);
+        if (
+          op === 'put-public-access-block' &&
+          flag(c.args, '--public-access-block-configuration') !==
+            'BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true'
+        )
+          problems.push(`${c.where}: the state bucket must block all four kinds of public access`);
       } else if (service === 'eks' && op === 'describe-addon-versions') {
         checked++;
-        if (!flag(c.args, '--kubernetes-version')) problems.push(`${c.where}: describe-addon-versions without --kubernetes-version lists every version`);
+        if (!flag(c.args, '--kubernetes-version'))
+          problems.push(`${c.where}: describe-addon-versions without --kubernetes-version lists every version`);
       } else {
         problems.push(`${c.where}: aws ${service} ${op} is neither checked here nor listed in MENTIONS`);
       }
@@ -303,9 +391,23 @@ describe.skipIf(NESTED)('every command the docs give, run as written', () => {
     const problems: string[] = [];
     const kubectl = calls('kubectl');
     const inCluster = allViews().flatMap((v) => manifests(v).map((m) => ({ ...m, env: v.id.split('-').slice(0, -1).join('-') })));
-    const devNamespaces = new Set(allViews().filter((v) => v.id.startsWith('dev-')).flatMap((v) => v.resourcesOf('kubernetes_namespace_v1').map((n) => String(block(n.config.metadata)?.name))));
+    const devNamespaces = new Set(
+      allViews()
+        .filter((v) => v.id.startsWith('dev-'))
+        .flatMap((v) => v.resourcesOf('kubernetes_namespace_v1').map((n) => String(block(n.config.metadata)?.name))),
+    );
     expect(devNamespaces.size).toBeGreaterThan(0);
-    const KINDS: Record<string, string> = { deployment: 'Deployment', deploy: 'Deployment', externalsecret: 'ExternalSecret', es: 'ExternalSecret', job: 'Job', service: 'Service', svc: 'Service', daemonset: 'DaemonSet', ds: 'DaemonSet' };
+    const KINDS: Record<string, string> = {
+      deployment: 'Deployment',
+      deploy: 'Deployment',
+      externalsecret: 'ExternalSecret',
+      es: 'ExternalSecret',
+      job: 'Job',
+      service: 'Service',
+      svc: 'Service',
+      daemonset: 'DaemonSet',
+      ds: 'DaemonSet',
+    };
     const VALUE_FLAGS = new Set(['-n', '--namespace', '-o', '--output', '-l', '--selector', '--field-selector', '-c', '--container']);
     for (const c of kubectl) {
       const values = new Map<string, string>();
@@ -319,18 +421,27 @@ describe.skipIf(NESTED)('every command the docs give, run as written', () => {
       if (ns === 'kube-system') continue;
       if (ns !== undefined && !devNamespaces.has(ns)) problems.push(`${c.where}: dev creates no namespace ${ns}`);
       const [verb, ...rest] = words;
-      const ref = verb === 'rollout' ? rest[1] : verb === 'annotate' || (verb === 'get' && rest.length > 1) ? `${rest[0]}/${rest[1]}` : rest.find((w) => w.includes('/'));
+      const ref =
+        verb === 'rollout'
+          ? rest[1]
+          : verb === 'annotate' || (verb === 'get' && rest.length > 1)
+            ? `${rest[0]}/${rest[1]}`
+            : rest.find((w) => w.includes('/'));
       if (ref) {
         const [kindWord, name] = ref.split('/');
         const kind = KINDS[kindWord];
         if (!kind) problems.push(`${c.where}: kubectl ${c.args.join(' ')}: add the kind '${kindWord}' to this test`);
-        else if (!inCluster.some((m) => m.kind === kind && m.name === name && m.namespace === ns && m.env === 'dev')) problems.push(`${c.where}: dev creates no ${kind} ${ns}/${name}`);
+        else if (!inCluster.some((m) => m.kind === kind && m.name === name && m.namespace === ns && m.env === 'dev'))
+          problems.push(`${c.where}: dev creates no ${kind} ${ns}/${name}`);
       }
       const selector = values.get('-l') ?? values.get('--selector');
       if (selector) {
         const wanted = selector.split(',').map((kv) => kv.split('='));
-        const templates = inCluster.filter((m) => m.env === 'dev' && m.namespace === ns).map((m) => block(block(block(m.spec?.template)?.metadata)?.labels) ?? {});
-        if (!templates.some((labels) => wanted.every(([k, v]) => labels[k] === v))) problems.push(`${c.where}: no pod template in dev's ${ns} carries ${selector}`);
+        const templates = inCluster
+          .filter((m) => m.env === 'dev' && m.namespace === ns)
+          .map((m) => block(block(block(m.spec?.template)?.metadata)?.labels) ?? {});
+        if (!templates.some((labels) => wanted.every(([k, v]) => labels[k] === v)))
+          problems.push(`${c.where}: no pod template in dev's ${ns} carries ${selector}`);
       }
     }
     for (const c of calls('curl')) {
@@ -345,7 +456,12 @@ describe.skipIf(NESTED)('every command the docs give, run as written', () => {
       const replace = flag(c.args, '-replace');
       if (replace === undefined) continue;
       const [type, name] = replace.split('.');
-      if (!view(stack).resourcesOf(type).some((r) => r.name === name)) problems.push(`${c.where}: ${stack} has no ${replace}`);
+      if (
+        !view(stack)
+          .resourcesOf(type)
+          .some((r) => r.name === name)
+      )
+        problems.push(`${c.where}: ${stack} has no ${replace}`);
     }
     expect(kubectl.length + calls('curl').length + calls('terraform').length).toBeGreaterThan(0);
     expect(problems).toEqual([]);
@@ -358,7 +474,9 @@ describe.skipIf(NESTED)('every command the docs give, run as written', () => {
   });
 
   it('the npm scripts the docs name exist (including those only the suite or the pins workflow runs)', () => {
-    const scripts = Object.keys((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+    const scripts = Object.keys(
+      (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts,
+    );
     const named = calls('npm').map((c) => ({ where: c.where, verb: positional(c.args)[0], script: positional(c.args)[1] }));
     expect(named.map((n) => n.verb)).toContain('test');
     const missing = named.filter((n) => (n.verb === 'run' || n.verb === 'run-script') && !scripts.includes(n.script));

@@ -55,6 +55,11 @@ export function placeholders(text: string): string[] {
 
 /** Minimal glob match for cdktf stack patterns (`*` only, as cdktf documents). */
 export function matchesStackPattern(pattern: string, stack: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(stack);
 }

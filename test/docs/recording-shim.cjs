@@ -45,7 +45,8 @@ if (isIntercepted) {
       process.exit(1);
     }
     const resources = JSON.parse(readFileSync(file, 'utf8')).resource ?? {};
-    for (const [type, byName] of Object.entries(resources)) for (const name of Object.keys(byName)) process.stdout.write(`${type}.${name}\n`);
+    for (const [type, byName] of Object.entries(resources))
+      for (const name of Object.keys(byName)) process.stdout.write(`${type}.${name}\n`);
   }
   process.exit(0);
 }

@@ -27,12 +27,42 @@ const CASES: [string, unknown, string, RegExp][] = [
   // values whose shape passes and whose meaning cannot
   ['a region that does not exist', devWith({ region: 'us-west-9' }), 'region', /not an AWS region .*us-west-1, us-west-2/],
   ['a state bucket region that does not exist', devWith({ state: { region: 'eu-middle-1' } }), 'state.region', /not an AWS region/],
-  ['a system node type outside the EC2 catalog', devWith({ cluster: { systemNodeGroup: { instanceTypes: ['m9.huge'] } } }), 'cluster.systemNodeGroup.instanceTypes[0]', /no family 'm9'/],
-  ['a size the family does not have', devWith({ cluster: { systemNodeGroup: { instanceTypes: ['m7i.huge'] } } }), 'cluster.systemNodeGroup.instanceTypes[0]', /m7i comes in .*large/],
-  ['a Graviton system node (the AMI is x86_64)', devWith({ cluster: { systemNodeGroup: { instanceTypes: ['m7g.large'] } } }), 'cluster.systemNodeGroup.instanceTypes[0]', /arm64 \(Graviton\)/],
-  ['a GPU type as a system node', devWith({ cluster: { systemNodeGroup: { instanceTypes: ['g6.xlarge'] } } }), 'cluster.systemNodeGroup.instanceTypes[0]', /accelerated/],
-  ['a cache node type ElastiCache does not have', devWith({ data: { cache: { nodeType: 'cache.m9.large' } } }), 'data.cache.nodeType', /not a current-generation ElastiCache node type/],
-  ['a database class RDS does not have', devWith({ serving: { gateway: { database: { instanceClass: 'db.t4g.gigantic' } } } }), 'serving.gateway.database.instanceClass', /not an RDS instance class/],
+  [
+    'a system node type outside the EC2 catalog',
+    devWith({ cluster: { systemNodeGroup: { instanceTypes: ['m9.huge'] } } }),
+    'cluster.systemNodeGroup.instanceTypes[0]',
+    /no family 'm9'/,
+  ],
+  [
+    'a size the family does not have',
+    devWith({ cluster: { systemNodeGroup: { instanceTypes: ['m7i.huge'] } } }),
+    'cluster.systemNodeGroup.instanceTypes[0]',
+    /m7i comes in .*large/,
+  ],
+  [
+    'a Graviton system node (the AMI is x86_64)',
+    devWith({ cluster: { systemNodeGroup: { instanceTypes: ['m7g.large'] } } }),
+    'cluster.systemNodeGroup.instanceTypes[0]',
+    /arm64 \(Graviton\)/,
+  ],
+  [
+    'a GPU type as a system node',
+    devWith({ cluster: { systemNodeGroup: { instanceTypes: ['g6.xlarge'] } } }),
+    'cluster.systemNodeGroup.instanceTypes[0]',
+    /accelerated/,
+  ],
+  [
+    'a cache node type ElastiCache does not have',
+    devWith({ data: { cache: { nodeType: 'cache.m9.large' } } }),
+    'data.cache.nodeType',
+    /not a current-generation ElastiCache node type/,
+  ],
+  [
+    'a database class RDS does not have',
+    devWith({ serving: { gateway: { database: { instanceClass: 'db.t4g.gigantic' } } } }),
+    'serving.gateway.database.instanceClass',
+    /not an RDS instance class/,
+  ],
   ['a bucket name formatted as an IP address', devWith({ state: { bucket: '192.168.5.4' } }), 'state.bucket', /IP address/],
   ['a bucket name with two adjacent dots', devWith({ state: { bucket: 'gpb..state' } }), 'state.bucket', /adjacent dots/],
   ['a bucket name with a reserved prefix', devWith({ state: { bucket: 'xn--gpb-state' } }), 'state.bucket', /reserved by S3/],
@@ -42,14 +72,44 @@ const CASES: [string, unknown, string, RegExp][] = [
   ['a disruption budget over 100%', pool0({ disruptionBudget: '150%' }), 'gpu.pools[0].disruptionBudget', /at most 100%/],
   // finite but absurd numbers
   ['a GPU cap beyond any quota', pool0({ gpuLimit: 1e12 }), 'gpu.pools[0].gpuLimit', /at most 450: 450 nodes/],
-  ['a node group of a billion nodes', devWith({ cluster: { systemNodeGroup: { maxSize: 1e9 } } }), 'cluster.systemNodeGroup.maxSize', /Nodes per managed node group/],
-  ['more public CIDRs than EKS allows', devWith({ cluster: { endpoint: { publicAccessCidrs: Array.from({ length: 41 }, (_, i) => `203.0.${i}.0/24`) } } }), 'cluster.endpoint.publicAccessCidrs', /at most 40/],
+  [
+    'a node group of a billion nodes',
+    devWith({ cluster: { systemNodeGroup: { maxSize: 1e9 } } }),
+    'cluster.systemNodeGroup.maxSize',
+    /Nodes per managed node group/,
+  ],
+  [
+    'more public CIDRs than EKS allows',
+    devWith({ cluster: { endpoint: { publicAccessCidrs: Array.from({ length: 41 }, (_, i) => `203.0.${i}.0/24`) } } }),
+    'cluster.endpoint.publicAccessCidrs',
+    /at most 40/,
+  ],
   // duplicates and clashes
-  ['the same admin twice', devWith({ cluster: { admins: [...dev.cluster.admins, ...dev.cluster.admins] } }), 'cluster.admins[1].principalArn', /listed twice/],
-  ['an alias used by two models', devWith({ serving: { models: [dev.serving.models[0], { ...dev.serving.models[1], aliases: [dev.serving.models[0].aliases[0]] }] } }), 'serving.models[1].aliases[0]', /already a model name or alias/],
+  [
+    'the same admin twice',
+    devWith({ cluster: { admins: [...dev.cluster.admins, ...dev.cluster.admins] } }),
+    'cluster.admins[1].principalArn',
+    /listed twice/,
+  ],
+  [
+    'an alias used by two models',
+    devWith({ serving: { models: [dev.serving.models[0], { ...dev.serving.models[1], aliases: [dev.serving.models[0].aliases[0]] }] } }),
+    'serving.models[1].aliases[0]',
+    /already a model name or alias/,
+  ],
   // prototype keys
-  ['a __proto__ key', { ...structuredClone(dev), ...JSON.parse('{"__proto__": {"region": "eu-west-1"}}') }, '__proto__', /reserved JavaScript key/],
-  ['a constructor key deep inside', devWith({ tags: { extra: JSON.parse('{"constructor": "x"}') } }), 'tags.extra.constructor', /reserved JavaScript key/],
+  [
+    'a __proto__ key',
+    { ...structuredClone(dev), ...JSON.parse('{"__proto__": {"region": "eu-west-1"}}') },
+    '__proto__',
+    /reserved JavaScript key/,
+  ],
+  [
+    'a constructor key deep inside',
+    devWith({ tags: { extra: JSON.parse('{"constructor": "x"}') } }),
+    'tags.extra.constructor',
+    /reserved JavaScript key/,
+  ],
   // crashes and cascades
   ['an empty instanceTypes', pool0({ instanceTypes: [] }), 'gpu.pools[0].instanceTypes', /at least one instance type/],
   ['a negative GPU cap (once, not again as a shortfall)', pool0({ gpuLimit: -1 }), 'gpu.pools[0].gpuLimit', /positive/],
@@ -57,7 +117,12 @@ const CASES: [string, unknown, string, RegExp][] = [
   ['NaN', pool0({ gpuLimit: Number.NaN }), 'gpu.pools[0].gpuLimit', /finite number/],
   ['Infinity', pool0({ gpuLimit: Number.POSITIVE_INFINITY }), 'gpu.pools[0].gpuLimit', /finite number/],
   // rules the policy pack would fail after writing the output
-  ['a staging environment with GPU capacity and no budget', { ...structuredClone(ENVIRONMENTS.staging), budget: undefined }, 'budget', /GPB-AI-002/],
+  [
+    'a staging environment with GPU capacity and no budget',
+    { ...structuredClone(ENVIRONMENTS.staging), budget: undefined },
+    'budget',
+    /GPB-AI-002/,
+  ],
   [
     'a public endpoint opened by two halves of the internet (prod, GPB-AWS-013 suppressed)',
     {
@@ -68,7 +133,15 @@ const CASES: [string, unknown, string, RegExp][] = [
     'cluster.endpoint.publicAccessCidrs',
     /every IPv4 address/,
   ],
-  ['a public endpoint in prod', { ...structuredClone(prod), cluster: { ...structuredClone(prod.cluster), endpoint: { publicAccess: true, publicAccessCidrs: ['203.0.113.0/24'] } } }, 'cluster.endpoint.publicAccess', /GPB-AWS-013/],
+  [
+    'a public endpoint in prod',
+    {
+      ...structuredClone(prod),
+      cluster: { ...structuredClone(prod.cluster), endpoint: { publicAccess: true, publicAccessCidrs: ['203.0.113.0/24'] } },
+    },
+    'cluster.endpoint.publicAccess',
+    /GPB-AWS-013/,
+  ],
 ];
 
 describe('bad input: one clear problem per mistake', () => {
@@ -89,9 +162,14 @@ describe('bad input: one clear problem per mistake', () => {
   });
 
   it('refuses a cluster name a registered sibling uses, even when only one environment is synthesized', () => {
-    const registry = { dev: ENVIRONMENTS.dev, other: devWith({ name: 'other', cluster: { name: 'gpb-dev' }, state: { bucket: 'gpb-other-state-111122223333' } }) };
+    const registry = {
+      dev: ENVIRONMENTS.dev,
+      other: devWith({ name: 'other', cluster: { name: 'gpb-dev' }, state: { bucket: 'gpb-other-state-111122223333' } }),
+    };
     const outdir = path.join(WORK, 'clash');
-    expect(() => synthesize({ outdir, registry, envNames: ['dev'] })).toThrow(/environment 'dev': cluster\.name: 'gpb-dev' is not allowed: must differ from environment 'other' in the same region \(registered, though not synthesized now\)/);
+    expect(() => synthesize({ outdir, registry, envNames: ['dev'] })).toThrow(
+      /environment 'dev': cluster\.name: 'gpb-dev' is not allowed: must differ from environment 'other' in the same region \(registered, though not synthesized now\)/,
+    );
     expect(existsSync(outdir)).toBe(false);
   });
 });

@@ -53,7 +53,10 @@ export const unknownFallback = defineEnvironment({
   ...base,
   gpu: { pools: [{ ...pool, name: 'l4' }] },
   serving: {
-    models: [{ ...model, name: 'small', pool: 'l4' }, { ...model, name: 'large-v2', pool: 'l4' }],
+    models: [
+      { ...model, name: 'small', pool: 'l4' },
+      { ...model, name: 'large-v2', pool: 'l4' },
+    ],
     // @ts-expect-error fallback target 'large' is not a model or alias
     gateway: { fallbacks: [{ model: 'small', to: ['large'] }] },
   },
@@ -64,7 +67,10 @@ export const unknownAlias = defineEnvironment({
   ...base,
   gpu: { pools: [{ ...pool, name: 'l4' }] },
   serving: {
-    models: [{ ...model, name: 'small', pool: 'l4' }, { ...model, name: 'large', pool: 'l4' }],
+    models: [
+      { ...model, name: 'small', pool: 'l4' },
+      { ...model, name: 'large', pool: 'l4' },
+    ],
     // @ts-expect-error 'chat-small' is no alias of this environment
     gateway: { contextWindowFallbacks: [{ model: 'chat-small', to: ['large'] }] },
   },

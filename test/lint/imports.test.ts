@@ -22,7 +22,10 @@ describe('import rules', () => {
   );
 
   it('accepts a deep import', async () => {
-    const messages = await lintText(`import { Vpc } from '@cdktf/provider-aws/lib/vpc';\nexport const x = Vpc;\n`, 'constructs/network/example.ts');
+    const messages = await lintText(
+      `import { Vpc } from '@cdktf/provider-aws/lib/vpc';\nexport const x = Vpc;\n`,
+      'constructs/network/example.ts',
+    );
     expect(messages).toEqual([]);
   });
 
@@ -42,12 +45,28 @@ describe('import rules', () => {
 describe('layer boundaries (model/ below environments/ and constructs/, which never import each other)', () => {
   it.each([
     // the imports the redesign removed, each in the file that had it
-    ['environments/serving-schema.ts', "import { GATEWAY_NAMESPACE } from '../constructs/serving/llm-gateway';", 'environments/ imports model/'],
-    ['environments/gpu-schema.ts', "import { GpuInstanceType } from '../constructs/gpu/gpu-instance-type';", 'environments/ imports model/'],
-    ['constructs/telemetry/alert-rules.ts', "import type { SloConfig } from '../../environments/observability-schema';", 'constructs/ imports model/'],
+    [
+      'environments/serving-schema.ts',
+      "import { GATEWAY_NAMESPACE } from '../constructs/serving/llm-gateway';",
+      'environments/ imports model/',
+    ],
+    [
+      'environments/gpu-schema.ts',
+      "import { GpuInstanceType } from '../constructs/gpu/gpu-instance-type';",
+      'environments/ imports model/',
+    ],
+    [
+      'constructs/telemetry/alert-rules.ts',
+      "import type { SloConfig } from '../../environments/observability-schema';",
+      'constructs/ imports model/',
+    ],
     ['constructs/serving/example.ts', "import { buildDevEnvironment } from '../../stacks/environment';", 'constructs/ imports model/'],
     ['model/gpu-cost.ts', "import { BlueprintError } from '../constructs/core/errors';", 'model/ is the bottom layer'],
-    ['model/telemetry/alert-rules.ts', "import type { SloConfig } from '../../environments/observability-schema';", 'model/ is the bottom layer'],
+    [
+      'model/telemetry/alert-rules.ts',
+      "import type { SloConfig } from '../../environments/observability-schema';",
+      'model/ is the bottom layer',
+    ],
     ['model/example.ts', "import { Construct } from 'constructs';", 'model/ holds pure data'],
     ['model/example.ts', "import { Vpc } from '@cdktf/provider-aws/lib/vpc';", 'model/ holds pure data'],
   ])('fails in %s on: %s', async (file, line, message) => {
@@ -82,11 +101,14 @@ describe('stacks read the resolved posture, never the stage', () => {
   });
 
   it('accepts reading the posture and passing the stage on (the policy context names it)', async () => {
-    const code = "declare const env: { stage: string; posture: { protectState: boolean } };\nexport const p = env.posture.protectState;\nexport const ctx = { stage: env.stage };\n";
+    const code =
+      'declare const env: { stage: string; posture: { protectState: boolean } };\nexport const p = env.posture.protectState;\nexport const ctx = { stage: env.stage };\n';
     expect(await syntaxMessages(code, 'stacks/example.ts')).toEqual([]);
   });
 
   it('leaves the schema free to decide by stage (it writes the rules)', async () => {
-    expect(await syntaxMessages("declare const env: { stage: string };\nexport const x = env.stage === 'prod';\n", 'environments/example.ts')).toEqual([]);
+    expect(
+      await syntaxMessages("declare const env: { stage: string };\nexport const x = env.stage === 'prod';\n", 'environments/example.ts'),
+    ).toEqual([]);
   });
 });

@@ -6,9 +6,8 @@ describe('parseCidr', () => {
     expect(formatCidr(mustParseCidr(text))).toBe(text);
   });
 
-  it.each(['10.0.0.0', '10.0.0.0/33', '256.0.0.0/8', '10.0.0.1/16', 'ten/8', ' 10.0.0.0/16', '10.0.0/16'])(
-    'rejects %s',
-    (text) => expect(parseCidr(text)).toBeUndefined(),
+  it.each(['10.0.0.0', '10.0.0.0/33', '256.0.0.0/8', '10.0.0.1/16', 'ten/8', ' 10.0.0.0/16', '10.0.0/16'])('rejects %s', (text) =>
+    expect(parseCidr(text)).toBeUndefined(),
   );
 });
 

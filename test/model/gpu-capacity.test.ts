@@ -6,13 +6,28 @@ import { gpuCapacities } from '../../model/gpu-capacity';
 import { GpuInstanceType } from '../../model/gpu-instance-type';
 import { validEnv } from '../helpers';
 
-const pool = { name: 'burst', instanceTypes: ['g6.xlarge', 'g6.12xlarge', 'g9.nope'], gpuLimit: 8, capacityTypes: ['spot'], sharing: { mode: 'time-slicing' }, efa: false };
+const pool = {
+  name: 'burst',
+  instanceTypes: ['g6.xlarge', 'g6.12xlarge', 'g9.nope'],
+  gpuLimit: 8,
+  capacityTypes: ['spot'],
+  sharing: { mode: 'time-slicing' },
+  efa: false,
+};
 const group = { name: 'baseline', instanceType: 'g6e.12xlarge', minSize: 1, maxSize: 3, capacityType: 'ON_DEMAND' };
 
 describe('GPU capacities, derived once from the environment', () => {
   it('derives a pool: its cap is gpuLimit, nothing runs idle, spot-only is interruptible', () => {
     const [c] = gpuCapacities({ pools: [pool], nodeGroups: [] }, GpuInstanceType.find);
-    expect(c).toMatchObject({ name: 'burst', kind: 'pool', maxGpus: 8, minInstances: 0, interruptible: true, timeSliced: true, efa: false });
+    expect(c).toMatchObject({
+      name: 'burst',
+      kind: 'pool',
+      maxGpus: 8,
+      minInstances: 0,
+      interruptible: true,
+      timeSliced: true,
+      efa: false,
+    });
     // an unknown type is left for validation to report at its field
     expect(c.instanceTypes.map((t) => t.name)).toEqual(['g6.xlarge', 'g6.12xlarge']);
   });

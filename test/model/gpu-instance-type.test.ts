@@ -37,7 +37,16 @@ describe('GPU catalog', () => {
   });
 
   it('accepts custom types but not nonsense ones', () => {
-    const t = GpuInstanceType.custom({ name: 'g7.xlarge', gpuModel: GpuModel.custom('NVIDIA Next'), gpus: 1, gpuMemoryGiB: 32, vcpus: 4, memoryGiB: 16, efa: false, onDemandUsdPerHour: 1 });
+    const t = GpuInstanceType.custom({
+      name: 'g7.xlarge',
+      gpuModel: GpuModel.custom('NVIDIA Next'),
+      gpus: 1,
+      gpuMemoryGiB: 32,
+      vcpus: 4,
+      memoryGiB: 16,
+      efa: false,
+      onDemandUsdPerHour: 1,
+    });
     expect(t.family).toBe('g7');
     expect(GpuInstanceType.find('g7.xlarge')).toBeUndefined();
     expect(() => GpuInstanceType.custom({ ...t, gpus: 0 })).toThrow(/custom GPU instance type 'g7\.xlarge': 'gpus' 0 must be positive/);

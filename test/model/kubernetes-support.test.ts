@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { controlPlaneMonthlyUsd, KUBERNETES_SUPPORT, kubernetesCompatibilityProblems, supportCheckDate, supportProblem } from '../../model/kubernetes-support';
+import {
+  controlPlaneMonthlyUsd,
+  KUBERNETES_SUPPORT,
+  kubernetesCompatibilityProblems,
+  supportCheckDate,
+  supportProblem,
+} from '../../model/kubernetes-support';
 import { AMI_ALIASES, CHARTS } from '../../model/pins';
 import { KUBERNETES_VERSIONS } from '../../model/addon-catalog';
 import { checkEnvironment } from '../../environments/validate';
@@ -42,35 +48,61 @@ describe('cluster.supportType in an environment', () => {
     process.env.GPB_TODAY = '2026-12-01';
     expect(supportCheckDate()).toBe('2026-12-01');
     const problems = checkEnvironment(merge(devInput, { cluster: { kubernetesVersion: '1.33', supportType: 'standard' } }), 'dev');
-    expect(problems).toEqual([expect.objectContaining({ path: 'cluster.kubernetesVersion', value: '1.33', allowed: expect.stringMatching(/^left EKS standard support on 2026-07-29/) })]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path: 'cluster.kubernetesVersion',
+        value: '1.33',
+        allowed: expect.stringMatching(/^left EKS standard support on 2026-07-29/),
+      }),
+    ]);
   });
 
   it('accepts it with extended support, and a version in standard support until that ends', () => {
     process.env.GPB_TODAY = '2026-12-01';
-    expect(Array.isArray(checkEnvironment(merge(devInput, { cluster: { kubernetesVersion: '1.33', supportType: 'extended' } }), 'dev'))).toBe(false);
+    expect(
+      Array.isArray(checkEnvironment(merge(devInput, { cluster: { kubernetesVersion: '1.33', supportType: 'extended' } }), 'dev')),
+    ).toBe(false);
     process.env.GPB_TODAY = '2026-12-02';
     expect(Array.isArray(checkEnvironment(devInput, 'dev'))).toBe(false);
     process.env.GPB_TODAY = '2027-03-28';
-    expect(checkEnvironment(devInput, 'dev')).toEqual([expect.objectContaining({ path: 'cluster.kubernetesVersion', value: '1.35', allowed: expect.stringMatching(/^left EKS standard support on 2027-03-27/) })]);
+    expect(checkEnvironment(devInput, 'dev')).toEqual([
+      expect.objectContaining({
+        path: 'cluster.kubernetesVersion',
+        value: '1.35',
+        allowed: expect.stringMatching(/^left EKS standard support on 2027-03-27/),
+      }),
+    ]);
   });
 });
 
 describe('Kubernetes versions the pinned releases support', () => {
   it('refuses 1.35 with the earlier Karpenter pin (1.8.1: its matrix stops at 1.34), naming the chart, the range and the source', () => {
-    const old = { karpenter: { ...CHARTS.karpenter, version: '1.8.1', kubernetes: { versions: ['1.29', '1.30', '1.31', '1.32', '1.33', '1.34'], source: 'compatibility.md at v1.8.1' } } };
+    const old = {
+      karpenter: {
+        ...CHARTS.karpenter,
+        version: '1.8.1',
+        kubernetes: { versions: ['1.29', '1.30', '1.31', '1.32', '1.33', '1.34'], source: 'compatibility.md at v1.8.1' },
+      },
+    };
     const problems = kubernetesCompatibilityProblems('1.35', ['al2023'], { charts: old, amis: AMI_ALIASES });
-    expect(problems).toEqual([expect.stringMatching(/karpenter chart 1\.8\.1, which supports Kubernetes 1\.29 to 1\.34 \(compatibility\.md at v1\.8\.1\).*first$/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/karpenter chart 1\.8\.1, which supports Kubernetes 1\.29 to 1\.34 \(compatibility\.md at v1\.8\.1\).*first$/),
+    ]);
     expect(kubernetesCompatibilityProblems('1.35', ['al2023'])).toEqual([]);
   });
 
   it('refuses a version below a range: KEDA 2.20 is tested on 1.33 to 1.35, so 1.32 is refused', () => {
     const problems = kubernetesCompatibilityProblems('1.32', ['al2023']);
-    expect(problems).toEqual([expect.stringMatching(/keda chart 2\.20\.2, which supports Kubernetes 1\.33 to 1\.35 \(kedacore\/keda-docs/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/keda chart 2\.20\.2, which supports Kubernetes 1\.33 to 1\.35 \(kedacore\/keda-docs/),
+    ]);
     expect(kubernetesCompatibilityProblems('1.33', ['al2023', 'bottlerocket'])).toEqual([]);
   });
 
   it('refuses a version the pinned AMI release has no AMI for (the old al2023@v20250715 had none for 1.35)', () => {
-    const old = { al2023: { alias: 'al2023@v20250715', kubernetes: { versions: ['1.28', '1.29', '1.30', '1.31', '1.32', '1.33'], source: 'test' } } };
+    const old = {
+      al2023: { alias: 'al2023@v20250715', kubernetes: { versions: ['1.28', '1.29', '1.30', '1.31', '1.32', '1.33'], source: 'test' } },
+    };
     expect(kubernetesCompatibilityProblems('1.35', ['al2023'], { charts: {}, amis: old })).toEqual([
       'has no AMI in the pinned release al2023@v20250715, which publishes Kubernetes 1.28 to 1.33 (test): pin a newer release in model/pins.ts AMI_ALIASES',
     ]);
@@ -89,7 +121,13 @@ describe('Kubernetes versions the pinned releases support', () => {
     try {
       const problems = checkEnvironment(merge(devInput, { cluster: { kubernetesVersion: '1.32', supportType: 'extended' } }), 'dev');
       expect(Array.isArray(problems)).toBe(true);
-      expect(problems).toContainEqual(expect.objectContaining({ path: 'cluster.kubernetesVersion', value: '1.32', allowed: expect.stringContaining('keda chart 2.20.2') }));
+      expect(problems).toContainEqual(
+        expect.objectContaining({
+          path: 'cluster.kubernetesVersion',
+          value: '1.32',
+          allowed: expect.stringContaining('keda chart 2.20.2'),
+        }),
+      );
     } finally {
       if (saved === undefined) delete process.env.GPB_TODAY;
       else process.env.GPB_TODAY = saved;

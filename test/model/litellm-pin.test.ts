@@ -24,7 +24,9 @@ describe('the LiteLLM pin', () => {
   });
 
   it('Renovate never proposes a compromised release', () => {
-    const rules = (JSON.parse(readFileSync('renovate.json', 'utf8')) as { packageRules: { matchPackageNames: string[]; allowedVersions?: string }[] }).packageRules;
+    const rules = (
+      JSON.parse(readFileSync('renovate.json', 'utf8')) as { packageRules: { matchPackageNames: string[]; allowedVersions?: string }[] }
+    ).packageRules;
     const rule = rules.find((r) => r.matchPackageNames.includes(IMAGES.litellm.repository));
     const negated = /^!\/(.*)\/$/.exec(rule?.allowedVersions ?? '');
     expect(negated).not.toBeNull();

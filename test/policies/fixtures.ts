@@ -20,7 +20,11 @@ export function ctx(stage: RuleContext['stage'] = 'dev', extra: Partial<RuleCont
 }
 
 /** A Deployment as kubernetes_manifest, with one container; patch the container or the pod spec. */
-export function deployment(container: Record<string, unknown> = {}, pod: Record<string, unknown> = {}, namespace = 'serving'): FixtureResource {
+export function deployment(
+  container: Record<string, unknown> = {},
+  pod: Record<string, unknown> = {},
+  namespace = 'serving',
+): FixtureResource {
   return [
     'kubernetes_manifest',
     'Deploy',

@@ -35,7 +35,11 @@ describe('policy gate in a real app.synth()', () => {
   it('passes the reference environment unchanged', () => {
     const { app } = devApp();
     expect(() => app.synth()).not.toThrow();
-    expect(PolicyGate.of(app).report().findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(
+      PolicyGate.of(app)
+        .report()
+        .findings.filter((f) => f.severity === 'error'),
+    ).toEqual([]);
   });
 
   it('accepts a construct suppression with a reason and still reports the finding', () => {
@@ -43,9 +47,14 @@ describe('policy gate in a real app.synth()', () => {
     stacks.cluster.cluster.resource.addOverride('vpc_config.public_access_cidrs', ['0.0.0.0/0']);
     Policy.suppress(stacks.cluster.cluster, 'GPB-AWS-012', 'temporary demo cluster, deleted Friday');
     expect(() => app.synth()).not.toThrow();
-    const suppressed = PolicyGate.of(app).report().findings.filter((f) => f.suppressed);
+    const suppressed = PolicyGate.of(app)
+      .report()
+      .findings.filter((f) => f.suppressed);
     expect(suppressed).toEqual([
-      expect.objectContaining({ ruleId: 'GPB-AWS-012', suppressed: { reason: 'temporary demo cluster, deleted Friday', source: 'construct' } }),
+      expect.objectContaining({
+        ruleId: 'GPB-AWS-012',
+        suppressed: { reason: 'temporary demo cluster, deleted Friday', source: 'construct' },
+      }),
     ]);
   });
 
@@ -101,14 +110,19 @@ describe('policy gate in npm run synth', () => {
     };
     const result = synthesize({ outdir: outdir(), registry: { dev: prodLike(guardrails) } });
     expect(result.policy.findings).toContainEqual(
-      expect.objectContaining({ ruleId: 'GPB-AWS-013', suppressed: { reason: 'pilot account without VPN access yet (TICKET-42)', source: 'environment dev' } }),
+      expect.objectContaining({
+        ruleId: 'GPB-AWS-013',
+        suppressed: { reason: 'pilot account without VPN access yet (TICKET-42)', source: 'environment dev' },
+      }),
     );
   });
 
   it('applies the permissions boundary to every IAM role of the environment', () => {
     const boundary = 'arn:aws:iam::111122223333:policy/platform-boundary';
     const result = synthesize({ outdir: outdir(), registry: { dev: devWith({ guardrails: { permissionsBoundaryArn: boundary } }) } });
-    const roles = result.stacks.flatMap((s) => resourcesOf(JSON.parse(readFileSync(path.join(s.dir, 'cdk.tf.json'), 'utf8')) as TfJson, 'aws_iam_role'));
+    const roles = result.stacks.flatMap((s) =>
+      resourcesOf(JSON.parse(readFileSync(path.join(s.dir, 'cdk.tf.json'), 'utf8')) as TfJson, 'aws_iam_role'),
+    );
     expect(roles.length).toBeGreaterThanOrEqual(5);
     for (const role of roles) expect(role.permissions_boundary).toBe(boundary);
   });

@@ -32,8 +32,20 @@ const REPORT: PolicyReport = {
   rules: ALL_RULES,
   findings: [
     finding({}),
-    finding({ ruleId: 'GPB-COST-001', severity: 'warning', stack: 'dev-network', address: 'aws_nat_gateway.N1', constructPath: 'dev-network/Network/NatGateway1', message: '2 NAT | gateways' }),
-    finding({ ruleId: 'GPB-AWS-013', environment: 'prod', stack: 'prod-cluster', suppressed: { reason: 'pilot without VPN yet', source: 'environment prod' } }),
+    finding({
+      ruleId: 'GPB-COST-001',
+      severity: 'warning',
+      stack: 'dev-network',
+      address: 'aws_nat_gateway.N1',
+      constructPath: 'dev-network/Network/NatGateway1',
+      message: '2 NAT | gateways',
+    }),
+    finding({
+      ruleId: 'GPB-AWS-013',
+      environment: 'prod',
+      stack: 'prod-cluster',
+      suppressed: { reason: 'pilot without VPN yet', source: 'environment prod' },
+    }),
   ],
   unusedSuppressions: [{ ruleId: 'GPB-AWS-010', reason: 'bastion needs SSH', pathPrefix: 'dev-network', source: 'construct' }],
 };
@@ -61,9 +73,19 @@ describe('SARIF report', () => {
   it('describes every rule and points each result at its rule, file, line and construct', () => {
     const run = sarif.runs[0];
     expect(run.tool.driver.rules.map((r) => r.id)).toEqual(ALL_RULES.map((r) => r.id));
-    const [first] = run.results as { ruleId: string; ruleIndex: number; locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } }; logicalLocations: { fullyQualifiedName: string }[] }[] }[];
+    const [first] = run.results as {
+      ruleId: string;
+      ruleIndex: number;
+      locations: {
+        physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } };
+        logicalLocations: { fullyQualifiedName: string }[];
+      }[];
+    }[];
     expect(run.tool.driver.rules[first.ruleIndex].id).toBe(first.ruleId);
-    expect(first.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'cdktf.out/stacks/dev-cluster/cdk.tf.json' }, region: { startLine: 42 } });
+    expect(first.locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'cdktf.out/stacks/dev-cluster/cdk.tf.json' },
+      region: { startLine: 42 },
+    });
     expect(first.locations[0].logicalLocations[0].fullyQualifiedName).toBe('dev-cluster/Cluster/Resource');
   });
 
@@ -94,7 +116,9 @@ describe('Markdown report', () => {
   it('folds warnings and suppressions, escapes table cells and lists stale suppressions', () => {
     expect(md).toContain('<details><summary>Warnings (1)</summary>');
     expect(md).toContain('2 NAT \\| gateways');
-    expect(md).toContain('| GPB-AWS-013 | prod-cluster | `dev-cluster/Cluster/Resource` | public_access_cidrs contains 0.0.0.0/0 | pilot without VPN yet |');
+    expect(md).toContain(
+      '| GPB-AWS-013 | prod-cluster | `dev-cluster/Cluster/Resource` | public_access_cidrs contains 0.0.0.0/0 | pilot without VPN yet |',
+    );
     expect(md).toContain('- GPB-AWS-010 on `dev-network` (construct): bastion needs SSH');
   });
 });

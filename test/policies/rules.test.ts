@@ -28,7 +28,13 @@ const eks = (extra: Record<string, unknown> = {}) =>
     upgrade_policy: { support_type: 'STANDARD' },
     ...extra,
   }) as Record<string, unknown>;
-const sgRule = (cidr: string, from: number, to: number): Record<string, unknown> => ({ security_group_id: 'sg', ip_protocol: 'tcp', from_port: from, to_port: to, cidr_ipv4: cidr });
+const sgRule = (cidr: string, from: number, to: number): Record<string, unknown> => ({
+  security_group_id: 'sg',
+  ip_protocol: 'tcp',
+  from_port: from,
+  to_port: to,
+  cidr_ipv4: cidr,
+});
 const lt = (meta: Record<string, unknown>, ebs: Record<string, unknown> = { encrypted: 'true', volume_type: 'gp3' }) => ({
   metadata_options: meta,
   block_device_mappings: [{ device_name: '/dev/xvda', ebs }],
@@ -42,15 +48,28 @@ const liteLlmConfigMap = (cacheParams: Record<string, unknown>, routerSettings: 
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'gateway-config' },
-      data: { 'config.yaml': stringifyYaml({ model_list: [{ model_name: 'm', litellm_params: { model: 'hosted_vllm/m' } }], router_settings: routerSettings, litellm_settings: { cache: true, cache_params: cacheParams } }) },
+      data: {
+        'config.yaml': stringifyYaml({
+          model_list: [{ model_name: 'm', litellm_params: { model: 'hosted_vllm/m' } }],
+          router_settings: routerSettings,
+          litellm_settings: { cache: true, cache_params: cacheParams },
+        }),
+      },
     },
   },
 ];
-const gpuNodeGroup = (min: number): Record<string, unknown> => ({ instance_types: ['g6.xlarge'], scaling_config: { min_size: min, max_size: 2, desired_size: min } });
+const gpuNodeGroup = (min: number): Record<string, unknown> => ({
+  instance_types: ['g6.xlarge'],
+  scaling_config: { min_size: min, max_size: 2, desired_size: min },
+});
 
 /** A model server's role in the data layer (tags as PodIdentityRole writes them) and its policy. */
 const modelRole = (listPrefix: string): FixtureResource[] => [
-  ['aws_iam_role', 'ModelRole', { name_prefix: 'm-', tags: { 'gpb.io/service-account': 'gpb-serving.model-m', 'gpb.io/workload-kind': 'model-server' } }],
+  [
+    'aws_iam_role',
+    'ModelRole',
+    { name_prefix: 'm-', tags: { 'gpb.io/service-account': 'gpb-serving.model-m', 'gpb.io/workload-kind': 'model-server' } },
+  ],
   [
     'aws_iam_role_policy',
     'ModelPolicy',
@@ -58,23 +77,53 @@ const modelRole = (listPrefix: string): FixtureResource[] => [
       role: '${aws_iam_role.ModelRole.id}',
       policy: policyJson([
         { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::b/models/m/*' },
-        { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: 'arn:aws:s3:::b', Condition: { StringLike: { 's3:prefix': [listPrefix] } } },
+        {
+          Effect: 'Allow',
+          Action: ['s3:ListBucket'],
+          Resource: 'arn:aws:s3:::b',
+          Condition: { StringLike: { 's3:prefix': [listPrefix] } },
+        },
       ]),
     },
   ],
 ];
 /** The model's server in the serving layer, given `uri`. */
-const modelServer = (uri: string): FixtureResource[] => [deployment({ args: ['--model', uri] }, { serviceAccountName: 'model-m' }, 'gpb-serving')];
-const association = (name: string, serviceAccount: string): FixtureResource => ['aws_eks_pod_identity_association', name, { cluster_name: 'c', namespace: 'gpb-gateway', service_account: serviceAccount, role_arn: 'r' }];
-const vpcCni = (configurationValues?: string): FixtureResource => ['aws_eks_addon', 'Cni', { addon_name: 'vpc-cni', configuration_values: configurationValues }];
-const networkPolicy: FixtureResource = ['kubernetes_network_policy_v1', 'Deny', { metadata: { name: 'default-deny', namespace: 'gpb-serving' }, spec: { pod_selector: {}, policy_types: ['Ingress'] } }];
+const modelServer = (uri: string): FixtureResource[] => [
+  deployment({ args: ['--model', uri] }, { serviceAccountName: 'model-m' }, 'gpb-serving'),
+];
+const association = (name: string, serviceAccount: string): FixtureResource => [
+  'aws_eks_pod_identity_association',
+  name,
+  { cluster_name: 'c', namespace: 'gpb-gateway', service_account: serviceAccount, role_arn: 'r' },
+];
+const vpcCni = (configurationValues?: string): FixtureResource => [
+  'aws_eks_addon',
+  'Cni',
+  { addon_name: 'vpc-cni', configuration_values: configurationValues },
+];
+const networkPolicy: FixtureResource = [
+  'kubernetes_network_policy_v1',
+  'Deny',
+  { metadata: { name: 'default-deny', namespace: 'gpb-serving' }, spec: { pod_selector: {}, policy_types: ['Ingress'] } },
+];
 
-const restrictedNamespace: FixtureResource = ['kubernetes_namespace_v1', 'Vector', { metadata: { name: 'gpb-vector', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } }];
+const restrictedNamespace: FixtureResource = [
+  'kubernetes_namespace_v1',
+  'Vector',
+  { metadata: { name: 'gpb-vector', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } },
+];
 /** Qdrant's release as the serving layer writes it, with `values`. */
 const qdrantRelease = (values: Record<string, unknown>): FixtureResource => [
   'helm_release',
   'Qdrant',
-  { name: 'qdrant', repository: 'https://qdrant.github.io/qdrant-helm', chart: 'qdrant', version: '1.15.4', namespace: 'gpb-vector', values: [JSON.stringify(values)] },
+  {
+    name: 'qdrant',
+    repository: 'https://qdrant.github.io/qdrant-helm',
+    chart: 'qdrant',
+    version: '1.15.4',
+    namespace: 'gpb-vector',
+    values: [JSON.stringify(values)],
+  },
 ];
 
 const CASES: Record<string, Case> = {
@@ -167,7 +216,9 @@ const CASES: Record<string, Case> = {
     ctx: ctx('prod'),
     fires: [['aws_security_group', 'S', { ingress: [{ from_port: 443, to_port: 443, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] }] }]],
     message: /ingress from 0\.0\.0\.0\/0 in prod/,
-    passes: [['aws_security_group_rule', 'R', { type: 'ingress', from_port: 443, to_port: 443, protocol: 'tcp', cidr_blocks: ['10.0.0.0/8'] }]],
+    passes: [
+      ['aws_security_group_rule', 'R', { type: 'ingress', from_port: 443, to_port: 443, protocol: 'tcp', cidr_blocks: ['10.0.0.0/8'] }],
+    ],
   },
   'GPB-AWS-012': {
     fires: [['aws_eks_cluster', 'C', eks({ vpc_config: { endpoint_public_access: true } })]],
@@ -202,7 +253,18 @@ const CASES: Record<string, Case> = {
   'GPB-AWS-020': {
     fires: [['aws_iam_role_policy', 'P', { policy: policyJson([{ Effect: 'Allow', Action: '*', Resource: '*' }]) }]],
     message: /allows action '\*' on '\*'/,
-    passes: [['aws_iam_role_policy', 'P', { policy: policyJson([{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::b/*' }, { Effect: 'Deny', Action: '*', Resource: '*' }]) }]],
+    passes: [
+      [
+        'aws_iam_role_policy',
+        'P',
+        {
+          policy: policyJson([
+            { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::b/*' },
+            { Effect: 'Deny', Action: '*', Resource: '*' },
+          ]),
+        },
+      ],
+    ],
   },
   'GPB-AWS-021': {
     fires: [
@@ -213,9 +275,21 @@ const CASES: Record<string, Case> = {
     passes: [['aws_iam_policy', 'P', { policy: policyJson([{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::bucket/*' }]) }]],
   },
   'GPB-AWS-022': {
-    fires: [['aws_iam_role', 'R', { inline_policy: [{ name: 'x', policy: policyJson([{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }]) }] }]],
+    fires: [
+      [
+        'aws_iam_role',
+        'R',
+        { inline_policy: [{ name: 'x', policy: policyJson([{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }]) }] },
+      ],
+    ],
     message: /allows NotAction \[iam:\*\]/,
-    passes: [['aws_iam_role', 'R', { inline_policy: [{ name: 'x', policy: policyJson([{ Effect: 'Deny', NotAction: 's3:GetObject', Resource: '*' }]) }] }]],
+    passes: [
+      [
+        'aws_iam_role',
+        'R',
+        { inline_policy: [{ name: 'x', policy: policyJson([{ Effect: 'Deny', NotAction: 's3:GetObject', Resource: '*' }]) }] },
+      ],
+    ],
   },
   'GPB-AWS-030': {
     fires: [['aws_eks_cluster', 'C', eks({ enabled_cluster_log_types: ['api'] })]],
@@ -246,12 +320,32 @@ const CASES: Record<string, Case> = {
   'GPB-AWS-050': {
     fires: [
       ['aws_s3_bucket', 'B', { bucket: 'models' }],
-      ['aws_s3_bucket_public_access_block', 'P', { bucket: '${aws_s3_bucket.B.id}', block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: false }],
+      [
+        'aws_s3_bucket_public_access_block',
+        'P',
+        {
+          bucket: '${aws_s3_bucket.B.id}',
+          block_public_acls: true,
+          block_public_policy: true,
+          ignore_public_acls: true,
+          restrict_public_buckets: false,
+        },
+      ],
     ],
     message: /restrict_public_buckets is not true/,
     passes: [
       ['aws_s3_bucket', 'B', { bucket: 'models' }],
-      ['aws_s3_bucket_public_access_block', 'P', { bucket: '${aws_s3_bucket.B.id}', block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true }],
+      [
+        'aws_s3_bucket_public_access_block',
+        'P',
+        {
+          bucket: '${aws_s3_bucket.B.id}',
+          block_public_acls: true,
+          block_public_policy: true,
+          ignore_public_acls: true,
+          restrict_public_buckets: true,
+        },
+      ],
     ],
   },
   'GPB-AWS-051': {
@@ -259,7 +353,11 @@ const CASES: Record<string, Case> = {
     message: /no SSE-KMS encryption configuration/,
     passes: [
       ['aws_s3_bucket', 'B', { bucket: 'models' }],
-      ['aws_s3_bucket_server_side_encryption_configuration', 'E', { bucket: '${aws_s3_bucket.B.id}', rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' } }] }],
+      [
+        'aws_s3_bucket_server_side_encryption_configuration',
+        'E',
+        { bucket: '${aws_s3_bucket.B.id}', rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' } }] },
+      ],
     ],
   },
   'GPB-AWS-060': {
@@ -276,7 +374,11 @@ const CASES: Record<string, Case> = {
   'GPB-K8S-002': {
     fires: [deployment({ resources: { requests: { cpu: '1', memory: '1Gi', 'nvidia.com/gpu': '1' }, limits: { memory: '1Gi' } } })],
     message: /requests nvidia\.com\/gpu without a limit/,
-    passes: [deployment({ resources: { requests: { cpu: '1', memory: '1Gi', 'nvidia.com/gpu': '1' }, limits: { memory: '1Gi', 'nvidia.com/gpu': '1' } } })],
+    passes: [
+      deployment({
+        resources: { requests: { cpu: '1', memory: '1Gi', 'nvidia.com/gpu': '1' }, limits: { memory: '1Gi', 'nvidia.com/gpu': '1' } },
+      }),
+    ],
   },
   'GPB-K8S-003': {
     fires: [deployment({ resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '1Gi', 'nvidia.com/mig-1g.10gb': '1' } } })],
@@ -311,7 +413,19 @@ const CASES: Record<string, Case> = {
   'GPB-K8S-010': {
     fires: [['kubernetes_namespace_v1', 'N', { metadata: { name: 'serving', labels: { team: 'ml' } } }]],
     message: /namespace 'serving' has no valid pod-security\.kubernetes\.io\/enforce label/,
-    passes: [['kubernetes_manifest', 'N', { manifest: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'serving', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } } }]],
+    passes: [
+      [
+        'kubernetes_manifest',
+        'N',
+        {
+          manifest: {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: { name: 'serving', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+          },
+        },
+      ],
+    ],
   },
   'GPB-K8S-011': {
     fires: [['helm_release', 'H', { chart: 'karpenter', version: '1.x' }]],
@@ -321,12 +435,45 @@ const CASES: Record<string, Case> = {
   'GPB-K8S-012': {
     ctx: ctx('prod'),
     fires: [
-      ['kubernetes_manifest', 'I', { manifest: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'gateway', annotations: { 'alb.ingress.kubernetes.io/inbound-cidrs': '10.0.0.0/8,0.0.0.0/0' } }, spec: { ingressClassName: 'alb' } } }],
+      [
+        'kubernetes_manifest',
+        'I',
+        {
+          manifest: {
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'Ingress',
+            metadata: { name: 'gateway', annotations: { 'alb.ingress.kubernetes.io/inbound-cidrs': '10.0.0.0/8,0.0.0.0/0' } },
+            spec: { ingressClassName: 'alb' },
+          },
+        },
+      ],
     ],
     message: /Ingress 'gateway' admits 0\.0\.0\.0\/0 in a prod-stage environment/,
     passes: [
-      ['kubernetes_manifest', 'I', { manifest: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'gateway', annotations: { 'alb.ingress.kubernetes.io/inbound-cidrs': '10.0.0.0/8' } }, spec: { ingressClassName: 'alb' } } }],
-      ['kubernetes_manifest', 'I', { manifest: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'other', annotations: {} }, spec: { ingressClassName: 'nginx' } } }],
+      [
+        'kubernetes_manifest',
+        'I',
+        {
+          manifest: {
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'Ingress',
+            metadata: { name: 'gateway', annotations: { 'alb.ingress.kubernetes.io/inbound-cidrs': '10.0.0.0/8' } },
+            spec: { ingressClassName: 'alb' },
+          },
+        },
+      ],
+      [
+        'kubernetes_manifest',
+        'I',
+        {
+          manifest: {
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'Ingress',
+            metadata: { name: 'other', annotations: {} },
+            spec: { ingressClassName: 'nginx' },
+          },
+        },
+      ],
     ],
   },
   'GPB-AI-001': {
@@ -350,29 +497,68 @@ const CASES: Record<string, Case> = {
     ],
     message: /iam_database_authentication_enabled is not true/,
     passes: [
-      ['aws_db_instance', 'G', { engine: 'postgres', iam_database_authentication_enabled: true, password_wo: '${ephemeral.aws_secretsmanager_random_password.p.random_password}', password_wo_version: 1 }],
-      ['aws_rds_cluster', 'D', { engine: 'aurora-postgresql', iam_database_authentication_enabled: true, manage_master_user_password: true }],
+      [
+        'aws_db_instance',
+        'G',
+        {
+          engine: 'postgres',
+          iam_database_authentication_enabled: true,
+          password_wo: '${ephemeral.aws_secretsmanager_random_password.p.random_password}',
+          password_wo_version: 1,
+        },
+      ],
+      [
+        'aws_rds_cluster',
+        'D',
+        { engine: 'aurora-postgresql', iam_database_authentication_enabled: true, manage_master_user_password: true },
+      ],
       ['aws_elasticache_replication_group', 'R', { user_group_ids: ['${aws_elasticache_user_group.g.id}'] }],
     ],
   },
   'GPB-AI-005': {
     fires: [
       ['aws_iam_role', 'R', { tags: { 'gpb.io/workload-kind': 'model-server' } }],
-      ['aws_iam_role_policy', 'P', { role: '${aws_iam_role.R.id}', policy: policyJson([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::models/*' }]) }],
+      [
+        'aws_iam_role_policy',
+        'P',
+        {
+          role: '${aws_iam_role.R.id}',
+          policy: policyJson([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::models/*' }]),
+        },
+      ],
     ],
     message: /model-server role allows 's3:PutObject'/,
     passes: [
       ['aws_iam_role', 'R', { tags: { 'gpb.io/workload-kind': 'model-server' } }],
-      ['aws_iam_role_policy', 'P', { role: '${aws_iam_role.R.id}', policy: policyJson([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: 'arn:aws:s3:::models/*' }]) }],
+      [
+        'aws_iam_role_policy',
+        'P',
+        {
+          role: '${aws_iam_role.R.id}',
+          policy: policyJson([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: 'arn:aws:s3:::models/*' }]),
+        },
+      ],
       ['aws_iam_role', 'Other', {}],
-      ['aws_iam_role_policy', 'Writer', { role: '${aws_iam_role.Other.id}', policy: policyJson([{ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::models/*' }]) }],
+      [
+        'aws_iam_role_policy',
+        'Writer',
+        {
+          role: '${aws_iam_role.Other.id}',
+          policy: policyJson([{ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::models/*' }]),
+        },
+      ],
     ],
   },
   'GPB-AI-006': {
     fires: [deployment({ env: [{ name: 'HF_TOKEN', value: 'hf_abcdefghijklmnop' }] })],
     message: /env\[0\] sets HF_TOKEN to a literal value/,
     passes: [
-      deployment({ env: [{ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } }, { name: 'LOG_LEVEL', value: 'info' }] }),
+      deployment({
+        env: [
+          { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } },
+          { name: 'LOG_LEVEL', value: 'info' },
+        ],
+      }),
       ['aws_rds_cluster', 'D', { manage_master_user_password: true }],
       ['aws_launch_template', 'T', lt({ http_tokens: 'required' })],
     ],
@@ -386,20 +572,53 @@ const CASES: Record<string, Case> = {
     passes: [
       liteLlmConfigMap({ type: 'valkey-semantic', semantic_cache_scope: 'key' }),
       liteLlmConfigMap({ type: 'redis' }),
-      ['kubernetes_manifest', 'C', { manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other' }, data: { 'config.yaml': 'not: litellm' } } }],
+      [
+        'kubernetes_manifest',
+        'C',
+        { manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other' }, data: { 'config.yaml': 'not: litellm' } } },
+      ],
     ],
   },
   'GPB-AI-008': {
-    fires: [['aws_elasticache_user', 'U', { user_name: 'cache', access_string: 'on ~* +@all', authentication_mode: { type: 'password', passwords: ['${terraform_data.p.output}'] } }]],
+    fires: [
+      [
+        'aws_elasticache_user',
+        'U',
+        {
+          user_name: 'cache',
+          access_string: 'on ~* +@all',
+          authentication_mode: { type: 'password', passwords: ['${terraform_data.p.output}'] },
+        },
+      ],
+    ],
     message: /password user 'cache' reaches every key and may run @dangerous commands/,
     passes: [
-      ['aws_elasticache_user', 'S', { user_name: 'semantic-cache', access_string: 'on ~gpb-semcache:* resetchannels +@all -@dangerous', authentication_mode: { type: 'password', passwords: ['${terraform_data.p.output}'] } }],
-      ['aws_elasticache_user', 'A', { user_name: 'gpb-app', access_string: 'on ~* +@all -@dangerous', authentication_mode: { type: 'iam' } }],
-      ['aws_elasticache_user', 'D', { user_name: 'default', access_string: 'off -@all', authentication_mode: { type: 'no-password-required' } }],
+      [
+        'aws_elasticache_user',
+        'S',
+        {
+          user_name: 'semantic-cache',
+          access_string: 'on ~gpb-semcache:* resetchannels +@all -@dangerous',
+          authentication_mode: { type: 'password', passwords: ['${terraform_data.p.output}'] },
+        },
+      ],
+      [
+        'aws_elasticache_user',
+        'A',
+        { user_name: 'gpb-app', access_string: 'on ~* +@all -@dangerous', authentication_mode: { type: 'iam' } },
+      ],
+      [
+        'aws_elasticache_user',
+        'D',
+        { user_name: 'default', access_string: 'off -@all', authentication_mode: { type: 'no-password-required' } },
+      ],
     ],
   },
   'GPB-COST-001': {
-    fires: [['aws_nat_gateway', 'N0', {}], ['aws_nat_gateway', 'N1', {}]],
+    fires: [
+      ['aws_nat_gateway', 'N0', {}],
+      ['aws_nat_gateway', 'N1', {}],
+    ],
     message: /2 NAT gateways in a dev-stage environment/,
     passes: [['aws_nat_gateway', 'N0', {}]],
   },
@@ -458,22 +677,42 @@ describe('policy rules', () => {
 
 describe('GPB-AI-003', () => {
   it('refuses an RDS instance whose password would live in state', () => {
-    const [f] = findingsOf('GPB-AI-003', [['aws_db_instance', 'G', { engine: 'postgres', iam_database_authentication_enabled: true, password: 'hunter2hunter2' }]], ctx());
+    const [f] = findingsOf(
+      'GPB-AI-003',
+      [['aws_db_instance', 'G', { engine: 'postgres', iam_database_authentication_enabled: true, password: 'hunter2hunter2' }]],
+      ctx(),
+    );
     expect(f.message).toMatch(/neither manage_master_user_password nor a write-only password is set/);
   });
 });
 
 describe('GPB-AI-008', () => {
   it('refuses an enabled user without a password', () => {
-    const [f] = findingsOf('GPB-AI-008', [['aws_elasticache_user', 'D', { user_name: 'default', access_string: 'on ~* +@all', authentication_mode: { type: 'no-password-required' } }]], ctx());
+    const [f] = findingsOf(
+      'GPB-AI-008',
+      [
+        [
+          'aws_elasticache_user',
+          'D',
+          { user_name: 'default', access_string: 'on ~* +@all', authentication_mode: { type: 'no-password-required' } },
+        ],
+      ],
+      ctx(),
+    );
     expect(f.message).toBe("enabled user 'default' signs in without a password");
   });
 });
 
 describe('GPB-AI-007', () => {
   it('names every problem of a cache shared across models', () => {
-    const [f] = findingsOf('GPB-AI-007', [liteLlmConfigMap({ type: 'redis-semantic', semantic_cache_scope: 'global' }, { caching_groups: [['a', 'b']] })], ctx());
-    expect(f.message).toBe("redis-semantic cache: semantic_cache_scope is 'global' (must be 'key' or 'end_user'); router_settings.caching_groups shares cache entries between models");
+    const [f] = findingsOf(
+      'GPB-AI-007',
+      [liteLlmConfigMap({ type: 'redis-semantic', semantic_cache_scope: 'global' }, { caching_groups: [['a', 'b']] })],
+      ctx(),
+    );
+    expect(f.message).toBe(
+      "redis-semantic cache: semantic_cache_scope is 'global' (must be 'key' or 'end_user'); router_settings.caching_groups shares cache entries between models",
+    );
   });
 });
 

@@ -44,7 +44,8 @@ const MODELS: Record<string, { new (data: never): { validate(): void } }> = {
 function resolveInterpolations(value: unknown, key = ''): unknown {
   if (typeof value === 'string' && value.includes('${')) return key === 'id' ? 'sg-0123456789abcdef0' : STAND_IN;
   if (Array.isArray(value)) return value.map((v) => resolveInterpolations(v, key));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveInterpolations(v, k)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveInterpolations(v, k)]));
   return value;
 }
 
@@ -70,7 +71,10 @@ describe('every Kubernetes object the reference environments emit', () => {
   it('validates against its upstream schema', () => {
     for (const { stack, manifest } of manifests) {
       const Model = MODELS[manifest.kind];
-      expect(() => new Model(resolveInterpolations(manifest) as never).validate(), `${stack} ${manifest.kind} ${manifest.metadata.name}`).not.toThrow();
+      expect(
+        () => new Model(resolveInterpolations(manifest) as never).validate(),
+        `${stack} ${manifest.kind} ${manifest.metadata.name}`,
+      ).not.toThrow();
     }
   });
 });
@@ -96,9 +100,13 @@ describe.skipIf(!HAS_UPSTREAM)('every Kubernetes object the reference environmen
   it('fails on a field the schema does not know, in a custom resource and in a built-in one', () => {
     const scaled = manifests.find(([, m]) => m.kind === 'ScaledObject')![1] as unknown as { spec: Record<string, unknown> };
     const typo = { ...scaled, spec: { ...scaled.spec, minReplicaCont: 1 } };
-    expect(strictErrors(strictValidator('keda.sh/v1alpha1', 'ScaledObject')!, resolveInterpolations(typo))).toContain("/spec must NOT have additional properties: 'minReplicaCont'");
+    expect(strictErrors(strictValidator('keda.sh/v1alpha1', 'ScaledObject')!, resolveInterpolations(typo))).toContain(
+      "/spec must NOT have additional properties: 'minReplicaCont'",
+    );
     const deployment = manifests.find(([, m]) => m.kind === 'Deployment')![1] as unknown as { spec: Record<string, unknown> };
     const extra = { ...deployment, spec: { ...deployment.spec, replica: 2 } };
-    expect(strictErrors(strictValidator('apps/v1', 'Deployment')!, resolveInterpolations(extra))).toContain("/spec must NOT have additional properties: 'replica'");
+    expect(strictErrors(strictValidator('apps/v1', 'Deployment')!, resolveInterpolations(extra))).toContain(
+      "/spec must NOT have additional properties: 'replica'",
+    );
   });
 });

@@ -13,13 +13,19 @@ afterAll(() => rmSync(WORK, { recursive: true, force: true }));
 describe('pods the blueprint writes into namespaces that enforce restricted', () => {
   const { stacks } = synthesize({ outdir: WORK });
   const byEnv = new Map<string, TfJson[]>();
-  for (const s of stacks) byEnv.set(s.environment, [...(byEnv.get(s.environment) ?? []), JSON.parse(readFileSync(path.join(s.dir, 'cdk.tf.json'), 'utf8')) as TfJson]);
+  for (const s of stacks)
+    byEnv.set(s.environment, [
+      ...(byEnv.get(s.environment) ?? []),
+      JSON.parse(readFileSync(path.join(s.dir, 'cdk.tf.json'), 'utf8')) as TfJson,
+    ]);
   const workloads = [...byEnv.entries()].flatMap(([env, jsons]) => {
     const restricted = new Set(
-      jsons.flatMap((j) => resourcesOf(j, 'kubernetes_namespace_v1')).flatMap((n) => {
-        const meta = n.metadata as { name: string; labels?: Record<string, string> };
-        return meta.labels?.['pod-security.kubernetes.io/enforce'] === 'restricted' ? [meta.name] : [];
-      }),
+      jsons
+        .flatMap((j) => resourcesOf(j, 'kubernetes_namespace_v1'))
+        .flatMap((n) => {
+          const meta = n.metadata as { name: string; labels?: Record<string, string> };
+          return meta.labels?.['pod-security.kubernetes.io/enforce'] === 'restricted' ? [meta.name] : [];
+        }),
     );
     return jsons
       .flatMap((j) => resourcesOf(j, 'kubernetes_manifest'))

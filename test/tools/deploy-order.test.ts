@@ -25,9 +25,15 @@ describe('deploy order (npm run stacks)', () => {
   });
 
   it('says what to do when the environment is not in the output, and refuses cycles and unknown dependencies', () => {
-    expect(() => deployOrder(manifest, 'qa')).toThrow(/No stacks of environment 'qa' in the synth output .*run npm run synth -- --env qa first/);
-    expect(() => deployOrder({ stacks: { 'x-network': { dependencies: ['x-cluster'] }, 'x-cluster': { dependencies: ['x-network'] } } }, 'x')).toThrow(/cycle/);
-    expect(() => deployOrder({ stacks: { 'x-cluster': { dependencies: ['x-network'] } } }, 'x')).toThrow(/depends on 'x-network', which is not in the synth output/);
+    expect(() => deployOrder(manifest, 'qa')).toThrow(
+      /No stacks of environment 'qa' in the synth output .*run npm run synth -- --env qa first/,
+    );
+    expect(() =>
+      deployOrder({ stacks: { 'x-network': { dependencies: ['x-cluster'] }, 'x-cluster': { dependencies: ['x-network'] } } }, 'x'),
+    ).toThrow(/cycle/);
+    expect(() => deployOrder({ stacks: { 'x-cluster': { dependencies: ['x-network'] } } }, 'x')).toThrow(
+      /depends on 'x-network', which is not in the synth output/,
+    );
   });
 });
 
@@ -41,7 +47,9 @@ describe('deploy jobs (npm run deploy-plan)', () => {
   });
 
   it('refuses a private environment without a runner, an unknown environment, and a bad project name', () => {
-    expect(() => deployJobs(['prod'], { prod: false }, {}, run)).toThrow(/private cluster endpoint.*GPB_PRIVATE_RUNNERS to \{"prod": "<CodeBuild project>"\}/);
+    expect(() => deployJobs(['prod'], { prod: false }, {}, run)).toThrow(
+      /private cluster endpoint.*GPB_PRIVATE_RUNNERS to \{"prod": "<CodeBuild project>"\}/,
+    );
     expect(() => deployJobs(['qa'], { prod: false }, {}, run)).toThrow(/GPB_DEPLOY_ORDER names 'qa', not registered/);
     expect(() => deployJobs(['prod'], { prod: false }, { prod: 'a b' }, run)).toThrow(/not a CodeBuild project name/);
   });

@@ -18,11 +18,17 @@ afterAll(() => {
   if (REPO) rmSync(REPO, { recursive: true, force: true });
 });
 
-const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: REPO, encoding: 'utf8' });
+const git = (...args: string[]) =>
+  execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: REPO, encoding: 'utf8' });
 const run = (cmd: string, args: string[], env: Record<string, string> = {}) => {
   // The owner's machine, not CI (vitest writes new snapshots only outside CI), unless `env` says CI.
   const { CI: _ci, ...inherited } = process.env;
-  const r = spawnSync(cmd, args, { cwd: REPO, encoding: 'utf8', env: { ...inherited, GPB_FORK_SIMULATION: '1', NO_COLOR: '1', FORCE_COLOR: '0', ...env }, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(cmd, args, {
+    cwd: REPO,
+    encoding: 'utf8',
+    env: { ...inherited, GPB_FORK_SIMULATION: '1', NO_COLOR: '1', FORCE_COLOR: '0', ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   // Colours off: the assertions read the runner's FAIL lines.
   return { code: r.status, out: `${r.stdout}\n${r.stderr}`.replace(ANSI, '') };
 };
@@ -47,13 +53,25 @@ describe.skipIf(NESTED)('a fork, as its owner lives it', () => {
     const created = run(process.execPath, [TSX, 'tools/new-env.ts', 'acme', '--from', 'dev']);
     expect(created.code, created.out).toBe(0);
     const first = suite();
-    expect(first.code, first.out.split('\n').filter((l) => /FAIL|Error:|error/.test(l)).slice(0, 40).join('\n')).toBe(0);
+    expect(
+      first.code,
+      first.out
+        .split('\n')
+        .filter((l) => /FAIL|Error:|error/.test(l))
+        .slice(0, 40)
+        .join('\n'),
+    ).toBe(0);
     expect(existsSync(path.join(REPO, 'test/stacks/__snapshots__/local/acme/network.json'))).toBe(true);
     git('add', '-A');
     git('commit', '--quiet', '-m', 'fork: acme');
     // only fork-owned files changed
     const forkFiles = git('diff', '--name-only', 'upstream', 'main').trim().split('\n');
-    expect(forkFiles.every((f) => f === 'environments/local.ts' || f === 'environments/acme.ts' || f.startsWith('test/stacks/__snapshots__/local/acme/')), forkFiles.join('\n')).toBe(true);
+    expect(
+      forkFiles.every(
+        (f) => f === 'environments/local.ts' || f === 'environments/acme.ts' || f.startsWith('test/stacks/__snapshots__/local/acme/'),
+      ),
+      forkFiles.join('\n'),
+    ).toBe(true);
 
     // and upstream changes a default (a pool may disrupt 20% of its nodes at once, not 10%) and its own snapshots
     git('checkout', '--quiet', 'upstream');
@@ -62,27 +80,48 @@ describe.skipIf(NESTED)('a fork, as its owner lives it', () => {
     const after = before.replace(".default('10%'),", ".default('20%'),");
     expect(after).not.toBe(before);
     writeFileSync(schema, after);
-    const updated = run(process.execPath, [path.join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', 'test/stacks/environment.test.ts', '-u']);
+    const updated = run(process.execPath, [
+      path.join(REPO, 'node_modules/vitest/vitest.mjs'),
+      'run',
+      'test/stacks/environment.test.ts',
+      '-u',
+    ]);
     expect(updated.code, updated.out.slice(-3000)).toBe(0);
     git('commit', '--quiet', '-am', 'upstream: disrupt up to 20% of a pool at once');
 
     // then the fork merges it without conflicts
     git('checkout', '--quiet', 'main');
-    const merge = spawnSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'merge', '--no-edit', 'upstream'], { cwd: REPO, encoding: 'utf8' });
+    const merge = spawnSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'merge', '--no-edit', 'upstream'], {
+      cwd: REPO,
+      encoding: 'utf8',
+    });
     expect(merge.status, merge.stdout + merge.stderr).toBe(0);
 
     // and the suite fails only on the fork's own snapshot, saying how to accept the change
     const second = suite({ CI: 'true' });
     expect(second.code).not.toBe(0);
     const failed = [...second.out.matchAll(/FAIL\s+(\S+\.test\.ts)/g)].map((m) => m[1]);
-    const failLines = second.out.split('\n').filter((l) => /FAIL|Error:/.test(l)).slice(0, 40).join('\n');
+    const failLines = second.out
+      .split('\n')
+      .filter((l) => /FAIL|Error:/.test(l))
+      .slice(0, 40)
+      .join('\n');
     expect([...new Set(failed)], failLines).toEqual(['test/stacks/local-environments.test.ts']);
     expect(second.out).toMatch(/20%/);
 
     // and once the owner accepts it, it is green again
-    const accepted = run(process.execPath, [path.join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', 'test/stacks/local-environments.test.ts', '-u']);
+    const accepted = run(process.execPath, [
+      path.join(REPO, 'node_modules/vitest/vitest.mjs'),
+      'run',
+      'test/stacks/local-environments.test.ts',
+      '-u',
+    ]);
     expect(accepted.code, accepted.out.slice(-3000)).toBe(0);
-    const third = run(process.execPath, [path.join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', 'test/stacks/local-environments.test.ts'], { CI: 'true' });
+    const third = run(
+      process.execPath,
+      [path.join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', 'test/stacks/local-environments.test.ts'],
+      { CI: 'true' },
+    );
     expect(third.code, third.out.slice(-3000)).toBe(0);
   }, 900_000);
 });

@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { printTs } from '../../tools/new-env';
+import { writeFileSync } from 'node:fs';
+import { check } from 'prettier';
+import { formatLikeTheRepository, printTs } from '../../tools/new-env';
 import { copyRepository, TSX } from './repo-copy';
 
 const REPO = copyRepository('gpb-new-env-');
@@ -24,6 +26,13 @@ describe('npm run new-env', () => {
     expect(file).toContain("name: 'acme-dev',");
     expect(file).not.toContain("name: 'gpb-dev'");
     expect(readFileSync(path.join(REPO, 'environments/local.ts'), 'utf8')).toContain("'acme-dev': acmeDev,");
+    // formatted as the repository's lint checks it (Prettier), so the fork's npm test stays green
+    const check = spawnSync(
+      process.execPath,
+      [path.join(REPO, 'node_modules/prettier/bin/prettier.cjs'), '--check', 'environments/acme-dev.ts', 'environments/local.ts'],
+      { cwd: REPO, encoding: 'utf8' },
+    );
+    expect(check.status, `${check.stdout}${check.stderr}`).toBe(0);
     // upstream-owned files are untouched
     expect(readFileSync(path.join(REPO, 'environments/index.ts'), 'utf8')).not.toContain('acme');
     // the new environment is real: it validates and synthesizes on its own
@@ -58,5 +67,17 @@ describe('printTs', () => {
     expect(printTs({ a: 'x', 'b-c': [1, true], d: { 'e.f': "it's" }, u: undefined }, 0)).toBe(
       "{\n  a: 'x',\n  'b-c': [1, true],\n  d: {\n    'e.f': 'it\\'s',\n  },\n}",
     );
+  });
+});
+
+describe('formatLikeTheRepository', () => {
+  it('turns what printTs writes into what Prettier checks (printTs breaks arrays at 80 columns, Prettier at 140)', async () => {
+    const file = path.join(REPO, 'environments', 'wide.ts');
+    const text = `export default ${printTs({ instanceTypes: ['g6e.xlarge', 'g6e.2xlarge', 'g6e.4xlarge', 'g6e.8xlarge', 'g6e.12xlarge', 'g6e.16xlarge'] }, 0)};\n`;
+    writeFileSync(file, text);
+    const options = { singleQuote: true, printWidth: 140, filepath: file };
+    expect(await check(text, options)).toBe(false);
+    await formatLikeTheRepository([file]);
+    expect(await check(readFileSync(file, 'utf8'), options)).toBe(true);
   });
 });

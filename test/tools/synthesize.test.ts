@@ -34,7 +34,12 @@ describe('synthesize', () => {
     expect(existsSync(path.join(outdir, 'manifest.json'))).toBe(true);
     // Grafana dashboards for import: dev scrapes DCGM, vLLM, the gateway and its semantic cache; no Triton.
     const dashboards = path.join(outdir, 'dashboards', 'dev');
-    expect(readdirSync(dashboards).sort()).toEqual(['gpb-gateway.json', 'gpb-gpu-fleet.json', 'gpb-model-serving.json', 'gpb-semantic-cache.json']);
+    expect(readdirSync(dashboards).sort()).toEqual([
+      'gpb-gateway.json',
+      'gpb-gpu-fleet.json',
+      'gpb-model-serving.json',
+      'gpb-semantic-cache.json',
+    ]);
     const fleet = JSON.parse(readFileSync(path.join(dashboards, 'gpb-gpu-fleet.json'), 'utf8')) as { uid: string; panels: unknown[] };
     expect(fleet.uid).toBe('gpb-gpu-fleet');
     expect(readFileSync(path.join(dashboards, 'gpb-gpu-fleet.json'), 'utf8')).toContain('"uid": "${datasource}"'); // unescaped in files
@@ -115,7 +120,11 @@ describe('compiled entry points (what npm run synth and npx cdktf synth run)', (
     const ok = spawnSync(process.execPath, ['.build/tools/synth.js', '--env', 'dev', '--outdir', outdir], { cwd: ROOT, encoding: 'utf8' });
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/^dev-network {2}\(\d+ resources\)$/m);
-    const bad = spawnSync(process.execPath, ['.build/main.js'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, GPB_ENV: 'nope', CDKTF_OUTDIR: path.join(WORK, 'compiled-bad') } });
+    const bad = spawnSync(process.execPath, ['.build/main.js'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, GPB_ENV: 'nope', CDKTF_OUTDIR: path.join(WORK, 'compiled-bad') },
+    });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("Unknown environment 'nope'");
     expect(bad.stderr).not.toMatch(/\n\s+at /);
@@ -134,24 +143,41 @@ describe('the output directory between commands (README: npm run synth, then cdk
     expect(existsSync(path.join(cluster, '.terraform', 'providers'))).toBe(true);
     expect(readFileSync(path.join(cluster, 'terraform.dev-cluster.tfstate'), 'utf8')).toBe('{"version":4}');
     expect(readFileSync(path.join(cluster, 'cdk.tf.json'), 'utf8')).not.toBe('stale');
-    expect(readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['dev-cluster', 'dev-data', 'dev-gpu', 'dev-network', 'dev-platform', 'dev-serving']);
+    expect(readdirSync(path.join(outdir, 'stacks')).sort()).toEqual([
+      'dev-cluster',
+      'dev-data',
+      'dev-gpu',
+      'dev-network',
+      'dev-platform',
+      'dev-serving',
+    ]);
   });
 
-  it.skipIf(!DEV_ENTRY)('npx cdktf synth for one environment after npm run synth of all of them (the CLI removes the other stacks itself)', () => {
-    const outdir = path.join(WORK, 'cdktf-cli');
-    synthesize({ outdir, registry: ENVIRONMENTS });
-    mkdirSync(path.join(outdir, 'stacks', 'dev-network', '.terraform'), { recursive: true });
-    // The CLI lists the stack folders, runs the app, then removes those the app did not
-    // write; it failed with "ENOENT ... lstat 'cdktf.out/stacks/prod-cluster'" when
-    // synthesis had replaced the whole directory.
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/cdktf-cli/bundle/bin/cdktf'), 'synth', '--output', outdir], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, GPB_ENV: 'dev', CHECKPOINT_DISABLE: '1', CI: 'true' },
-    });
-    expect(`${r.stdout}\n${r.stderr}`).not.toMatch(/ENOENT/);
-    expect(r.status).toBe(0);
-    expect(readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['dev-cluster', 'dev-data', 'dev-gpu', 'dev-network', 'dev-platform', 'dev-serving']);
-    expect(existsSync(path.join(outdir, 'stacks', 'dev-network', '.terraform'))).toBe(true);
-  });
+  it.skipIf(!DEV_ENTRY)(
+    'npx cdktf synth for one environment after npm run synth of all of them (the CLI removes the other stacks itself)',
+    () => {
+      const outdir = path.join(WORK, 'cdktf-cli');
+      synthesize({ outdir, registry: ENVIRONMENTS });
+      mkdirSync(path.join(outdir, 'stacks', 'dev-network', '.terraform'), { recursive: true });
+      // The CLI lists the stack folders, runs the app, then removes those the app did not
+      // write; it failed with "ENOENT ... lstat 'cdktf.out/stacks/prod-cluster'" when
+      // synthesis had replaced the whole directory.
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/cdktf-cli/bundle/bin/cdktf'), 'synth', '--output', outdir], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, GPB_ENV: 'dev', CHECKPOINT_DISABLE: '1', CI: 'true' },
+      });
+      expect(`${r.stdout}\n${r.stderr}`).not.toMatch(/ENOENT/);
+      expect(r.status).toBe(0);
+      expect(readdirSync(path.join(outdir, 'stacks')).sort()).toEqual([
+        'dev-cluster',
+        'dev-data',
+        'dev-gpu',
+        'dev-network',
+        'dev-platform',
+        'dev-serving',
+      ]);
+      expect(existsSync(path.join(outdir, 'stacks', 'dev-network', '.terraform'))).toBe(true);
+    },
+  );
 });

@@ -18,7 +18,24 @@ const schemaOf = (pin: ChartPin) => upstreamFile('charts', `${pin.chart}-${pin.v
  * Keys whose maps a chart passes to the rendered object as given (Kubernetes fields, by Helm
  * chart convention `toYaml`'d): what lies below them is the object's schema, not the chart's.
  */
-const FREE_FORM = new Set(['ports', 'resources', 'nodeSelector', 'tolerations', 'affinity', 'securityContext', 'podSecurityContext', 'containerSecurityContext', 'env', 'labels', 'annotations', 'podLabels', 'podAnnotations', 'topologySpreadConstraints', 'config', 'extraEnvs']);
+const FREE_FORM = new Set([
+  'ports',
+  'resources',
+  'nodeSelector',
+  'tolerations',
+  'affinity',
+  'securityContext',
+  'podSecurityContext',
+  'containerSecurityContext',
+  'env',
+  'labels',
+  'annotations',
+  'podLabels',
+  'podAnnotations',
+  'topologySpreadConstraints',
+  'config',
+  'extraEnvs',
+]);
 
 /**
  * Values a chart's templates (or a subchart's values) read that its own values.yaml does not
@@ -27,7 +44,8 @@ const FREE_FORM = new Set(['ports', 'resources', 'nodeSelector', 'tolerations', 
 const READ_ELSEWHERE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'gpu-operator': {
     'operator.nodeSelector': 'NVIDIA/gpu-operator deployments/gpu-operator/templates/operator.yaml: `with .Values.operator.nodeSelector`',
-    'node-feature-discovery.master.nodeSelector': 'the node-feature-discovery subchart: kubernetes-sigs/node-feature-discovery deployment/helm/node-feature-discovery/values.yaml `master.nodeSelector`',
+    'node-feature-discovery.master.nodeSelector':
+      'the node-feature-discovery subchart: kubernetes-sigs/node-feature-discovery deployment/helm/node-feature-discovery/values.yaml `master.nodeSelector`',
   },
 };
 
@@ -49,15 +67,20 @@ function unknownPaths(ours: unknown, theirs: unknown, at = ''): string[] {
 /** Pins whose chart files ../shared/upstream does not hold: their values are not checked here. */
 const WITHOUT_FILES = HAS_UPSTREAM ? PINS.filter(([, pin]) => !valuesOf(pin)).map(([, pin]) => `${pin.chart} ${pin.version}`) : [];
 if (WITHOUT_FILES.length > 0) {
-  console.warn(`SKIPPED: no values.yaml in ../shared/upstream for ${WITHOUT_FILES.join(', ')}: their release values are checked only by the pins workflow (helm template) and by hand (model/pins.ts names the source)`);
+  console.warn(
+    `SKIPPED: no values.yaml in ../shared/upstream for ${WITHOUT_FILES.join(', ')}: their release values are checked only by the pins workflow (helm template) and by hand (model/pins.ts names the source)`,
+  );
 }
 
 describe.skipIf(!HAS_UPSTREAM)('pinned charts against their upstream releases', () => {
-  it.each(PINS.filter(([, pin]) => publishedVersions(pin.repository, pin.chart)))('%s: the version is published in its repository, with the appVersion the registry records', (_k, pin) => {
-    const published = publishedVersions(pin.repository, pin.chart)!;
-    expect(published.map((v) => v.version)).toContain(pin.version);
-    expect(published.find((v) => v.version === pin.version)?.appVersion).toBe(pin.appVersion);
-  });
+  it.each(PINS.filter(([, pin]) => publishedVersions(pin.repository, pin.chart)))(
+    '%s: the version is published in its repository, with the appVersion the registry records',
+    (_k, pin) => {
+      const published = publishedVersions(pin.repository, pin.chart)!;
+      expect(published.map((v) => v.version)).toContain(pin.version);
+      expect(published.find((v) => v.version === pin.version)?.appVersion).toBe(pin.appVersion);
+    },
+  );
 
   it('fails on the version the collector chart used to pin (0.158.3 was never published)', () => {
     const published = publishedVersions(CHARTS.openTelemetryCollector.repository, CHARTS.openTelemetryCollector.chart)!;
@@ -65,18 +88,24 @@ describe.skipIf(!HAS_UPSTREAM)('pinned charts against their upstream releases', 
   });
 
   it.each(PINS.filter(([, pin]) => valuesOf(pin)))('%s: the chart files here are that version', (_k, pin) => {
-    const chart = parseYaml(upstreamFile('charts', `${pin.chart}-${pin.version}`, 'Chart.yaml')!) as { version: string; appVersion: string };
+    const chart = parseYaml(upstreamFile('charts', `${pin.chart}-${pin.version}`, 'Chart.yaml')!) as {
+      version: string;
+      appVersion: string;
+    };
     // Two charts are taken from their source tag, whose Chart.yaml carries a development version.
     if (chart.version === pin.version) expect(String(chart.appVersion)).toBe(pin.appVersion);
     else expect(pin.source).toMatch(/carries Chart\.yaml version/);
   });
 
-  it.each(PINS.filter(([, pin]) => pin.securityContexts && valuesOf(pin)))('%s: every security context path the registry names is a map in the chart’s values.yaml', (_k, pin) => {
-    const values = parseYaml(valuesOf(pin)!) as JsonObject;
-    for (const p of [...pin.securityContexts!.pod, ...pin.securityContexts!.container]) {
-      expect(valueAt(values, p), `${pin.chart} ${p}`).toBeTypeOf('object');
-    }
-  });
+  it.each(PINS.filter(([, pin]) => pin.securityContexts && valuesOf(pin)))(
+    '%s: every security context path the registry names is a map in the chart’s values.yaml',
+    (_k, pin) => {
+      const values = parseYaml(valuesOf(pin)!) as JsonObject;
+      for (const p of [...pin.securityContexts!.pod, ...pin.securityContexts!.container]) {
+        expect(valueAt(values, p), `${pin.chart} ${p}`).toBeTypeOf('object');
+      }
+    },
+  );
 });
 
 describe.skipIf(!HAS_UPSTREAM)('every Helm release of the reference environments', () => {
@@ -87,7 +116,8 @@ describe.skipIf(!HAS_UPSTREAM)('every Helm release of the reference environments
     const view = new StackView(s.id, JSON.parse(readFileSync(path.join(s.dir, 'cdk.tf.json'), 'utf8')) as JsonObject);
     return view.resourcesOf('helm_release').map((r) => ({ stack: s.id, release: r }));
   });
-  const pinOf = (r: (typeof releases)[number]) => PINS.map(([, p]) => p).find((p) => p.chart === r.release.config.chart && p.repository === r.release.config.repository);
+  const pinOf = (r: (typeof releases)[number]) =>
+    PINS.map(([, p]) => p).find((p) => p.chart === r.release.config.chart && p.repository === r.release.config.repository);
   const cases = releases.map((r) => [`${r.stack} ${String(r.release.config.chart)}`, r] as const);
 
   it('comes from the pins registry, at the pinned version', () => {
@@ -100,7 +130,9 @@ describe.skipIf(!HAS_UPSTREAM)('every Helm release of the reference environments
     const theirs = valuesOf(pin);
     if (!theirs) return;
     const elsewhere = READ_ELSEWHERE[pin.chart] ?? {};
-    const unknown = unknownPaths(releaseValues(r.release), parseYaml(theirs)).filter((p) => !commented(theirs, p.split('.').pop()!) && !(p in elsewhere));
+    const unknown = unknownPaths(releaseValues(r.release), parseYaml(theirs)).filter(
+      (p) => !commented(theirs, p.split('.').pop()!) && !(p in elsewhere),
+    );
     expect(unknown).toEqual([]);
   });
 

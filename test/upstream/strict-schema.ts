@@ -19,7 +19,8 @@ function strict(node: unknown): unknown {
     const { type: _t, format: _f, ...rest } = s;
     return { ...rest, anyOf: [{ type: 'string' }, { type: 'integer' }] };
   }
-  if (s.properties && s.additionalProperties === undefined && s['x-kubernetes-preserve-unknown-fields'] !== true) s.additionalProperties = false;
+  if (s.properties && s.additionalProperties === undefined && s['x-kubernetes-preserve-unknown-fields'] !== true)
+    s.additionalProperties = false;
   return s;
 }
 
@@ -52,8 +53,18 @@ export function strictValidator(apiVersion: string, kind: string): ValidateFunct
 /** Errors, leaving out those about stand-ins for values known only at apply. */
 export function strictErrors(validate: ValidateFunction, object: unknown): string[] {
   if (validate(object)) return [];
-  const at = (path: string) => path.split('/').slice(1).reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), object);
+  const at = (path: string) =>
+    path
+      .split('/')
+      .slice(1)
+      .reduce<unknown>(
+        (o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined),
+        object,
+      );
   return (validate.errors ?? [])
     .filter((e: ErrorObject) => at(e.instancePath) !== STAND_IN && e.keyword !== 'anyOf' && e.keyword !== 'oneOf')
-    .map((e) => `${e.instancePath || '/'} ${e.message}${e.keyword === 'additionalProperties' ? `: '${String((e.params as { additionalProperty: string }).additionalProperty)}'` : ''}`);
+    .map(
+      (e) =>
+        `${e.instancePath || '/'} ${e.message}${e.keyword === 'additionalProperties' ? `: '${String((e.params as { additionalProperty: string }).additionalProperty)}'` : ''}`,
+    );
 }

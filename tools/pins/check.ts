@@ -31,15 +31,20 @@ export async function checkChart(pin: ChartPin, io: PinsIo): Promise<PinResult> 
   try {
     let appVersion: string | undefined;
     if (pin.repository.startsWith('oci://')) {
-      const chart = parseYaml(io.run('helm', ['show', 'chart', `${pin.repository}/${pin.chart}`, '--version', pin.version])) as { appVersion?: string };
+      const chart = parseYaml(io.run('helm', ['show', 'chart', `${pin.repository}/${pin.chart}`, '--version', pin.version])) as {
+        appVersion?: string;
+      };
       appVersion = chart.appVersion === undefined ? undefined : String(chart.appVersion);
     } else {
-      const index = parseYaml(await io.fetchText(`${pin.repository.replace(/\/$/, '')}/index.yaml`)) as { entries?: Record<string, { version: string; appVersion?: string }[]> };
+      const index = parseYaml(await io.fetchText(`${pin.repository.replace(/\/$/, '')}/index.yaml`)) as {
+        entries?: Record<string, { version: string; appVersion?: string }[]>;
+      };
       const entry = index.entries?.[pin.chart]?.find((e) => String(e.version) === pin.version);
       if (!entry) return { what, ok: false, detail: 'not in the repository index' };
       appVersion = entry.appVersion === undefined ? undefined : String(entry.appVersion);
     }
-    if (appVersion !== pin.appVersion) return { what, ok: false, detail: `appVersion is ${String(appVersion)}, the registry says ${pin.appVersion}` };
+    if (appVersion !== pin.appVersion)
+      return { what, ok: false, detail: `appVersion is ${String(appVersion)}, the registry says ${pin.appVersion}` };
     return { what, ok: true, detail: `appVersion ${appVersion}` };
   } catch (e) {
     return { what, ok: false, detail: (e as Error).message.split('\n')[0] };
@@ -52,7 +57,9 @@ export function checkImage(pin: ImagePin, io: PinsIo): PinResult {
   try {
     const out = io.run('docker', ['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Manifest}}']);
     const digest = (JSON.parse(out) as { digest?: string }).digest;
-    return digest ? { what: `image ${ref}`, ok: true, detail: `${ref}@${digest}` } : { what: `image ${ref}`, ok: false, detail: 'no digest in the answer' };
+    return digest
+      ? { what: `image ${ref}`, ok: true, detail: `${ref}@${digest}` }
+      : { what: `image ${ref}`, ok: false, detail: 'no digest in the answer' };
   } catch (e) {
     return { what: `image ${ref}`, ok: false, detail: (e as Error).message.split('\n')[0] };
   }
@@ -64,9 +71,22 @@ export function checkAddons(io: PinsIo): PinResult[] {
     Object.entries(addons).map(([name, version]) => {
       const what = `add-on ${name} ${version} (Kubernetes ${k8s})`;
       try {
-        const out = io.run('aws', ['eks', 'describe-addon-versions', '--addon-name', name, '--kubernetes-version', k8s, '--query', 'addons[].addonVersions[].addonVersion', '--output', 'json']);
+        const out = io.run('aws', [
+          'eks',
+          'describe-addon-versions',
+          '--addon-name',
+          name,
+          '--kubernetes-version',
+          k8s,
+          '--query',
+          'addons[].addonVersions[].addonVersion',
+          '--output',
+          'json',
+        ]);
         const offered = (JSON.parse(out) as string[][]).flat();
-        return offered.includes(version) ? { what, ok: true, detail: 'offered' } : { what, ok: false, detail: `not offered; newest: ${offered[0] ?? 'none'}` };
+        return offered.includes(version)
+          ? { what, ok: true, detail: 'offered' }
+          : { what, ok: false, detail: `not offered; newest: ${offered[0] ?? 'none'}` };
       } catch (e) {
         return { what, ok: false, detail: (e as Error).message.split('\n')[0] };
       }
@@ -98,7 +118,16 @@ export function checkRender(release: SynthesizedRelease, valueFiles: readonly st
     ? [`${release.repository}/${release.chart}`]
     : [release.chart, '--repo', release.repository];
   try {
-    const out = io.run('helm', ['template', release.name, ...chartArgs, '--version', release.version, '--namespace', release.namespace, ...valueFiles.flatMap((f) => ['--values', f])]);
+    const out = io.run('helm', [
+      'template',
+      release.name,
+      ...chartArgs,
+      '--version',
+      release.version,
+      '--namespace',
+      release.namespace,
+      ...valueFiles.flatMap((f) => ['--values', f]),
+    ]);
     if (!release.restricted) return { what, ok: true, detail: 'rendered' };
     const problems = parseAllDocuments(out)
       .map((d) => d.toJS() as Record<string, unknown> | null)
@@ -107,7 +136,9 @@ export function checkRender(release: SynthesizedRelease, valueFiles: readonly st
         const name = `${String(o?.kind)} ${String((o?.metadata as { name?: string } | undefined)?.name)}`;
         return pod ? restrictedViolations(pod).map((v) => `${name}: ${v}`) : [];
       });
-    return problems.length === 0 ? { what, ok: true, detail: 'every pod passes restricted' } : { what, ok: false, detail: problems.join('; ') };
+    return problems.length === 0
+      ? { what, ok: true, detail: 'every pod passes restricted' }
+      : { what, ok: false, detail: problems.join('; ') };
   } catch (e) {
     return { what, ok: false, detail: (e as Error).message.split('\n')[0] };
   }

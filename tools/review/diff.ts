@@ -85,7 +85,10 @@ export function diffStack(id: string, base: StackOutput | undefined, head: Stack
     } else if (a && b) {
       const attributes = diffValues(b, a, '');
       if (attributes.length === 0) continue;
-      const replacedBecause = replacementReasons(type, attributes.map((c) => c.path));
+      const replacedBecause = replacementReasons(
+        type,
+        attributes.map((c) => c.path),
+      );
       changes.push({
         address,
         type,

@@ -45,12 +45,17 @@ export function toMarkdown(review: Review): string {
   if (disruptive.length > 0) {
     lines.push('> [!CAUTION]', '> **This change destroys or replaces stateful or disruptive resources:**');
     for (const d of disruptive) {
-      lines.push(`> - \`${d.stack}\` \`${d.address}\`: ${d.what} **${d.how}**${d.because.length ? ` (force-new: ${d.because.join(', ')})` : ''}`);
+      lines.push(
+        `> - \`${d.stack}\` \`${d.address}\`: ${d.what} **${d.how}**${d.because.length ? ` (force-new: ${d.because.join(', ')})` : ''}`,
+      );
     }
     lines.push('');
   }
   for (const env of changed) lines.push(...environmentSection(env));
-  lines.push('<sub>Offline review of the synthesized configuration (no credentials, no state). Replacement is inferred from known force-new attributes; `cdktf diff` against real state is authoritative. Costs are on-demand estimates (docs/gpu.md).</sub>', '');
+  lines.push(
+    '<sub>Offline review of the synthesized configuration (no credentials, no state). Replacement is inferred from known force-new attributes; `cdktf diff` against real state is authoritative. Costs are on-demand estimates (docs/gpu.md).</sub>',
+    '',
+  );
   return lines.join('\n');
 }
 
@@ -58,11 +63,17 @@ function environmentSection(env: EnvironmentReview): string[] {
   const out = [`### ${env.environment}`, '', '```mermaid', ...mermaid(env), '```', ''];
   const gpuChanged = env.gpu.capacities.filter((c) => c.gpusBefore !== c.gpusAfter);
   if (gpuChanged.length > 0) {
-    out.push('| GPU capacity | max GPUs |', '| --- | --- |', ...gpuChanged.map((c) => `| ${c.name} | ${delta(c.gpusBefore, c.gpusAfter, String)} |`), '');
+    out.push(
+      '| GPU capacity | max GPUs |',
+      '| --- | --- |',
+      ...gpuChanged.map((c) => `| ${c.name} | ${delta(c.gpusBefore, c.gpusAfter, String)} |`),
+      '',
+    );
   }
   if (env.policy.new.length > 0 || env.policy.fixed.length > 0) {
     out.push('| policy | rule | stack | resource | finding |', '| --- | --- | --- | --- | --- |');
-    for (const f of env.policy.new) out.push(`| new ${f.severity} | ${f.ruleId} | ${f.stack} | \`${esc(f.constructPath)}\` | ${esc(f.message)} |`);
+    for (const f of env.policy.new)
+      out.push(`| new ${f.severity} | ${f.ruleId} | ${f.stack} | \`${esc(f.constructPath)}\` | ${esc(f.message)} |`);
     for (const f of env.policy.fixed) out.push(`| fixed | ${f.ruleId} | ${f.stack} | \`${esc(f.constructPath)}\` | ${esc(f.message)} |`);
     out.push('');
   }
@@ -88,16 +99,33 @@ function stackDetails(stack: StackDiff): string[] {
         // Long text on both sides: the lines that differ, below the table.
         const diff = unifiedDiff(before, after);
         const changed = diff.filter((l) => l.startsWith('+') || l.startsWith('-')).length;
-        rows.push(`| ${i === 0 ? mark : ''} | ${i === 0 ? `\`${c.address}\`` : ''} | \`${esc(a.path)}\` | ${before.length} lines | ${after.length} lines, ${changed} changed (diff below) |`);
+        rows.push(
+          `| ${i === 0 ? mark : ''} | ${i === 0 ? `\`${c.address}\`` : ''} | \`${esc(a.path)}\` | ${before.length} lines | ${after.length} lines, ${changed} changed (diff below) |`,
+        );
         textDiffs.push(`\`${c.address}\` \`${a.path}\`:`, '', '```diff', ...diff.map((l) => l.replace(/```/g, '`\u200b``')), '```', '');
         return;
       }
-      rows.push(`| ${i === 0 ? mark : ''} | ${i === 0 ? `\`${c.address}\`` : ''} | \`${esc(a.path)}\` | ${esc(display(a.path, a.before))} | ${esc(display(a.path, a.after))} |`);
+      rows.push(
+        `| ${i === 0 ? mark : ''} | ${i === 0 ? `\`${c.address}\`` : ''} | \`${esc(a.path)}\` | ${esc(display(a.path, a.before))} | ${esc(display(a.path, a.after))} |`,
+      );
     });
     if (c.attributes.length > 20) rows.push(`| | | … ${c.attributes.length - 20} more | | |`);
   }
-  const renames = stack.possibleRenames.map((r) => `- \`${r.from}\` → \`${r.to}\` looks like a rename: add a \`moved\` block or Terraform will destroy and re-create it.`);
-  return ['<details>', `<summary>${summary}</summary>`, '', ...rows, '', ...textDiffs, ...renames, ...(renames.length ? [''] : []), '</details>', ''];
+  const renames = stack.possibleRenames.map(
+    (r) => `- \`${r.from}\` → \`${r.to}\` looks like a rename: add a \`moved\` block or Terraform will destroy and re-create it.`,
+  );
+  return [
+    '<details>',
+    `<summary>${summary}</summary>`,
+    '',
+    ...rows,
+    '',
+    ...textDiffs,
+    ...renames,
+    ...(renames.length ? [''] : []),
+    '</details>',
+    '',
+  ];
 }
 
 /** The environment's layers and their main resources; changed layers highlighted. */
@@ -112,9 +140,17 @@ export function mermaid(env: EnvironmentReview): string[] {
     lines.push(`  ${id(s.id)}["${label}"]`);
     if (previous) lines.push(`  ${id(previous)} --> ${id(s.id)}`);
     previous = s.id;
-    const cls = s.changes.some((c) => c.disruption && (c.kind === 'removed' || c.replacedBecause.length > 0)) ? 'danger' : s.status === 'unchanged' ? 'same' : 'changed';
+    const cls = s.changes.some((c) => c.disruption && (c.kind === 'removed' || c.replacedBecause.length > 0))
+      ? 'danger'
+      : s.status === 'unchanged'
+        ? 'same'
+        : 'changed';
     lines.push(`  class ${id(s.id)} ${cls}`);
   }
-  lines.push('  classDef same fill:#eee,stroke:#999', '  classDef changed fill:#fff4c2,stroke:#c90', '  classDef danger fill:#ffd6d6,stroke:#c00');
+  lines.push(
+    '  classDef same fill:#eee,stroke:#999',
+    '  classDef changed fill:#fff4c2,stroke:#c90',
+    '  classDef danger fill:#ffd6d6,stroke:#c00',
+  );
   return lines;
 }

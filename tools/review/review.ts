@@ -15,7 +15,13 @@ export interface EnvironmentReview {
   readonly stacks: readonly StackDiff[];
   readonly counts: { readonly added: number; readonly changed: number; readonly removed: number; readonly replaced: number };
   /** Removals and replacements of stateful or disruptive resources. */
-  readonly disruptive: readonly { stack: string; address: string; what: string; how: 'destroyed' | 'replaced'; because: readonly string[] }[];
+  readonly disruptive: readonly {
+    stack: string;
+    address: string;
+    what: string;
+    how: 'destroyed' | 'replaced';
+    because: readonly string[];
+  }[];
   readonly gpu: {
     readonly before?: EnvironmentGpuSummary;
     readonly after?: EnvironmentGpuSummary;
@@ -34,7 +40,17 @@ export interface Review {
 export function buildReview(base: SynthOutput, head: SynthOutput, labels: { base: string; head: string }): Review {
   const stacks = diffOutputs(base, head);
   const envNames = [...new Set(stacks.map((s) => s.environment))];
-  return { ...labels, environments: envNames.map((env) => environmentReview(env, stacks.filter((s) => s.environment === env), base, head)) };
+  return {
+    ...labels,
+    environments: envNames.map((env) =>
+      environmentReview(
+        env,
+        stacks.filter((s) => s.environment === env),
+        base,
+        head,
+      ),
+    ),
+  };
 }
 
 function environmentReview(environment: string, stacks: StackDiff[], base: SynthOutput, head: SynthOutput): EnvironmentReview {
@@ -58,7 +74,12 @@ function environmentReview(environment: string, stacks: StackDiff[], base: Synth
   const statuses = new Set(stacks.map((s) => s.status));
   return {
     environment,
-    status: statuses.size === 1 && (statuses.has('added') || statuses.has('removed')) ? [...statuses][0] : stacks.some((s) => s.status !== 'unchanged') ? 'changed' : 'unchanged',
+    status:
+      statuses.size === 1 && (statuses.has('added') || statuses.has('removed'))
+        ? [...statuses][0]
+        : stacks.some((s) => s.status !== 'unchanged')
+          ? 'changed'
+          : 'unchanged',
     stacks,
     counts: {
       added: all.filter(({ c }) => c.kind === 'added').length,

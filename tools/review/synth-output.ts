@@ -34,7 +34,10 @@ export function loadSynthOutput(dir: string): SynthOutput {
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
   const stacks = new Map<string, StackOutput>();
   for (const [id, entry] of Object.entries(manifest.stacks)) {
-    const json = JSON.parse(readFileSync(path.join(dir, entry.synthesizedStackPath), 'utf8')) as Record<string, Record<string, Record<string, TfResource>>>;
+    const json = JSON.parse(readFileSync(path.join(dir, entry.synthesizedStackPath), 'utf8')) as Record<
+      string,
+      Record<string, Record<string, TfResource>>
+    >;
     const resources = new Map<string, TfResource>();
     for (const mode of ['resource', 'data'] as const) {
       for (const [type, instances] of Object.entries(json[mode] ?? {})) {

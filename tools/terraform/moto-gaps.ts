@@ -25,11 +25,23 @@ export const MOTO_GAPS: Readonly<Record<string, string>> = {
  * resource and everything that reads it.
  */
 export const MOTO_UNKEPT: Readonly<Record<string, { readonly arguments: readonly string[]; readonly why: string }>> = {
-  aws_eks_cluster: { arguments: ['access_config', 'upgrade_policy'], why: 'moto EKS CreateCluster drops accessConfig and upgradePolicy (DescribeCluster returns neither)' },
+  aws_eks_cluster: {
+    arguments: ['access_config', 'upgrade_policy'],
+    why: 'moto EKS CreateCluster drops accessConfig and upgradePolicy (DescribeCluster returns neither)',
+  },
   aws_prometheus_workspace: { arguments: ['kms_key_arn'], why: 'moto AMP CreateWorkspace drops kmsKeyArn' },
-  aws_db_instance: { arguments: ['performance_insights_enabled', 'performance_insights_kms_key_id'], why: 'moto RDS CreateDBInstance drops Performance Insights' },
-  aws_db_parameter_group: { arguments: ['parameter'], why: 'moto RDS DescribeDBParameters does not return the parameters set on a postgres17 group' },
-  aws_launch_template: { arguments: ['tag_specifications'], why: "moto EC2 DescribeLaunchTemplateVersions returns a 'launch-template' tag specification nobody set" },
+  aws_db_instance: {
+    arguments: ['performance_insights_enabled', 'performance_insights_kms_key_id'],
+    why: 'moto RDS CreateDBInstance drops Performance Insights',
+  },
+  aws_db_parameter_group: {
+    arguments: ['parameter'],
+    why: 'moto RDS DescribeDBParameters does not return the parameters set on a postgres17 group',
+  },
+  aws_launch_template: {
+    arguments: ['tag_specifications'],
+    why: "moto EC2 DescribeLaunchTemplateVersions returns a 'launch-template' tag specification nobody set",
+  },
 };
 
 /**
@@ -37,7 +49,10 @@ export const MOTO_UNKEPT: Readonly<Record<string, { readonly arguments: readonly
  * cluster security group EKS reports, which moto's EKS does not create in EC2.
  */
 export const MOTO_UNFAITHFUL_REFERENCES: readonly { readonly text: string; readonly why: string }[] = [
-  { text: 'cluster_security_group_id', why: "moto's EKS reports a cluster security group that its EC2 does not have (AuthorizeSecurityGroupIngress: 400)" },
+  {
+    text: 'cluster_security_group_id',
+    why: "moto's EKS reports a cluster security group that its EC2 does not have (AuthorizeSecurityGroupIngress: 400)",
+  },
 ];
 
 /**
@@ -46,7 +61,8 @@ export const MOTO_UNFAITHFUL_REFERENCES: readonly { readonly text: string; reado
  */
 export const MOTO_PLAN_ONLY: Readonly<Record<string, string>> = {
   // Found 2026-12-02, cause not found yet: staging's instance of the same construct applies.
-  'prod-data': "moto loses prod's gateway database after creating it (the provider's read answers: reading RDS DB Instance (): couldn't find resource)",
+  'prod-data':
+    "moto loses prod's gateway database after creating it (the provider's read answers: reading RDS DB Instance (): couldn't find resource)",
 };
 
 type TfJson = {
@@ -57,7 +73,8 @@ type TfJson = {
 function referencesOf(config: unknown): Set<string> {
   const text = JSON.stringify(config);
   const found = new Set<string>();
-  for (const m of text.matchAll(/\b(aws_[a-z0-9_]+|terraform_data|null_resource|time_sleep)\.([A-Za-z0-9_-]+)/g)) found.add(`${m[1]}.${m[2]}`);
+  for (const m of text.matchAll(/\b(aws_[a-z0-9_]+|terraform_data|null_resource|time_sleep)\.([A-Za-z0-9_-]+)/g))
+    found.add(`${m[1]}.${m[2]}`);
   return found;
 }
 
@@ -85,7 +102,7 @@ export function splitForMoto(json: TfJson, gaps: Readonly<Record<string, string>
       if (gap) leftOut.set(`${type}.${name}`, gap);
     }
   }
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const [address, refs] of all) {
       if (leftOut.has(address)) continue;
@@ -106,7 +123,9 @@ export function unkeptOverrides(json: TfJson): Record<string, Record<string, { l
     const unkept = MOTO_UNKEPT[type];
     if (!unkept) continue;
     for (const [name, config] of Object.entries(instances)) {
-      const existing = ((config as { lifecycle?: { ignore_changes?: string[] } }).lifecycle?.ignore_changes ?? []).filter((a) => typeof a === 'string');
+      const existing = ((config as { lifecycle?: { ignore_changes?: string[] } }).lifecycle?.ignore_changes ?? []).filter(
+        (a) => typeof a === 'string',
+      );
       (out[type] ??= {})[name] = { lifecycle: { ignore_changes: [...new Set([...existing, ...unkept.arguments])] } };
     }
   }

@@ -6,8 +6,25 @@ import * as path from 'node:path';
 
 /** AWS services the rehearsal points at moto (everything the AWS-only layers call). */
 export const REHEARSAL_SERVICES = [
-  'amp', 'autoscaling', 'cloudwatch', 'ec2', 'ecr', 'eks', 'elasticache', 'events', 'iam', 'kms', 'logs',
-  'opensearchserverless', 'rds', 's3', 'secretsmanager', 'sns', 'sqs', 'ssm', 'sts',
+  'amp',
+  'autoscaling',
+  'cloudwatch',
+  'ec2',
+  'ecr',
+  'eks',
+  'elasticache',
+  'events',
+  'iam',
+  'kms',
+  'logs',
+  'opensearchserverless',
+  'rds',
+  's3',
+  'secretsmanager',
+  'sns',
+  'sqs',
+  'ssm',
+  'sts',
 ] as const;
 
 export interface MotoServer {

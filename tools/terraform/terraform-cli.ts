@@ -32,7 +32,12 @@ export class TerraformCli {
    * default 600): a stand-in that never answers (an API moto lacks, retried by the provider)
    * must fail the check, not hang the suite.
    */
-  run(cwd: string, args: readonly string[], input?: string, timeoutSeconds = Number(process.env.GPB_TERRAFORM_TIMEOUT ?? 600)): TerraformResult {
+  run(
+    cwd: string,
+    args: readonly string[],
+    input?: string,
+    timeoutSeconds = Number(process.env.GPB_TERRAFORM_TIMEOUT ?? 600),
+  ): TerraformResult {
     const started = Date.now();
     const result = spawnSync(this.binary, [...args], {
       cwd,

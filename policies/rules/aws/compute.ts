@@ -11,7 +11,8 @@ export const AWS_COMPUTE_RULES: Rule[] = [
     remediation: "Set metadata_options.http_tokens = 'required'.",
     checkov: 'CKV_AWS_79',
     types: ['aws_launch_template', 'aws_instance'],
-    check: (r) => (block(r.config.metadata_options)?.http_tokens === 'required' ? undefined : "metadata_options.http_tokens is not 'required'"),
+    check: (r) =>
+      block(r.config.metadata_options)?.http_tokens === 'required' ? undefined : "metadata_options.http_tokens is not 'required'",
   }),
   resourceRule({
     id: 'GPB-AWS-041',
@@ -23,7 +24,9 @@ export const AWS_COMPUTE_RULES: Rule[] = [
     types: ['aws_launch_template', 'aws_instance'],
     check: (r) => {
       const limit = block(r.config.metadata_options)?.http_put_response_hop_limit;
-      return limit === 1 ? undefined : `http_put_response_hop_limit is ${limit === undefined ? 'unset (AWS default 1, EKS AMIs may raise it)' : String(limit)}`;
+      return limit === 1
+        ? undefined
+        : `http_put_response_hop_limit is ${limit === undefined ? 'unset (AWS default 1, EKS AMIs may raise it)' : String(limit)}`;
     },
   }),
 ];

@@ -30,7 +30,8 @@ export const AWS_ENCRYPTION_RULES: Rule[] = [
     remediation: 'Set enable_key_rotation = true on the aws_kms_key.',
     checkov: 'CKV_AWS_7',
     types: ['aws_kms_key'],
-    check: (r) => (r.config.enable_key_rotation === true || isUnknown(r.config.enable_key_rotation) ? undefined : 'enable_key_rotation is not true'),
+    check: (r) =>
+      r.config.enable_key_rotation === true || isUnknown(r.config.enable_key_rotation) ? undefined : 'enable_key_rotation is not true',
   }),
   resourceRule({
     id: 'GPB-AWS-003',
@@ -93,7 +94,8 @@ export const AWS_ENCRYPTION_RULES: Rule[] = [
     types: ['aws_elasticache_replication_group'],
     check: (r) => {
       const out: string[] = [];
-      if (r.config.at_rest_encryption_enabled !== true && r.config.at_rest_encryption_enabled !== 'true') out.push('at_rest_encryption_enabled is not true');
+      if (r.config.at_rest_encryption_enabled !== true && r.config.at_rest_encryption_enabled !== 'true')
+        out.push('at_rest_encryption_enabled is not true');
       if (r.config.transit_encryption_enabled !== true) out.push('transit_encryption_enabled is not true');
       return out;
     },
@@ -107,6 +109,9 @@ export const AWS_ENCRYPTION_RULES: Rule[] = [
     remediation: 'Set sqs_managed_sse_enabled = true or kms_master_key_id.',
     checkov: 'CKV_AWS_27',
     types: ['aws_sqs_queue'],
-    check: (r) => (r.config.sqs_managed_sse_enabled === true || r.config.kms_master_key_id ? undefined : 'neither sqs_managed_sse_enabled nor kms_master_key_id is set'),
+    check: (r) =>
+      r.config.sqs_managed_sse_enabled === true || r.config.kms_master_key_id
+        ? undefined
+        : 'neither sqs_managed_sse_enabled nor kms_master_key_id is set',
   }),
 ];

@@ -7,9 +7,9 @@ function statementRule(spec: RuleSpec, problems: (s: Statement) => string[]): Ru
     ...spec,
     evaluate: (stack) =>
       Object.keys(POLICY_ATTRIBUTES).flatMap((type) =>
-        stack.resourcesOf(type).flatMap((resource) =>
-          identityStatements(resource, stack).flatMap((s) => problems(s).map((message) => ({ resource, message }))),
-        ),
+        stack
+          .resourcesOf(type)
+          .flatMap((resource) => identityStatements(resource, stack).flatMap((s) => problems(s).map((message) => ({ resource, message })))),
       ),
   });
 }

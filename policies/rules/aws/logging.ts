@@ -28,7 +28,8 @@ export const AWS_LOGGING_RULES: Rule[] = [
     remediation: 'Set retention_in_days.',
     checkov: 'CKV_AWS_66',
     types: ['aws_cloudwatch_log_group'],
-    check: (r) => (typeof r.config.retention_in_days === 'number' && r.config.retention_in_days > 0 ? undefined : 'retention_in_days is not set'),
+    check: (r) =>
+      typeof r.config.retention_in_days === 'number' && r.config.retention_in_days > 0 ? undefined : 'retention_in_days is not set',
   }),
   resourceRule({
     id: 'GPB-AWS-032',

@@ -53,11 +53,13 @@ export const AWS_NETWORK_RULES: Rule[] = [
     types: SG_TYPES,
     check: (r) =>
       ingressOf(r).flatMap((i) =>
-        i.cidrs.filter((c) => ANYWHERE.includes(c)).flatMap((c) =>
-          Object.entries(ADMIN_PORTS)
-            .filter(([port]) => coversPort(i, Number(port)))
-            .map(([port, name]) => `ingress from ${c} reaches port ${port} (${name})`),
-        ),
+        i.cidrs
+          .filter((c) => ANYWHERE.includes(c))
+          .flatMap((c) =>
+            Object.entries(ADMIN_PORTS)
+              .filter(([port]) => coversPort(i, Number(port)))
+              .map(([port, name]) => `ingress from ${c} reaches port ${port} (${name})`),
+          ),
       ),
   }),
   resourceRule({
@@ -88,7 +90,8 @@ export const AWS_NETWORK_RULES: Rule[] = [
       const cidrs = strings(vpc.public_access_cidrs);
       if (cidrs.length === 0) return 'endpoint_public_access is on with no public_access_cidrs (defaults to 0.0.0.0/0)';
       const open = cidrs.filter((c) => ANYWHERE.includes(c)).map((c) => `public_access_cidrs contains ${c}`);
-      if (open.length === 0 && coversInternet(cidrs)) open.push(`public_access_cidrs ${cidrs.join(', ')} together admit every IPv4 address`);
+      if (open.length === 0 && coversInternet(cidrs))
+        open.push(`public_access_cidrs ${cidrs.join(', ')} together admit every IPv4 address`);
       return open;
     },
   }),
@@ -98,7 +101,7 @@ export const AWS_NETWORK_RULES: Rule[] = [
     severity: 'error',
     title: 'The EKS endpoint is private-only in prod',
     rationale: 'A prod control plane reachable from the internet widens the attack surface for no operational need.',
-    remediation: "Set cluster.endpoint.publicAccess = false; reach the API from inside the VPC (SSM, VPN, bastion).",
+    remediation: 'Set cluster.endpoint.publicAccess = false; reach the API from inside the VPC (SSM, VPN, bastion).',
     checkov: 'CKV_AWS_39',
     types: ['aws_eks_cluster'],
     check: (r, ctx) => {
@@ -132,7 +135,8 @@ export const AWS_NETWORK_RULES: Rule[] = [
     evaluate: (stack) =>
       stack.resourcesOf('aws_vpc').flatMap((vpc) => {
         const sgs = stack.referencing('aws_default_security_group', vpc);
-        if (sgs.length === 0) return [{ resource: vpc, message: 'the default security group is not managed (AWS default allows traffic within it)' }];
+        if (sgs.length === 0)
+          return [{ resource: vpc, message: 'the default security group is not managed (AWS default allows traffic within it)' }];
         return sgs
           .filter((sg) => blocks(sg.config.ingress).length > 0 || blocks(sg.config.egress).length > 0)
           .map((sg) => ({ resource: sg, message: 'the default security group has rules' }));

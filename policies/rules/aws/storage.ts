@@ -31,7 +31,12 @@ export const AWS_STORAGE_RULES: Rule[] = [
     evaluate: (stack) =>
       stack
         .resourcesOf('aws_s3_bucket')
-        .filter((bucket) => !stack.referencing('aws_s3_bucket_server_side_encryption_configuration', bucket).some((c) => JSON.stringify(c.config).includes('aws:kms')))
+        .filter(
+          (bucket) =>
+            !stack
+              .referencing('aws_s3_bucket_server_side_encryption_configuration', bucket)
+              .some((c) => JSON.stringify(c.config).includes('aws:kms')),
+        )
         .map((resource) => ({ resource, message: 'no SSE-KMS encryption configuration for this bucket' })),
   }),
 ];

@@ -25,7 +25,10 @@ export const COST_RULES: Rule[] = [
     rationale: 'A cluster past standard support bills extended support at six times the hourly price; EKS opts you in by default.',
     remediation: "Set upgrade_policy.support_type = 'STANDARD' (EksCluster does) and upgrade on schedule.",
     types: ['aws_eks_cluster'],
-    check: (r) => (block(r.config.upgrade_policy)?.support_type === 'STANDARD' ? undefined : "upgrade_policy.support_type is not 'STANDARD' (default is EXTENDED)"),
+    check: (r) =>
+      block(r.config.upgrade_policy)?.support_type === 'STANDARD'
+        ? undefined
+        : "upgrade_policy.support_type is not 'STANDARD' (default is EXTENDED)",
   }),
   resourceRule({
     id: 'GPB-COST-003',
@@ -36,7 +39,8 @@ export const COST_RULES: Rule[] = [
     remediation: "Set volume_type = 'gp3'.",
     types: ['aws_launch_template', 'aws_ebs_volume'],
     check: (r) => {
-      const types = r.type === 'aws_ebs_volume' ? [r.config.type] : blocks(r.config.block_device_mappings).map((m) => block(m.ebs)?.volume_type);
+      const types =
+        r.type === 'aws_ebs_volume' ? [r.config.type] : blocks(r.config.block_device_mappings).map((m) => block(m.ebs)?.volume_type);
       return types.includes('gp2') ? 'uses gp2' : undefined;
     },
   }),

@@ -22,7 +22,7 @@ export const CHART_SECURITY_RULES: Rule[] = [
     rationale:
       "The API server rejects a pod that misses one restricted requirement, and an atomic release then rolls back after its timeout. A chart's own defaults (an init container, a sidecar) are invisible in the blueprint unless each security context is set explicitly.",
     remediation:
-      'List the chart\'s security context values in model/pins.ts (securityContexts, checked against its values.yaml) and set each: pods runAsNonRoot, containers allowPrivilegeEscalation: false and capabilities.drop [ALL], seccompProfile RuntimeDefault at either level.',
+      "List the chart's security context values in model/pins.ts (securityContexts, checked against its values.yaml) and set each: pods runAsNonRoot, containers allowPrivilegeEscalation: false and capabilities.drop [ALL], seccompProfile RuntimeDefault at either level.",
     evaluateEnvironment: (stacks) => {
       const restricted = restrictedNamespaces(stacks);
       const out: EnvironmentViolation[] = [];
@@ -30,7 +30,12 @@ export const CHART_SECURITY_RULES: Rule[] = [
         for (const release of stack.resourcesOf('helm_release')) {
           const namespace = release.config.namespace;
           if (typeof namespace !== 'string' || !restricted.has(namespace)) continue;
-          for (const message of releaseProblems(release)) out.push({ stack, resource: release, message: `${String(release.config.chart)} in restricted namespace '${namespace}': ${message}` });
+          for (const message of releaseProblems(release))
+            out.push({
+              stack,
+              resource: release,
+              message: `${String(release.config.chart)} in restricted namespace '${namespace}': ${message}`,
+            });
         }
       }
       return out;
@@ -50,7 +55,9 @@ function restrictedNamespaces(stacks: readonly StackView[]): Set<string> {
 }
 
 function chartPin(release: ResourceView): ChartPin | undefined {
-  return Object.values(CHARTS as Record<string, ChartPin>).find((c) => c.chart === release.config.chart && c.repository === release.config.repository);
+  return Object.values(CHARTS as Record<string, ChartPin>).find(
+    (c) => c.chart === release.config.chart && c.repository === release.config.repository,
+  );
 }
 
 /** The release's values, merged in order (later documents win, as in Helm). */
@@ -97,7 +104,8 @@ function releaseProblems(release: ResourceView): string[] {
   const out: string[] = [];
   for (const [path, v] of pods) {
     if (!v) out.push(`${path} is not set`);
-    else if (v.runAsNonRoot !== true && !containers.every(([, c]) => c?.runAsNonRoot === true)) out.push(`${path}.runAsNonRoot is not true`);
+    else if (v.runAsNonRoot !== true && !containers.every(([, c]) => c?.runAsNonRoot === true))
+      out.push(`${path}.runAsNonRoot is not true`);
   }
   for (const [path, v] of containers) {
     if (!v) {
@@ -106,7 +114,8 @@ function releaseProblems(release: ResourceView): string[] {
     }
     if (v.allowPrivilegeEscalation !== false) out.push(`${path}.allowPrivilegeEscalation is not false`);
     if (!strings(block(v.capabilities)?.drop).includes('ALL')) out.push(`${path}.capabilities.drop does not include ALL`);
-    if (!podSeccomp && !SECCOMP_OK.includes(String(block(v.seccompProfile)?.type))) out.push(`${path}.seccompProfile.type is not RuntimeDefault (nor set on the pod)`);
+    if (!podSeccomp && !SECCOMP_OK.includes(String(block(v.seccompProfile)?.type)))
+      out.push(`${path}.seccompProfile.type is not RuntimeDefault (nor set on the pod)`);
   }
   return out;
 }

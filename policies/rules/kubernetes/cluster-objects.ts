@@ -43,7 +43,9 @@ export const KUBERNETES_CLUSTER_RULES: Rule[] = [
     types: ['helm_release'],
     check: (r) => {
       const v = r.config.version;
-      return typeof v === 'string' && /^v?\d+\.\d+\.\d+([-+][\w.-]+)?$/.test(v) ? undefined : `chart '${String(r.config.chart)}' version ${v === undefined ? 'is not set' : `'${String(v)}' is not exact`}`;
+      return typeof v === 'string' && /^v?\d+\.\d+\.\d+([-+][\w.-]+)?$/.test(v)
+        ? undefined
+        : `chart '${String(r.config.chart)}' version ${v === undefined ? 'is not set' : `'${String(v)}' is not exact`}`;
     },
   }),
   resourceRule({
@@ -52,7 +54,7 @@ export const KUBERNETES_CLUSTER_RULES: Rule[] = [
     severity: 'error',
     title: 'An ALB in prod admits named client networks only',
     rationale: 'An ALB Ingress without inbound-cidrs, or with 0.0.0.0/0, puts the model gateway in front of the whole internet.',
-    remediation: "Set alb.ingress.kubernetes.io/inbound-cidrs to the client networks (serving.gateway.exposure.allowCidrs).",
+    remediation: 'Set alb.ingress.kubernetes.io/inbound-cidrs to the client networks (serving.gateway.exposure.allowCidrs).',
     types: ['kubernetes_manifest', 'kubernetes_ingress_v1'],
     check: (r, ctx) => {
       if (ctx.stage !== 'prod') return undefined;
@@ -64,7 +66,10 @@ export const KUBERNETES_CLUSTER_RULES: Rule[] = [
           ? `internet-facing Ingress '${ingress.name}' has no inbound-cidrs (the ALB admits 0.0.0.0/0)`
           : undefined;
       }
-      const open = cidrs.split(',').map((c) => c.trim()).filter((c) => /\/0$/.test(c));
+      const open = cidrs
+        .split(',')
+        .map((c) => c.trim())
+        .filter((c) => /\/0$/.test(c));
       return open.length > 0 ? `Ingress '${ingress.name}' admits ${open.join(', ')} in a prod-stage environment` : undefined;
     },
   }),

@@ -68,7 +68,10 @@ export function podSpecsOfObject(object: Json | undefined): JsonObject[] {
       : kind === 'CronJob'
         ? [block(block(block(block(spec.jobTemplate)?.spec)?.template)?.spec)]
         : kind === 'LeaderWorkerSet'
-          ? [block(block(block(spec.leaderWorkerTemplate)?.leaderTemplate)?.spec), block(block(block(spec.leaderWorkerTemplate)?.workerTemplate)?.spec)]
+          ? [
+              block(block(block(spec.leaderWorkerTemplate)?.leaderTemplate)?.spec),
+              block(block(block(spec.leaderWorkerTemplate)?.workerTemplate)?.spec),
+            ]
           : [block(block(spec.template)?.spec)];
   return found.filter((p): p is JsonObject => p !== undefined);
 }
@@ -86,7 +89,11 @@ function fromTyped(resource: ResourceView, kind: string): PodTemplate | undefine
   const meta = block(resource.config.metadata) ?? {};
   const spec = block(resource.config.spec) ?? {};
   const podSpec =
-    kind === 'Pod' ? spec : kind === 'CronJob' ? block(block(block(block(spec.job_template)?.spec)?.template)?.spec) : block(block(spec.template)?.spec);
+    kind === 'Pod'
+      ? spec
+      : kind === 'CronJob'
+        ? block(block(block(block(spec.job_template)?.spec)?.template)?.spec)
+        : block(block(spec.template)?.spec);
   return podSpec ? fromPodSpec(resource, kind, meta, podSpec, TYPED_KEYS) : undefined;
 }
 
@@ -136,7 +143,9 @@ function fromPodSpec(resource: ResourceView, kind: string, meta: JsonObject, pod
       ...blocks(podSpec[k.containers]).map((c) => containerOf(c, false, k)),
     ],
     tolerations: blocks(podSpec[k.tolerations]).map((t) => ({ key: str(t.key), operator: str(t.operator), effect: str(t.effect) })),
-    hostPathVolumes: blocks(podSpec[k.volumes]).filter((v) => blocks(v[k.hostPath]).length > 0).map((v) => String(v.name)),
+    hostPathVolumes: blocks(podSpec[k.volumes])
+      .filter((v) => blocks(v[k.hostPath]).length > 0)
+      .map((v) => String(v.name)),
     podRunAsNonRoot: bool(podSc?.[k.runAsNonRoot]),
   };
 }
@@ -178,7 +187,12 @@ export const NVIDIA_NAMESPACES = ['gpu-operator', 'nvidia-device-plugin', 'nvidi
 
 /** Extended resource names that mean "a GPU" (full GPUs and MIG slices). */
 export function isGpuResource(name: string): boolean {
-  return name === 'nvidia.com/gpu' || name.startsWith('nvidia.com/mig-') || name === 'aws.amazon.com/neuron' || name === 'aws.amazon.com/neuroncore';
+  return (
+    name === 'nvidia.com/gpu' ||
+    name.startsWith('nvidia.com/mig-') ||
+    name === 'aws.amazon.com/neuron' ||
+    name === 'aws.amazon.com/neuroncore'
+  );
 }
 
 export { strings };

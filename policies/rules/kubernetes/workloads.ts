@@ -2,10 +2,7 @@ import { resourceRule, type Rule } from '../../engine/rule';
 import { isUnknown } from '../../engine/stack-view';
 import { type ContainerSpec, isGpuResource, NVIDIA_NAMESPACES, POD_TEMPLATE_TYPES, podTemplateOf, type PodTemplate } from './pod-specs';
 
-function eachContainer(
-  check: (c: ContainerSpec, pod: PodTemplate) => string | undefined,
-  skip?: (pod: PodTemplate) => boolean,
-) {
+function eachContainer(check: (c: ContainerSpec, pod: PodTemplate) => string | undefined, skip?: (pod: PodTemplate) => boolean) {
   return (r: Parameters<Parameters<typeof resourceRule>[0]['check']>[0]) => {
     const pod = podTemplateOf(r);
     if (!pod || skip?.(pod)) return undefined;
@@ -46,8 +43,9 @@ export const KUBERNETES_WORKLOAD_RULES: Rule[] = [
     pack: 'kubernetes',
     severity: 'error',
     title: 'GPU containers set GPU limits',
-    rationale: 'Kubernetes schedules extended resources like nvidia.com/gpu by limits; a request without an equal limit is rejected or mis-scheduled.',
-    remediation: "Put the GPU count in resources.limits (and requests, if set, equal to it).",
+    rationale:
+      'Kubernetes schedules extended resources like nvidia.com/gpu by limits; a request without an equal limit is rejected or mis-scheduled.',
+    remediation: 'Put the GPU count in resources.limits (and requests, if set, equal to it).',
     types: POD_TEMPLATE_TYPES,
     check: eachContainer((c) => {
       const gpus = Object.keys(c.requests).filter(isGpuResource);
@@ -71,7 +69,9 @@ export const KUBERNETES_WORKLOAD_RULES: Rule[] = [
       const usesGpu = pod.containers.some((c) => Object.keys(c.limits).some(isGpuResource));
       if (!usesGpu) return undefined;
       const tolerates = pod.tolerations.some(
-        (t) => (t.key === 'nvidia.com/gpu' && (t.effect === undefined || t.effect === 'NoSchedule')) || (t.key === undefined && t.operator === 'Exists'),
+        (t) =>
+          (t.key === 'nvidia.com/gpu' && (t.effect === undefined || t.effect === 'NoSchedule')) ||
+          (t.key === undefined && t.operator === 'Exists'),
       );
       return tolerates ? undefined : `${pod.kind} ${pod.namespace}/${pod.name} uses GPUs but does not tolerate nvidia.com/gpu:NoSchedule`;
     },

@@ -30,7 +30,11 @@ export const ACROSS_STACK_RULES: Rule[] = [
         const key = `${namespace}/${serviceAccount}`;
         const first = seen.get(key);
         if (first) {
-          out.push({ stack, resource, message: `service account ${key} already has a Pod Identity association (${first.stack.id} ${first.resource.address}); EKS refuses a second one` });
+          out.push({
+            stack,
+            resource,
+            message: `service account ${key} already has a Pod Identity association (${first.stack.id} ${first.resource.address}); EKS refuses a second one`,
+          });
         } else {
           seen.set(key, { stack, resource });
         }
@@ -45,14 +49,19 @@ export const ACROSS_STACK_RULES: Rule[] = [
     title: 'Model servers can list the model prefix they are given',
     rationale:
       "A server lists its weights with the prefix exactly as its URI gives it; a role whose s3:ListBucket condition does not match that prefix denies the listing and the model never loads (vLLM's S3 helper lists with the URI's path as the prefix).",
-    remediation: "Give the server s3://<bucket>/<prefix>/ with the trailing slash and allow s3:ListBucket with s3:prefix '<prefix>/*' (PrivateBucket.readStatements).",
+    remediation:
+      "Give the server s3://<bucket>/<prefix>/ with the trailing slash and allow s3:ListBucket with s3:prefix '<prefix>/*' (PrivateBucket.readStatements).",
     evaluateEnvironment: (stacks) => {
       const roles = modelRoles(stacks);
       return stacks.flatMap((stack) =>
         stack.resourcesOf('kubernetes_manifest').flatMap((resource) => {
           const namespace = block(block(resource.config.manifest)?.metadata)?.namespace;
           return podSpecsOfObject(resource.config.manifest).flatMap((pod) =>
-            unlistablePrefixes(pod, typeof namespace === 'string' ? namespace : undefined, roles).map((message) => ({ stack, resource, message })),
+            unlistablePrefixes(pod, typeof namespace === 'string' ? namespace : undefined, roles).map((message) => ({
+              stack,
+              resource,
+              message,
+            })),
           );
         }),
       );
@@ -65,15 +74,27 @@ export const ACROSS_STACK_RULES: Rule[] = [
     title: 'NetworkPolicies are written only where the cluster enforces them',
     rationale:
       'The VPC CNI ignores NetworkPolicy objects unless its network policy agent is on (enableNetworkPolicy, off by default): default-deny policies that nothing enforces are a guarantee that is not true at run time.',
-    remediation: "Set the vpc-cni add-on's configuration_values to {\"enableNetworkPolicy\": \"true\"} (ClusterAddons does).",
+    remediation: 'Set the vpc-cni add-on\'s configuration_values to {"enableNetworkPolicy": "true"} (ClusterAddons does).',
     evaluateEnvironment: (stacks) => {
       const enforced = stacks.some((s) =>
-        s.resourcesOf('aws_eks_addon').some((a) => a.config.addon_name === 'vpc-cni' && networkPolicyEnabled(a.config.configuration_values)),
+        s
+          .resourcesOf('aws_eks_addon')
+          .some((a) => a.config.addon_name === 'vpc-cni' && networkPolicyEnabled(a.config.configuration_values)),
       );
       if (enforced) return [];
       return stacks.flatMap((stack) => {
-        const first = stack.resources.find((r) => r.type === 'kubernetes_network_policy_v1' || r.type === 'kubernetes_network_policy' || manifestKind(r) === 'NetworkPolicy');
-        return first ? [{ stack, resource: first, message: `${stack.id} writes NetworkPolicies, but no vpc-cni add-on of this environment sets enableNetworkPolicy: they would not be enforced` }] : [];
+        const first = stack.resources.find(
+          (r) => r.type === 'kubernetes_network_policy_v1' || r.type === 'kubernetes_network_policy' || manifestKind(r) === 'NetworkPolicy',
+        );
+        return first
+          ? [
+              {
+                stack,
+                resource: first,
+                message: `${stack.id} writes NetworkPolicies, but no vpc-cni add-on of this environment sets enableNetworkPolicy: they would not be enforced`,
+              },
+            ]
+          : [];
       });
     },
   }),
@@ -95,17 +116,21 @@ function networkPolicyEnabled(values: Json | undefined): boolean {
 }
 
 /** Pod Identity associations: the resource, and those EKS add-ons make (kube-system). */
-function associations(stacks: readonly StackView[]): { stack: StackView; resource: ResourceView; namespace: string; serviceAccount: string }[] {
+function associations(
+  stacks: readonly StackView[],
+): { stack: StackView; resource: ResourceView; namespace: string; serviceAccount: string }[] {
   return stacks.flatMap((stack) => [
     ...stack.resourcesOf('aws_eks_pod_identity_association').flatMap((resource) => {
       const { namespace, service_account: serviceAccount } = resource.config;
       return typeof namespace === 'string' && typeof serviceAccount === 'string' ? [{ stack, resource, namespace, serviceAccount }] : [];
     }),
-    ...stack.resourcesOf('aws_eks_addon').flatMap((resource) =>
-      blocks(resource.config.pod_identity_association).flatMap((a) =>
-        typeof a.service_account === 'string' ? [{ stack, resource, namespace: 'kube-system', serviceAccount: a.service_account }] : [],
+    ...stack
+      .resourcesOf('aws_eks_addon')
+      .flatMap((resource) =>
+        blocks(resource.config.pod_identity_association).flatMap((a) =>
+          typeof a.service_account === 'string' ? [{ stack, resource, namespace: 'kube-system', serviceAccount: a.service_account }] : [],
+        ),
       ),
-    ),
   ]);
 }
 
@@ -120,7 +145,9 @@ function modelRoles(stacks: readonly StackView[]): Map<string, { address: string
       const statements = [role, ...stack.referencing('aws_iam_role_policy', role)].flatMap((p) => identityStatements(p, stack));
       const listPrefixes = statements
         .filter((s) => s.effect === 'Allow' && s.actions.some((a) => a === 's3:ListBucket' || a === 's3:*'))
-        .flatMap((s) => strings(block(s.condition?.StringLike)?.['s3:prefix']).concat(strings(block(s.condition?.StringEquals)?.['s3:prefix'])));
+        .flatMap((s) =>
+          strings(block(s.condition?.StringLike)?.['s3:prefix']).concat(strings(block(s.condition?.StringEquals)?.['s3:prefix'])),
+        );
       out.set(who, { address: `${stack.id} ${role.address}`, listPrefixes });
     }
   }
@@ -134,7 +161,10 @@ function unlistablePrefixes(pod: JsonObject, namespace: string | undefined, role
   if (!role) return [];
   return modelUris(pod)
     .filter((prefix) => !role.listPrefixes.some((pattern) => iamLike(pattern, prefix)))
-    .map((prefix) => `the server lists s3 prefix '${prefix}', which role ${role.address} does not allow (s3:prefix ${role.listPrefixes.map((p) => `'${p}'`).join(', ') || 'none'})`);
+    .map(
+      (prefix) =>
+        `the server lists s3 prefix '${prefix}', which role ${role.address} does not allow (s3:prefix ${role.listPrefixes.map((p) => `'${p}'`).join(', ') || 'none'})`,
+    );
 }
 
 /** The S3 prefixes a pod's containers are given (`s3://bucket/prefix` in args, command or env). */
@@ -146,6 +176,11 @@ function modelUris(pod: JsonObject): string[] {
 
 /** IAM StringLike: `*` any run of characters, `?` one character. */
 function iamLike(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return re.test(value);
 }

@@ -34,7 +34,9 @@ export const PLATFORM_RULES: Rule[] = [
     evaluate: (stack, ctx) => {
       if (ctx.stage === 'dev' || ctx.monthlyGpuBudgetUsd !== undefined) return [];
       const gpu = stack.resources.find((r) => isGpuNodeGroup(r) || (nodePoolOf(r) && isGpuNodePool(nodePoolOf(r)!)));
-      return gpu ? [{ resource: gpu, message: `environment '${ctx.environment}' (${ctx.stage}) has GPU capacity and no budget.monthlyGpuUsd` }] : [];
+      return gpu
+        ? [{ resource: gpu, message: `environment '${ctx.environment}' (${ctx.stage}) has GPU capacity and no budget.monthlyGpuUsd` }]
+        : [];
     },
   }),
   resourceRule({
@@ -58,7 +60,9 @@ export const PLATFORM_RULES: Rule[] = [
         return out;
       }
       if (r.type === 'aws_elasticache_replication_group') {
-        return c.auth_token || (Array.isArray(c.user_group_ids) && c.user_group_ids.length > 0) ? undefined : 'neither auth_token nor user_group_ids is set';
+        return c.auth_token || (Array.isArray(c.user_group_ids) && c.user_group_ids.length > 0)
+          ? undefined
+          : 'neither auth_token nor user_group_ids is set';
       }
       if (c.type !== 'network' || ctx.stage !== 'prod' || typeof c.policy !== 'string' || isUnknown(c.policy)) return undefined;
       try {
@@ -97,7 +101,8 @@ export const PLATFORM_RULES: Rule[] = [
     severity: 'error',
     title: 'No secrets in plain values',
     rationale: 'Anything literal in the configuration is in git history, in every synth output and in Terraform state.',
-    remediation: 'Reference AWS Secrets Manager (manage_master_user_password, a Kubernetes Secret synced from it) or a generated value; never write the secret itself.',
+    remediation:
+      'Reference AWS Secrets Manager (manage_master_user_password, a Kubernetes Secret synced from it) or a generated value; never write the secret itself.',
     checkov: 'CKV_SECRET_2',
     evaluate: (stack) =>
       stack.resources.flatMap((resource) =>
@@ -120,8 +125,10 @@ export const PLATFORM_RULES: Rule[] = [
       if (!config || !cache || !SEMANTIC_CACHE_TYPES.includes(String(cache.type))) return undefined;
       const problems: string[] = [];
       const scope = cache.semantic_cache_scope;
-      if (scope !== 'key' && scope !== 'end_user') problems.push(`semantic_cache_scope is ${scope === undefined ? 'not set' : `'${String(scope)}'`} (must be 'key' or 'end_user')`);
-      if (block(config.router_settings)?.caching_groups !== undefined) problems.push('router_settings.caching_groups shares cache entries between models');
+      if (scope !== 'key' && scope !== 'end_user')
+        problems.push(`semantic_cache_scope is ${scope === undefined ? 'not set' : `'${String(scope)}'`} (must be 'key' or 'end_user')`);
+      if (block(config.router_settings)?.caching_groups !== undefined)
+        problems.push('router_settings.caching_groups shares cache entries between models');
       return problems.length > 0 ? `${cache.type} cache: ${problems.join('; ')}` : undefined;
     },
   }),
@@ -145,7 +152,8 @@ export const PLATFORM_RULES: Rule[] = [
       if (mode === 'no-password-required' || /\snopass\s/.test(access)) return `enabled user '${name}' signs in without a password`;
       const problems: string[] = [];
       if (/\s(~\*|allkeys)\s/.test(access)) problems.push('reaches every key');
-      if (/\s\+@all\s/.test(access) && !/\s-@dangerous\s/.test(access)) problems.push('may run @dangerous commands (FLUSHALL, CONFIG, KEYS)');
+      if (/\s\+@all\s/.test(access) && !/\s-@dangerous\s/.test(access))
+        problems.push('may run @dangerous commands (FLUSHALL, CONFIG, KEYS)');
       return problems.length > 0 ? `password user '${name}' ${problems.join(' and ')}` : undefined;
     },
   }),
@@ -188,7 +196,8 @@ function plainSecrets(value: unknown, path: string): string[] {
   // Kubernetes env vars and Helm set blocks: { name, value } pairs.
   if (typeof obj.name === 'string' && isLiteral(obj.value)) {
     if (SECRET_ENV.test(obj.name) && path.match(/env(\[\d+\])?$/)) out.push(`${path} sets ${obj.name} to a literal value`);
-    if (SECRET_HELM_KEY.test(obj.name) && path.match(/^(set|set_sensitive)(\[\d+\])?$/)) out.push(`${path} sets ${obj.name} to a literal value`);
+    if (SECRET_HELM_KEY.test(obj.name) && path.match(/^(set|set_sensitive)(\[\d+\])?$/))
+      out.push(`${path} sets ${obj.name} to a literal value`);
   }
   for (const [k, v] of Object.entries(obj)) {
     const p = path ? `${path}.${k}` : k;
@@ -207,7 +216,11 @@ function literalSecretData(r: ResourceView): string[] {
     const m = block(r.config.manifest);
     if (m?.kind === 'Secret') data = [block(m.data), block(m.stringData)].filter((d): d is JsonObject => !!d);
   }
-  return data.flatMap((d) => Object.entries(d).filter(([, v]) => isLiteral(v)).map(([k]) => `Secret key '${k}' is a literal value`));
+  return data.flatMap((d) =>
+    Object.entries(d)
+      .filter(([, v]) => isLiteral(v))
+      .map(([k]) => `Secret key '${k}' is a literal value`),
+  );
 }
 
 function isLiteral(v: unknown): boolean {

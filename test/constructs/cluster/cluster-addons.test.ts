@@ -31,7 +31,9 @@ describe('ClusterAddons', () => {
   });
 
   it('gives the CNI and the EBS CSI driver their own Pod Identity roles', () => {
-    expect(addons['vpc-cni'].pod_identity_association).toEqual([{ role_arn: expect.stringMatching(/aws_iam_role/), service_account: 'aws-node' }]);
+    expect(addons['vpc-cni'].pod_identity_association).toEqual([
+      { role_arn: expect.stringMatching(/aws_iam_role/), service_account: 'aws-node' },
+    ]);
     expect(addons['aws-ebs-csi-driver'].pod_identity_association).toEqual([
       { role_arn: expect.stringMatching(/aws_iam_role/), service_account: 'ebs-csi-controller-sa' },
     ]);

@@ -21,7 +21,10 @@ describe('EksCluster', () => {
   it('encrypts Secrets with its own rotating KMS key', () => {
     const json = cluster();
     const eks = onlyResource(json, 'aws_eks_cluster');
-    expect(eks.encryption_config).toEqual({ resources: ['secrets'], provider: { key_arn: expect.stringMatching(/^\$\{aws_kms_key\.\w+\.arn\}$/) } });
+    expect(eks.encryption_config).toEqual({
+      resources: ['secrets'],
+      provider: { key_arn: expect.stringMatching(/^\$\{aws_kms_key\.\w+\.arn\}$/) },
+    });
     expect(onlyResource(json, 'aws_kms_key').enable_key_rotation).toBe(true);
   });
 

@@ -46,12 +46,17 @@ describe('PodIdentityRole', () => {
   });
 
   it('tags the workload kind that policy rules key on', () => {
-    expect((onlyResource(role({ workloadKind: 'model-server' }), 'aws_iam_role').tags as Record<string, string>)['gpb.io/workload-kind']).toBe('model-server');
+    expect(
+      (onlyResource(role({ workloadKind: 'model-server' }), 'aws_iam_role').tags as Record<string, string>)['gpb.io/workload-kind'],
+    ).toBe('model-server');
     expect((onlyResource(role(), 'aws_iam_role').tags as Record<string, string>)['gpb.io/workload-kind']).toBeUndefined();
   });
 
   it('a model-server role with write access fails policy GPB-AI-005', () => {
-    const json = role({ workloadKind: 'model-server', statements: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::models/*' }] });
+    const json = role({
+      workloadKind: 'model-server',
+      statements: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::models/*' }],
+    });
     const stack = new StackView('test', json as unknown as JsonObject);
     const findings = evaluateStack(stack, [findRule('GPB-AI-005')!], { environment: 'test', stage: 'dev' }, []);
     expect(findings.map((f) => f.message)).toEqual(["model-server role allows 's3:PutObject'"]);
@@ -75,7 +80,9 @@ describe('PodIdentityRole', () => {
     const data = new TerraformStack(app, 'data');
     const gateway = { namespace: 'gpb-gateway', serviceAccount: 'gateway' };
     new PodIdentityRole(data, 'CacheClient', { ...base, cluster, identity: gateway });
-    expect(() => new PodIdentityRole(new TerraformStack(app, 'other'), 'VectorStoreClient', { ...base, cluster, identity: gateway })).toThrow(
+    expect(
+      () => new PodIdentityRole(new TerraformStack(app, 'other'), 'VectorStoreClient', { ...base, cluster, identity: gateway }),
+    ).toThrow(
       "PodIdentityRole 'VectorStoreClient' (gpb-gateway/gateway): service account gpb-gateway/gateway already has a Pod Identity role in this cluster (data/CacheClient); EKS allows one association per service account: grant to that role instead (WorkloadIdentities.grant)",
     );
     // another service account, another cluster, or an add-on's own association elsewhere: fine

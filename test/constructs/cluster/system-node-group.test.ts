@@ -27,7 +27,9 @@ describe('SystemNodeGroup', () => {
   });
 
   it('encrypts gp3 root volumes of the requested size', () => {
-    const [device] = onlyResource(nodes({ diskSizeGiB: 80 }), 'aws_launch_template').block_device_mappings as { ebs: Record<string, unknown> }[];
+    const [device] = onlyResource(nodes({ diskSizeGiB: 80 }), 'aws_launch_template').block_device_mappings as {
+      ebs: Record<string, unknown>;
+    }[];
     expect(device.ebs).toMatchObject({ volume_size: 80, volume_type: 'gp3', encrypted: 'true' });
   });
 

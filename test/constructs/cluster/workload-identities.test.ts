@@ -13,12 +13,21 @@ describe('WorkloadIdentities', () => {
     const cluster = testCluster(scope);
     const identities = new WorkloadIdentities(scope, 'Identities', { cluster });
     new OpenSearchVectorStore(scope, 'VectorStore', { ...common, name: 'gpb-t-vectors', cluster, identities, clients: [gateway] });
-    new ValkeyCache(scope, 'Cache', { ...common, cluster, identities, logsKey: { keyArn: 'arn:aws:kms:us-west-2:1:key/l' }, clients: [gateway] });
+    new ValkeyCache(scope, 'Cache', {
+      ...common,
+      cluster,
+      identities,
+      logsKey: { keyArn: 'arn:aws:kms:us-west-2:1:key/l' },
+      clients: [gateway],
+    });
   });
 
   it('gives a workload that uses two services one role and one Pod Identity association', () => {
     // then EKS sees one association for the service account (a second one is a 409 at apply)
-    expect(onlyResource(shared, 'aws_eks_pod_identity_association')).toMatchObject({ namespace: 'gpb-gateway', service_account: 'gateway' });
+    expect(onlyResource(shared, 'aws_eks_pod_identity_association')).toMatchObject({
+      namespace: 'gpb-gateway',
+      service_account: 'gateway',
+    });
     expect(resourcesOf(shared, 'aws_iam_role').filter((r) => String(r.description).startsWith('Pod Identity'))).toHaveLength(1);
   });
 
@@ -37,7 +46,9 @@ describe('WorkloadIdentities', () => {
         new OpenSearchVectorStore(scope, 'VectorStore', { ...common, name: 'gpb-t-vectors', cluster, clients: [gateway] });
         new ValkeyCache(scope, 'Cache', { ...common, cluster, logsKey: { keyArn: 'arn:aws:kms:us-west-2:1:key/l' }, clients: [gateway] });
       }),
-    ).toThrow(/service account gpb-gateway\/gateway already has a Pod Identity role in this cluster \(test\/VectorStore\/.+\); EKS allows one association per service account/);
+    ).toThrow(
+      /service account gpb-gateway\/gateway already has a Pod Identity role in this cluster \(test\/VectorStore\/.+\); EKS allows one association per service account/,
+    );
   });
 
   it('refuses two grants whose statement ids collide (IAM requires unique Sids)', () => {

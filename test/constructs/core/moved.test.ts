@@ -10,6 +10,9 @@ describe('moveFrom', () => {
       moveFrom(new KmsKey(scope, 'B', {}), 'aws_kms_key.OldB');
     }) as unknown as { moved: { from: string; to: string }[] };
     expect(json.moved.map((m) => m.from)).toEqual(['aws_kms_key.OldA', 'aws_kms_key.OldB']);
-    expect(json.moved.map((m) => m.to)).toEqual([expect.stringMatching(/^aws_kms_key\.A(_[0-9A-F]+)?$/), expect.stringMatching(/^aws_kms_key\.B(_[0-9A-F]+)?$/)]);
+    expect(json.moved.map((m) => m.to)).toEqual([
+      expect.stringMatching(/^aws_kms_key\.A(_[0-9A-F]+)?$/),
+      expect.stringMatching(/^aws_kms_key\.B(_[0-9A-F]+)?$/),
+    ]);
   });
 });

@@ -21,8 +21,10 @@ describe("cdktf's per-token stack traces", () => {
   });
 
   it('follow GPB_STACK_TRACES when the module loads', () => {
-    const probe = "const { Lazy } = require('./constructs/core/cdktf'); console.log(Lazy.anyValue({ produce: () => 1 }).creationStack.length > 0)";
-    const run = (env: Record<string, string>) => spawnSync(process.execPath, [TSX, '-e', probe], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } }).stdout.trim();
+    const probe =
+      "const { Lazy } = require('./constructs/core/cdktf'); console.log(Lazy.anyValue({ produce: () => 1 }).creationStack.length > 0)";
+    const run = (env: Record<string, string>) =>
+      spawnSync(process.execPath, [TSX, '-e', probe], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } }).stdout.trim();
     expect(run({ GPB_STACK_TRACES: '' })).toBe('false');
     expect(run({ GPB_STACK_TRACES: '1' })).toBe('true');
   });

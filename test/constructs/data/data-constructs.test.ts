@@ -33,7 +33,16 @@ describe('AuroraVectorStore', () => {
   let store!: IVectorStore;
   const aurora = (over: Partial<AuroraVectorStoreProps> = {}) =>
     withCluster((scope, cluster) => {
-      store = new AuroraVectorStore(scope, 'Store', { ...common, cluster, name: 'gpb-t', region: 'us-west-2', minCapacityAcu: 0, maxCapacityAcu: 4, clients: [gw], ...over });
+      store = new AuroraVectorStore(scope, 'Store', {
+        ...common,
+        cluster,
+        name: 'gpb-t',
+        region: 'us-west-2',
+        minCapacityAcu: 0,
+        maxCapacityAcu: 4,
+        clients: [gw],
+        ...over,
+      });
     });
 
   it('is encrypted, IAM-authenticated, TLS-only, with the password managed by Secrets Manager', () => {
@@ -66,7 +75,10 @@ describe('AuroraVectorStore', () => {
   it('gives each client its own role that may connect as the app user only', () => {
     const json = aurora();
     const [statement] = policyOf(resourcesOf(json, 'aws_iam_role_policy')[0]).Statement;
-    expect(statement).toMatchObject({ Action: 'rds-db:connect', Resource: expect.stringMatching(/:rds-db:us-west-2:.*:dbuser:\$\{aws_rds_cluster\.\w+\.cluster_resource_id\}\/gpb_app$/) });
+    expect(statement).toMatchObject({
+      Action: 'rds-db:connect',
+      Resource: expect.stringMatching(/:rds-db:us-west-2:.*:dbuser:\$\{aws_rds_cluster\.\w+\.cluster_resource_id\}\/gpb_app$/),
+    });
     expect(onlyResource(json, 'aws_eks_pod_identity_association')).toMatchObject({ namespace: 'gpb-gateway', service_account: 'gateway' });
     expect(store.credentials).toEqual({ kind: 'iam-database-auth', databaseName: 'vectors', username: 'gpb_app' });
     expect(store.port).toBe(5432);
@@ -74,7 +86,9 @@ describe('AuroraVectorStore', () => {
 
   it('passes the policy pack in prod when protected', () => {
     expect(errorsOf(aurora({ protect: true, minCapacityAcu: 2 }), 'prod')).toEqual([]);
-    expect(errorsOf(aurora(), 'prod')).toContainEqual(expect.stringMatching(/^GPB-AWS-060 aws_rds_cluster\.\w+: lifecycle\.prevent_destroy is not true$/));
+    expect(errorsOf(aurora(), 'prod')).toContainEqual(
+      expect.stringMatching(/^GPB-AWS-060 aws_rds_cluster\.\w+: lifecycle\.prevent_destroy is not true$/),
+    );
   });
 
   it('throws when max capacity is below min', () => {
@@ -92,7 +106,13 @@ describe('OpenSearchVectorStore', () => {
     const enc = JSON.parse(policies.find((p) => p.type === 'encryption')!.policy as string);
     expect(enc).toMatchObject({ AWSOwnedKey: false, KmsARN: expect.stringMatching(/aws_kms_key/) });
     const net = JSON.parse(policies.find((p) => p.type === 'network')!.policy as string);
-    expect(net).toEqual([{ Rules: [{ ResourceType: 'collection', Resource: ['collection/gpb-t-vectors'] }], AllowFromPublic: false, SourceVPCEs: [expect.stringMatching(/vpc_endpoint/)] }]);
+    expect(net).toEqual([
+      {
+        Rules: [{ ResourceType: 'collection', Resource: ['collection/gpb-t-vectors'] }],
+        AllowFromPublic: false,
+        SourceVPCEs: [expect.stringMatching(/vpc_endpoint/)],
+      },
+    ]);
     expect(onlyResource(json, 'aws_opensearchserverless_collection')).toMatchObject({ type: 'VECTORSEARCH', standby_replicas: 'ENABLED' });
   });
 
@@ -102,13 +122,22 @@ describe('OpenSearchVectorStore', () => {
   });
 
   it('throws on an invalid collection name', () => {
-    expect(() => withCluster((scope, cluster) => new OpenSearchVectorStore(scope, 'S', { ...common, cluster, name: 'Vectors_1' }))).toThrow(/must be 3-28 lowercase/);
+    expect(() => withCluster((scope, cluster) => new OpenSearchVectorStore(scope, 'S', { ...common, cluster, name: 'Vectors_1' }))).toThrow(
+      /must be 3-28 lowercase/,
+    );
   });
 });
 
 describe('ValkeyCache', () => {
   const json = withCluster((scope, cluster) => {
-    new ValkeyCache(scope, 'Cache', { ...common, cluster, name: 'gpb-t', logsKey: { keyArn: 'arn:aws:kms:us-west-2:1:key/l' }, replicas: 2, clients: [gw] });
+    new ValkeyCache(scope, 'Cache', {
+      ...common,
+      cluster,
+      name: 'gpb-t',
+      logsKey: { keyArn: 'arn:aws:kms:us-west-2:1:key/l' },
+      replicas: 2,
+      clients: [gw],
+    });
   });
 
   it('encrypts in transit and at rest, fails over across zones, pins a version with vector search', () => {
@@ -137,7 +166,11 @@ describe('ValkeyCache', () => {
 
   it('admits the cluster security group only, and passes the policy pack', () => {
     const rule = onlyResource(json, 'aws_vpc_security_group_ingress_rule');
-    expect(rule).toMatchObject({ from_port: 6379, to_port: 6379, referenced_security_group_id: expect.stringMatching(/cluster_security_group_id/) });
+    expect(rule).toMatchObject({
+      from_port: 6379,
+      to_port: 6379,
+      referenced_security_group_id: expect.stringMatching(/cluster_security_group_id/),
+    });
     expect(rule.cidr_ipv4).toBeUndefined();
     expect(errorsOf(json, 'dev')).toEqual([]);
   });
@@ -145,13 +178,29 @@ describe('ValkeyCache', () => {
 
 describe('ValkeyCache semantic cache user', () => {
   const json = withCluster((scope, cluster) => {
-    const password = new GeneratedSecret(scope, 'Password', { name: 'gpb-t/gateway/semantic-cache-password', purpose: 'test', storage: 'state' });
-    new ValkeyCache(scope, 'Cache', { ...common, cluster, name: 'gpb-t', logsKey: { keyArn: 'arn:aws:kms:us-west-2:1:key/l' }, clients: [gw], protect: true, semanticCache: { password: password.value, keyPrefix: 'gpb-semcache' } });
+    const password = new GeneratedSecret(scope, 'Password', {
+      name: 'gpb-t/gateway/semantic-cache-password',
+      purpose: 'test',
+      storage: 'state',
+    });
+    new ValkeyCache(scope, 'Cache', {
+      ...common,
+      cluster,
+      name: 'gpb-t',
+      logsKey: { keyArn: 'arn:aws:kms:us-west-2:1:key/l' },
+      clients: [gw],
+      protect: true,
+      semanticCache: { password: password.value, keyPrefix: 'gpb-semcache' },
+    });
   }) as TfJson & { resource: { terraform_data?: Record<string, { input: string; lifecycle: { ignore_changes: string[] } }> } };
 
   it('adds a password user confined to the cache index keys, without pub/sub or dangerous commands', () => {
     const user = resourcesOf(json, 'aws_elasticache_user').find((u) => u.user_name === 'semantic-cache')!;
-    expect(user).toMatchObject({ user_id: 'gpb-t-semcache', engine: 'valkey', access_string: 'on ~gpb-semcache:* resetchannels +@all -@dangerous' });
+    expect(user).toMatchObject({
+      user_id: 'gpb-t-semcache',
+      engine: 'valkey',
+      access_string: 'on ~gpb-semcache:* resetchannels +@all -@dangerous',
+    });
     const [data] = Object.keys(json.resource.terraform_data ?? {});
     expect(user.authentication_mode).toEqual({ type: 'password', passwords: [`\${terraform_data.${data}.output}`] });
     expect(onlyResource(json, 'aws_elasticache_user_group').user_ids).toHaveLength(3);
@@ -161,7 +210,10 @@ describe('ValkeyCache semantic cache user', () => {
     const [[name, data]] = Object.entries(json.resource.terraform_data ?? {});
     expect(data.input).toBe('${join("", [replace(uuid(), "-", ""), replace(uuid(), "-", "")])}');
     expect(data.lifecycle.ignore_changes).toEqual(['input']);
-    expect(onlyResource(json, 'aws_secretsmanager_secret_version')).toMatchObject({ secret_string_wo: `\${terraform_data.${name}.output}`, secret_string_wo_version: 1 });
+    expect(onlyResource(json, 'aws_secretsmanager_secret_version')).toMatchObject({
+      secret_string_wo: `\${terraform_data.${name}.output}`,
+      secret_string_wo_version: 1,
+    });
   });
 
   it('passes the policy pack in prod', () => {
@@ -170,7 +222,16 @@ describe('ValkeyCache semantic cache user', () => {
 
   it('refuses a key prefix that would widen the user’s keys', () => {
     expect(() =>
-      withCluster((scope, cluster) => new ValkeyCache(scope, 'Cache', { ...common, cluster, name: 'gpb-t', logsKey: { keyArn: 'k' }, semanticCache: { password: 'p', keyPrefix: '*' } })),
+      withCluster(
+        (scope, cluster) =>
+          new ValkeyCache(scope, 'Cache', {
+            ...common,
+            cluster,
+            name: 'gpb-t',
+            logsKey: { keyArn: 'k' },
+            semanticCache: { password: 'p', keyPrefix: '*' },
+          }),
+      ),
     ).toThrow(/semanticCache.keyPrefix '\*' must be a lowercase name/);
   });
 });
@@ -205,7 +266,12 @@ describe('GatewayDatabase', () => {
 
   it('protects itself when asked, and passes the policy pack in prod', () => {
     const json = db({ protect: true, multiAz: true });
-    expect(onlyResource(json, 'aws_db_instance')).toMatchObject({ deletion_protection: true, skip_final_snapshot: false, multi_az: true, lifecycle: { prevent_destroy: true } });
+    expect(onlyResource(json, 'aws_db_instance')).toMatchObject({
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      multi_az: true,
+      lifecycle: { prevent_destroy: true },
+    });
     expect(errorsOf(json, 'prod')).toEqual([]);
   });
 
@@ -230,7 +296,9 @@ describe('GeneratedSecret', () => {
     expect(() => wo.value).toThrow(/a write-only secret has no readable value/);
     expect(wo.writeOnlyValue).toMatch(/^sk-\$\{ephemeral\.aws_secretsmanager_random_password\.\w+\.random_password\}$/);
     expect(kept.value).toMatch(/^\$\{terraform_data\.\w+\.output\}$/);
-    expect(() => synthWith((scope) => new GeneratedSecret(scope, 'X', { name: 'c', purpose: 'c', storage: 'state', length: 20 }))).toThrow(/'length' applies to write-only secrets/);
+    expect(() => synthWith((scope) => new GeneratedSecret(scope, 'X', { name: 'c', purpose: 'c', storage: 'state', length: 20 }))).toThrow(
+      /'length' applies to write-only secrets/,
+    );
   });
 });
 

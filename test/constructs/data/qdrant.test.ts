@@ -21,7 +21,11 @@ describe('QdrantAws', () => {
     expect(version.secret_string).toBeUndefined();
     expect(version.secret_string_wo).toMatch(/^\$\{ephemeral\.aws_secretsmanager_random_password\.generated_\w+\.random_password\}$/);
     expect(version.secret_string_wo_version).toBe(1);
-    expect(onlyResource(json, 'aws_secretsmanager_secret')).toMatchObject({ name: 'gpb-t/qdrant/api-key', kms_key_id: expect.stringMatching(/aws_kms_key/), lifecycle: { prevent_destroy: true } });
+    expect(onlyResource(json, 'aws_secretsmanager_secret')).toMatchObject({
+      name: 'gpb-t/qdrant/api-key',
+      kms_key_id: expect.stringMatching(/aws_kms_key/),
+      lifecycle: { prevent_destroy: true },
+    });
   });
 
   it('lets Qdrant write its snapshot bucket, and External Secrets read exactly the generated secrets', () => {
@@ -39,16 +43,30 @@ describe('QdrantAws', () => {
       ['DecryptGeneratedSecrets', 'kms:Decrypt'],
     ]);
     // The environment's secret prefix, and decryption only through Secrets Manager for those secrets.
-    expect(eso[0].Resource).toMatch(/^arn:\$\{data\.aws_partition\.\w+\.partition\}:secretsmanager:us-west-2:\$\{data\.aws_caller_identity\.\w+\.account_id\}:secret:gpb-t\/\*$/);
-    expect(eso[1].Condition).toMatchObject({ StringEquals: { 'kms:ViaService': expect.stringMatching(/^secretsmanager\.us-west-2\./) }, StringLike: { 'kms:EncryptionContext:SecretARN': eso[0].Resource } });
-    expect(resourcesOf(withEso, 'aws_eks_pod_identity_association').map((a) => `${a.namespace}/${a.service_account}`).sort()).toEqual(['external-secrets/external-secrets', 'gpb-vector/qdrant']);
+    expect(eso[0].Resource).toMatch(
+      /^arn:\$\{data\.aws_partition\.\w+\.partition\}:secretsmanager:us-west-2:\$\{data\.aws_caller_identity\.\w+\.account_id\}:secret:gpb-t\/\*$/,
+    );
+    expect(eso[1].Condition).toMatchObject({
+      StringEquals: { 'kms:ViaService': expect.stringMatching(/^secretsmanager\.us-west-2\./) },
+      StringLike: { 'kms:EncryptionContext:SecretARN': eso[0].Resource },
+    });
+    expect(
+      resourcesOf(withEso, 'aws_eks_pod_identity_association')
+        .map((a) => `${a.namespace}/${a.service_account}`)
+        .sort(),
+    ).toEqual(['external-secrets/external-secrets', 'gpb-vector/qdrant']);
   });
 
   it('keeps External Secrets’ policy the same size however many secrets there are (IAM caps a role’s inline policies at 10,240 characters)', () => {
     const policyFor = (count: number) =>
       synthWith((scope) => {
         const cluster = testCluster(scope);
-        const secrets = Object.fromEntries(Array.from({ length: count }, (_, i) => [`Tenant${i}`, new GeneratedSecret(scope, `S${i}`, { name: `gpb-t/gateway/tenants/t${i}`, purpose: 'p' })]));
+        const secrets = Object.fromEntries(
+          Array.from({ length: count }, (_, i) => [
+            `Tenant${i}`,
+            new GeneratedSecret(scope, `S${i}`, { name: `gpb-t/gateway/tenants/t${i}`, purpose: 'p' }),
+          ]),
+        );
         externalSecretsRole(scope, 'Eso', cluster, secrets, 'us-west-2');
       });
     const size = (count: number) => String(resourcesOf(policyFor(count), 'aws_iam_role_policy')[0].policy).length;
@@ -60,7 +78,16 @@ describe('QdrantAws', () => {
     expect(() =>
       synthWith((scope) => {
         const cluster = testCluster(scope);
-        externalSecretsRole(scope, 'Eso', cluster, { A: new GeneratedSecret(scope, 'A', { name: 'gpb-a/x', purpose: 'p' }), B: new GeneratedSecret(scope, 'B', { name: 'gpb-b/y', purpose: 'p' }) }, 'us-west-2');
+        externalSecretsRole(
+          scope,
+          'Eso',
+          cluster,
+          {
+            A: new GeneratedSecret(scope, 'A', { name: 'gpb-a/x', purpose: 'p' }),
+            B: new GeneratedSecret(scope, 'B', { name: 'gpb-b/y', purpose: 'p' }),
+          },
+          'us-west-2',
+        );
       }),
     ).toThrow(/must share one name prefix ending in '\/'/);
   });
@@ -84,7 +111,13 @@ describe('QdrantVectorStore', () => {
   const store = (replicas: number) => {
     let s!: QdrantVectorStore;
     const json = synthWith((scope) => {
-      s = new QdrantVectorStore(scope, 'Qdrant', { apiKeySecretName: 'gpb-t/qdrant/api-key', region: 'us-west-2', snapshotBucket: 'snaps', replicas, storageClassName: 'gpb-gp3-encrypted' });
+      s = new QdrantVectorStore(scope, 'Qdrant', {
+        apiKeySecretName: 'gpb-t/qdrant/api-key',
+        region: 'us-west-2',
+        snapshotBucket: 'snaps',
+        replicas,
+        storageClassName: 'gpb-gp3-encrypted',
+      });
     });
     const release = onlyResource(json, 'helm_release');
     const manifests = resourcesOf(json, 'kubernetes_manifest').map((m) => m.manifest as { kind: string });
@@ -119,15 +152,28 @@ describe('platform pieces for Qdrant', () => {
     const json = synthWith((scope) => {
       new ExternalSecrets(scope, 'Eso', { kubernetesVersion: '1.33', vpcCidr: '10.0.0.0/16' });
     });
-    expect(onlyResource(json, 'helm_release')).toMatchObject({ chart: 'external-secrets', version: EXTERNAL_SECRETS_VERSION, namespace: 'external-secrets' });
-    const names = resourcesOf(json, 'kubernetes_network_policy_v1').map((p) => (p.metadata as { name: string }).name).sort();
+    expect(onlyResource(json, 'helm_release')).toMatchObject({
+      chart: 'external-secrets',
+      version: EXTERNAL_SECRETS_VERSION,
+      namespace: 'external-secrets',
+    });
+    const names = resourcesOf(json, 'kubernetes_network_policy_v1')
+      .map((p) => (p.metadata as { name: string }).name)
+      .sort();
     expect(names).toEqual(['allow-dns', 'allow-egress-https', 'allow-ingress-webhook', 'allow-pod-identity-agent', 'default-deny']);
   });
 
   it('the storage class encrypts gp3 and retains volumes when asked', () => {
     const sc = (retain: boolean) =>
-      onlyResource(synthWith((scope) => new EncryptedStorageClass(scope, 'Sc', { retain })), 'kubernetes_storage_class_v1');
-    expect(sc(true)).toMatchObject({ storage_provisioner: 'ebs.csi.aws.com', reclaim_policy: 'Retain', parameters: { type: 'gp3', encrypted: 'true' } });
+      onlyResource(
+        synthWith((scope) => new EncryptedStorageClass(scope, 'Sc', { retain })),
+        'kubernetes_storage_class_v1',
+      );
+    expect(sc(true)).toMatchObject({
+      storage_provisioner: 'ebs.csi.aws.com',
+      reclaim_policy: 'Retain',
+      parameters: { type: 'gp3', encrypted: 'true' },
+    });
     expect(sc(false).reclaim_policy).toBe('Delete');
   });
 });

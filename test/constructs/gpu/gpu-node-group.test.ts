@@ -7,7 +7,15 @@ function group(over: Partial<GpuNodeGroupProps> = {}) {
   let ng!: GpuNodeGroup;
   const json = synthWith((scope) => {
     const cluster = testCluster(scope);
-    ng = new GpuNodeGroup(scope, 'Gpu', { cluster, subnetIds: ['s'], name: 'base', instanceType: GpuInstanceType.of('g6e.2xlarge'), minSize: 1, maxSize: 3, ...over });
+    ng = new GpuNodeGroup(scope, 'Gpu', {
+      cluster,
+      subnetIds: ['s'],
+      name: 'base',
+      instanceType: GpuInstanceType.of('g6e.2xlarge'),
+      minSize: 1,
+      maxSize: 3,
+      ...over,
+    });
   });
   return { json, ng };
 }
@@ -33,9 +41,14 @@ describe('GpuNodeGroup', () => {
   });
 
   it('launches a capacity block into its reservation', () => {
-    const lt = onlyResource(group({ capacityType: 'CAPACITY_BLOCK', capacityReservationId: 'cr-0123456789abcdef0', minSize: 0 }).json, 'aws_launch_template');
+    const lt = onlyResource(
+      group({ capacityType: 'CAPACITY_BLOCK', capacityReservationId: 'cr-0123456789abcdef0', minSize: 0 }).json,
+      'aws_launch_template',
+    );
     expect(lt.instance_market_options).toEqual({ market_type: 'capacity-block' });
-    expect(lt.capacity_reservation_specification).toEqual({ capacity_reservation_target: { capacity_reservation_id: 'cr-0123456789abcdef0' } });
+    expect(lt.capacity_reservation_specification).toEqual({
+      capacity_reservation_target: { capacity_reservation_id: 'cr-0123456789abcdef0' },
+    });
   });
 
   it('throws on impossible sizes or a capacity block without reservation', () => {

@@ -22,12 +22,20 @@ function pool(over: Partial<GpuNodePoolProps> = {}): { nodePool: Obj; nodeClass:
     construct = new GpuNodePool(scope, 'Pool', { ...base, ...over });
   });
   const manifests = resourcesOf(json, 'kubernetes_manifest').map((m) => m.manifest as Obj);
-  return { nodePool: manifests.find((m) => m.kind === 'NodePool')!, nodeClass: manifests.find((m) => m.kind === 'EC2NodeClass')!, construct };
+  return {
+    nodePool: manifests.find((m) => m.kind === 'NodePool')!,
+    nodeClass: manifests.find((m) => m.kind === 'EC2NodeClass')!,
+    construct,
+  };
 }
 
 describe('GpuNodePool', () => {
   it('emits a NodePool and an EC2NodeClass valid against the upstream Karpenter schemas', () => {
-    for (const over of [{}, { amiFamily: 'bottlerocket' as const, sharing: { mode: 'time-slicing' as const, replicas: 2 } }, { capacityTypes: ['reserved' as const], capacityReservationIds: ['cr-0123456789abcdef0'] }]) {
+    for (const over of [
+      {},
+      { amiFamily: 'bottlerocket' as const, sharing: { mode: 'time-slicing' as const, replicas: 2 } },
+      { capacityTypes: ['reserved' as const], capacityReservationIds: ['cr-0123456789abcdef0'] },
+    ]) {
       const { nodePool, nodeClass } = pool(over);
       expect(() => new NodePool(nodePool as never).validate()).not.toThrow();
       expect(() => new EC2NodeClass(nodeClass as never).validate()).not.toThrow();
@@ -53,7 +61,13 @@ describe('GpuNodePool', () => {
   });
 
   it('sets consolidation, disruption budget, expiry and weight', () => {
-    const { nodePool } = pool({ consolidationPolicy: 'WhenEmpty', consolidateAfterSeconds: 60, disruptionBudget: '1', expireAfterHours: 0, weight: 50 });
+    const { nodePool } = pool({
+      consolidationPolicy: 'WhenEmpty',
+      consolidateAfterSeconds: 60,
+      disruptionBudget: '1',
+      expireAfterHours: 0,
+      weight: 50,
+    });
     expect(nodePool.spec.disruption).toEqual({ consolidationPolicy: 'WhenEmpty', consolidateAfter: '60s', budgets: [{ nodes: '1' }] });
     expect(nodePool.spec.template.spec.expireAfter).toBe('Never');
     expect(nodePool.spec.weight).toBe(50);
@@ -70,20 +84,27 @@ describe('GpuNodePool', () => {
       metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 1 },
       instanceStorePolicy: 'RAID0',
     });
-    expect(nodeClass.spec.blockDeviceMappings).toEqual([{ deviceName: '/dev/xvda', ebs: { volumeSize: '340Gi', volumeType: 'gp3', encrypted: true, deleteOnTermination: true } }]);
+    expect(nodeClass.spec.blockDeviceMappings).toEqual([
+      { deviceName: '/dev/xvda', ebs: { volumeSize: '340Gi', volumeType: 'gp3', encrypted: true, deleteOnTermination: true } },
+    ]);
     expect(AMI_ALIASES.al2023).toMatch(/^al2023@v\d{8}$/);
   });
 
   it('gives Bottlerocket a separate data volume, its own time-slicing settings, and keeps the operator’s device plugin off', () => {
     const { nodeClass, nodePool } = pool({ amiFamily: 'bottlerocket', dataVolumeGiB: 300, sharing: { mode: 'time-slicing', replicas: 3 } });
-    expect(nodeClass.spec.blockDeviceMappings.map((b: Obj) => [b.deviceName, b.ebs.volumeSize])).toEqual([['/dev/xvda', '20Gi'], ['/dev/xvdb', '300Gi']]);
+    expect(nodeClass.spec.blockDeviceMappings.map((b: Obj) => [b.deviceName, b.ebs.volumeSize])).toEqual([
+      ['/dev/xvda', '20Gi'],
+      ['/dev/xvdb', '300Gi'],
+    ]);
     expect(nodeClass.spec.userData).toContain('device-sharing-strategy = "time-slicing"');
     expect(nodeClass.spec.userData).toContain('replicas = 3');
     expect(nodePool.spec.template.metadata.labels['nvidia.com/gpu.deploy.device-plugin']).toBe('false');
   });
 
   it('selects its time-slicing or MIG configuration through node labels', () => {
-    expect(pool({ sharing: { mode: 'time-slicing', replicas: 4 } }).nodePool.spec.template.metadata.labels['nvidia.com/device-plugin.config']).toBe('gpu-a');
+    expect(
+      pool({ sharing: { mode: 'time-slicing', replicas: 4 } }).nodePool.spec.template.metadata.labels['nvidia.com/device-plugin.config'],
+    ).toBe('gpu-a');
     expect(pool().nodePool.spec.template.metadata.labels['nvidia.com/device-plugin.config']).toBe('default');
     const mig = pool({ instanceTypes: [GpuInstanceType.of('p4d.24xlarge')], gpuLimit: 8, sharing: { mode: 'mig', profile: 'all-1g.5gb' } });
     expect(mig.nodePool.spec.template.metadata.labels['nvidia.com/mig.config']).toBe('all-1g.5gb');
@@ -113,11 +134,23 @@ describe('GpuNodePool', () => {
 
   it.each([
     [{ gpuLimit: 0 }, /GpuNodePool 'gpu-a': 'gpuLimit' 0 must be a positive whole number/],
-    [{ efa: true }, /'instanceTypes\[0\]' 'g6\.xlarge' does not support EFA, which pool 'gpu-a' asks for; use an EFA type \(for example .*\n.*'instanceTypes\[1\]' 'g6\.2xlarge' does not support EFA/],
-    [{ capacityTypes: ['reserved' as const] }, /'capacityReservationIds' \[\] must list the reservations when capacityTypes includes 'reserved'/],
-    [{ capacityReservationIds: ['cr-0123456789abcdef0'] }, /'capacityReservationIds' \["cr-0123456789abcdef0"\] has no effect unless capacityTypes includes 'reserved'/],
+    [
+      { efa: true },
+      /'instanceTypes\[0\]' 'g6\.xlarge' does not support EFA, which pool 'gpu-a' asks for; use an EFA type \(for example .*\n.*'instanceTypes\[1\]' 'g6\.2xlarge' does not support EFA/,
+    ],
+    [
+      { capacityTypes: ['reserved' as const] },
+      /'capacityReservationIds' \[\] must list the reservations when capacityTypes includes 'reserved'/,
+    ],
+    [
+      { capacityReservationIds: ['cr-0123456789abcdef0'] },
+      /'capacityReservationIds' \["cr-0123456789abcdef0"\] has no effect unless capacityTypes includes 'reserved'/,
+    ],
     [{ amiFamily: 'bottlerocket' as const, sharing: { mode: 'mig' as const, profile: 'all-1g.5gb' } }, /MIG needs amiFamily 'al2023'/],
-    [{ sharing: { mode: 'mig' as const, profile: 'all-1g.5gb' } }, /'instanceTypes\[0\]' 'g6\.xlarge' has NVIDIA L4 GPUs, which do not support MIG/],
+    [
+      { sharing: { mode: 'mig' as const, profile: 'all-1g.5gb' } },
+      /'instanceTypes\[0\]' 'g6\.xlarge' has NVIDIA L4 GPUs, which do not support MIG/,
+    ],
     [{ instanceTypes: [] }, /'instanceTypes' \[\] must list at least one/],
     [{ instanceTypes: [GpuInstanceType.of('g6.12xlarge')], gpuLimit: 2 }, /'gpuLimit' 2 is below the 4 GPUs of the smallest instance type/],
   ])('throws on %j', (over, message) => {

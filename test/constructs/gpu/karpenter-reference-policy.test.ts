@@ -20,10 +20,18 @@ const FACTS_FILE = path.join(__dirname, '../../upstream/facts', `karpenter-${CHA
 
 /** Reference statements the blueprint leaves out on purpose, each with why. */
 const LEFT_OUT: Readonly<Record<string, string>> = {
-  AllowZonalShiftStatusReadOnly: 'zonal shift is opt-in (settings.enableZonalShift, false by default in the chart); the blueprint does not turn it on',
+  AllowZonalShiftStatusReadOnly:
+    'zonal shift is opt-in (settings.enableZonalShift, false by default in the chart); the blueprint does not turn it on',
 };
 
-const SCOPE = { partition: 'aws', accountId: '111122223333', region: 'us-west-2', clusterName: 'gpb-test', nodeRoleArn: 'NODE_ROLE_ARN', queueArn: 'QUEUE_ARN' };
+const SCOPE = {
+  partition: 'aws',
+  accountId: '111122223333',
+  region: 'us-west-2',
+  clusterName: 'gpb-test',
+  nodeRoleArn: 'NODE_ROLE_ARN',
+  queueArn: 'QUEUE_ARN',
+};
 const PLACEHOLDERS: Readonly<Record<string, string>> = {
   'AWS::Partition': SCOPE.partition,
   'AWS::Region': SCOPE.region,
@@ -43,7 +51,14 @@ function normal(s: PolicyStatement): unknown {
     ? Object.fromEntries(
         Object.entries(s.Condition)
           .sort(([a], [b]) => a.localeCompare(b))
-          .map(([op, kv]) => [op, Object.fromEntries(Object.entries(kv).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, list(v)]))]),
+          .map(([op, kv]) => [
+            op,
+            Object.fromEntries(
+              Object.entries(kv)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([k, v]) => [k, list(v)]),
+            ),
+          ]),
       )
     : undefined;
   return { Effect: s.Effect, Action: list(s.Action), Resource: list(s.Resource), Condition: condition };
@@ -60,7 +75,8 @@ function differences(ours: readonly PolicyStatement[], reference: readonly Polic
       continue;
     }
     if (!own) problems.push(`${sid}: missing`);
-    else if (JSON.stringify(normal(own)) !== JSON.stringify(normal(theirs))) problems.push(`${sid}: differs\n  ours      ${JSON.stringify(normal(own))}\n  reference ${JSON.stringify(normal(theirs))}`);
+    else if (JSON.stringify(normal(own)) !== JSON.stringify(normal(theirs)))
+      problems.push(`${sid}: differs\n  ours      ${JSON.stringify(normal(own))}\n  reference ${JSON.stringify(normal(theirs))}`);
   }
   for (const sid of mine.keys()) if (!reference.some((s) => s.Sid === sid)) problems.push(`${sid}: not in the reference policy`);
   return problems;
@@ -68,7 +84,7 @@ function differences(ours: readonly PolicyStatement[], reference: readonly Polic
 
 describe(`the Karpenter controller policy against the reference policy of ${CHARTS.karpenter.version}`, () => {
   const facts = JSON.parse(readFileSync(FACTS_FILE, 'utf8')) as Facts;
-  const reference = (fill(Object.values(facts.policies).flat()) as PolicyStatement[]);
+  const reference = fill(Object.values(facts.policies).flat()) as PolicyStatement[];
 
   it('reads the facts of the pinned release', () => {
     expect(facts.source).toMatch(/aws\/karpenter-provider-aws/);
@@ -92,6 +108,9 @@ describe(`the Karpenter controller policy against the reference policy of ${CHAR
           ? { ...s, Resource: (s.Resource as string[]).filter((r) => !r.includes('placement-group')) }
           : s,
     );
-    expect(differences(old, reference).map((d) => d.split(':')[0])).toEqual(['AllowScopedEC2InstanceAccessActions', 'AllowRegionalReadActions']);
+    expect(differences(old, reference).map((d) => d.split(':')[0])).toEqual([
+      'AllowScopedEC2InstanceAccessActions',
+      'AllowRegionalReadActions',
+    ]);
   });
 });

@@ -14,7 +14,11 @@ const aws = synthWith((scope) => {
 
 describe('KarpenterAws', () => {
   it('feeds an encrypted interruption queue from five EventBridge rules', () => {
-    expect(onlyResource(aws, 'aws_sqs_queue')).toMatchObject({ name: 'gpb-test-karpenter', sqs_managed_sse_enabled: true, message_retention_seconds: 300 });
+    expect(onlyResource(aws, 'aws_sqs_queue')).toMatchObject({
+      name: 'gpb-test-karpenter',
+      sqs_managed_sse_enabled: true,
+      message_retention_seconds: 300,
+    });
     expect(resourcesOf(aws, 'aws_cloudwatch_event_rule')).toHaveLength(5);
     const targets = resourcesOf(aws, 'aws_cloudwatch_event_target');
     expect(targets).toHaveLength(5);
@@ -22,14 +26,24 @@ describe('KarpenterAws', () => {
   });
 
   it('lets nodes it launches join through an EC2_LINUX access entry', () => {
-    expect(resourcesOf(aws, 'aws_eks_access_entry').find((e) => e.type === 'EC2_LINUX')?.principal_arn).toMatch(/aws_iam_role\.Karpenter_NodeRole/);
+    expect(resourcesOf(aws, 'aws_eks_access_entry').find((e) => e.type === 'EC2_LINUX')?.principal_arn).toMatch(
+      /aws_iam_role\.Karpenter_NodeRole/,
+    );
   });
 
   it('gives the controller a Pod Identity role with the documented, cluster-scoped policy', () => {
     const policy = resourcesOf(aws, 'aws_iam_role_policy').find((p) => String(p.role).includes('Karpenter_ControllerRole'))!;
     const statements = policyOf(policy).Statement;
     const sids = statements.map((s) => s.Sid);
-    expect(sids).toEqual(expect.arrayContaining(['AllowScopedEC2InstanceAccessActions', 'AllowRegionalReadActions', 'AllowPassingInstanceRole', 'AllowInterruptionQueueActions', 'AllowAPIServerEndpointDiscovery']));
+    expect(sids).toEqual(
+      expect.arrayContaining([
+        'AllowScopedEC2InstanceAccessActions',
+        'AllowRegionalReadActions',
+        'AllowPassingInstanceRole',
+        'AllowInterruptionQueueActions',
+        'AllowAPIServerEndpointDiscovery',
+      ]),
+    );
     const read = statements.find((s) => s.Sid === 'AllowRegionalReadActions')!;
     expect(read.Action).toContain('ec2:DescribeCapacityReservations');
     expect(read.Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': 'us-west-2' } });
@@ -53,7 +67,10 @@ describe('KarpenterController', () => {
   const releases = resourcesOf(json, 'helm_release');
 
   it('installs CRDs and controller from pinned OCI charts, CRDs first', () => {
-    expect(releases.map((r) => [r.chart, r.version]).sort()).toEqual([['karpenter', KARPENTER_VERSION], ['karpenter-crd', KARPENTER_VERSION]]);
+    expect(releases.map((r) => [r.chart, r.version]).sort()).toEqual([
+      ['karpenter', KARPENTER_VERSION],
+      ['karpenter-crd', KARPENTER_VERSION],
+    ]);
     const controller = releases.find((r) => r.chart === 'karpenter')!;
     expect(controller.skip_crds).toBe(true);
     expect(controller.depends_on).toEqual([expect.stringMatching(/^helm_release\./)]);
@@ -94,7 +111,9 @@ describe('NvidiaGpuOperator', () => {
   it('ships one device plugin configuration per time-sliced pool', () => {
     expect(values.devicePlugin.config).toMatchObject({ create: true, default: 'default' });
     expect(Object.keys(values.devicePlugin.config.data)).toEqual(['default', 'dev']);
-    expect(devicePluginConfigs([{ pool: 'dev', timeSlicingReplicas: 4 }]).dev).toMatch(/timeSlicing:\n {4}resources:\n {6}- name: nvidia\.com\/gpu\n {8}replicas: 4/);
+    expect(devicePluginConfigs([{ pool: 'dev', timeSlicingReplicas: 4 }]).dev).toMatch(
+      /timeSlicing:\n {4}resources:\n {6}- name: nvidia\.com\/gpu\n {8}replicas: 4/,
+    );
   });
 
   it('puts itself in a namespace labelled privileged for Pod Security Admission', () => {

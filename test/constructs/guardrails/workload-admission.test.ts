@@ -10,7 +10,12 @@ const container = (over: Record<string, unknown> = {}) => ({
   resources: { requests: { cpu: '4', memory: '16Gi' }, limits: { memory: '16Gi' } },
   ...over,
 });
-const pod = (containers: object[], spec: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers, ...spec } });
+const pod = (containers: object[], spec: Record<string, unknown> = {}) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'p' },
+  spec: { containers, ...spec },
+});
 const gpu = { requests: { cpu: '4', memory: '16Gi', 'nvidia.com/gpu': '1' }, limits: { memory: '16Gi', 'nvidia.com/gpu': '1' } };
 const gpuToleration = { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] };
 
@@ -25,9 +30,31 @@ describe('WorkloadAdmission CEL rules, evaluated', () => {
   it.each([
     ['an image tagged latest', pod([container({ image: 'vllm/vllm-openai:latest' })]), 'pinned-images'],
     ['an untagged image behind a registry port', pod([container({ image: 'registry.local:5000/team/vllm' })]), 'pinned-images'],
-    ['an untagged init container', pod([container()], { initContainers: [container({ name: 'init', image: 'busybox' })] }), 'pinned-images'],
-    ['a GPU request without a limit', pod([container({ resources: { requests: { cpu: '1', memory: '1Gi', 'nvidia.com/gpu': '1' }, limits: { memory: '1Gi' } } })]), 'gpu-limits'],
-    ['a MIG request that differs from its limit', pod([container({ resources: { requests: { cpu: '1', memory: '1Gi', 'nvidia.com/mig-1g.10gb': '2' }, limits: { memory: '1Gi', 'nvidia.com/mig-1g.10gb': '1' } } })], gpuToleration), 'gpu-limits'],
+    [
+      'an untagged init container',
+      pod([container()], { initContainers: [container({ name: 'init', image: 'busybox' })] }),
+      'pinned-images',
+    ],
+    [
+      'a GPU request without a limit',
+      pod([container({ resources: { requests: { cpu: '1', memory: '1Gi', 'nvidia.com/gpu': '1' }, limits: { memory: '1Gi' } } })]),
+      'gpu-limits',
+    ],
+    [
+      'a MIG request that differs from its limit',
+      pod(
+        [
+          container({
+            resources: {
+              requests: { cpu: '1', memory: '1Gi', 'nvidia.com/mig-1g.10gb': '2' },
+              limits: { memory: '1Gi', 'nvidia.com/mig-1g.10gb': '1' },
+            },
+          }),
+        ],
+        gpuToleration,
+      ),
+      'gpu-limits',
+    ],
     ['a GPU pod without the toleration', pod([container({ resources: gpu })]), 'gpu-toleration'],
     ['a container without memory limit', pod([container({ resources: { requests: { cpu: '1', memory: '1Gi' } } })]), 'resources'],
     ['a container without resources', pod([{ name: 'x', image: 'nginx:1.27.0' }]), 'resources'],
@@ -44,7 +71,8 @@ describe('WorkloadAdmission manifests', () => {
   const json = synthWith((scope) => {
     new WorkloadAdmission(scope, 'Admission', { action: 'Warn' });
   });
-  const manifests = (j: ReturnType<typeof synthWith>) => resourcesOf(j, 'kubernetes_manifest').map((m) => m.manifest as Record<string, unknown>);
+  const manifests = (j: ReturnType<typeof synthWith>) =>
+    resourcesOf(j, 'kubernetes_manifest').map((m) => m.manifest as Record<string, unknown>);
   const ofKind = (j: ReturnType<typeof synthWith>, kind: string) => manifests(j).find((m) => m.kind === kind)!;
   const policy = ofKind(json, 'ValidatingAdmissionPolicy');
   const binding = ofKind(json, 'ValidatingAdmissionPolicyBinding');
@@ -67,7 +95,10 @@ describe('WorkloadAdmission manifests', () => {
     });
     expect((policy.spec as { validations: unknown[] }).validations).toHaveLength(WORKLOAD_VALIDATIONS.length);
     expect(binding).toMatchObject({
-      spec: { policyName: 'gpb-workload-guardrails', matchResources: { namespaceSelector: { matchLabels: { 'gpb.io/guardrails': 'enforced' } } } },
+      spec: {
+        policyName: 'gpb-workload-guardrails',
+        matchResources: { namespaceSelector: { matchLabels: { 'gpb.io/guardrails': 'enforced' } } },
+      },
     });
   });
 

@@ -32,22 +32,34 @@ describe('WorkloadNamespace', () => {
   it('denies all traffic by default and allows only DNS and Pod Identity credentials', () => {
     expect(named(json, 'gpb-gateway', 'default-deny')?.spec).toEqual({ pod_selector: {}, policy_types: ['Ingress', 'Egress'] });
     expect(named(json, 'gpb-gateway', 'allow-dns')?.spec).toMatchObject({
-      egress: [{ ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }] }],
+      egress: [
+        {
+          ports: [
+            { port: '53', protocol: 'UDP' },
+            { port: '53', protocol: 'TCP' },
+          ],
+        },
+      ],
     });
     expect(JSON.stringify(named(json, 'gpb-gateway', 'allow-pod-identity-agent')?.spec)).toContain('169.254.170.23/32');
-    expect(policies(json).filter((p) => p.metadata.namespace === 'gpb-gateway').map((p) => p.metadata.name).sort()).toEqual([
-      'allow-dns',
-      'allow-pod-identity-agent',
-      'allow-to-gpb-serving',
-      'default-deny',
-    ]);
+    expect(
+      policies(json)
+        .filter((p) => p.metadata.namespace === 'gpb-gateway')
+        .map((p) => p.metadata.name)
+        .sort(),
+    ).toEqual(['allow-dns', 'allow-pod-identity-agent', 'allow-to-gpb-serving', 'default-deny']);
   });
 
   it('opens a path between namespaces on both sides: ingress at the target, egress at the source', () => {
     expect(named(json, 'gpb-serving', 'allow-from-gpb-gateway')?.spec).toEqual({
       pod_selector: {},
       policy_types: ['Ingress'],
-      ingress: [{ from: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'gpb-gateway' } } }], ports: [{ port: '8000', protocol: 'TCP' }] }],
+      ingress: [
+        {
+          from: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'gpb-gateway' } } }],
+          ports: [{ port: '8000', protocol: 'TCP' }],
+        },
+      ],
     });
     expect(named(json, 'gpb-gateway', 'allow-to-gpb-serving')?.spec).toMatchObject({
       policy_types: ['Egress'],
@@ -59,7 +71,12 @@ describe('WorkloadNamespace', () => {
     for (const p of resourcesOf(json, 'kubernetes_network_policy_v1')) {
       expect(p.depends_on).toEqual([expect.stringMatching(/^kubernetes_namespace_v1\./)]);
     }
-    expect(onlyResource(synthWith((s) => new WorkloadNamespace(s, 'N', { name: 'n1', kubernetesVersion: '1.33' })), 'kubernetes_namespace_v1')).toBeDefined();
+    expect(
+      onlyResource(
+        synthWith((s) => new WorkloadNamespace(s, 'N', { name: 'n1', kubernetesVersion: '1.33' })),
+        'kubernetes_namespace_v1',
+      ),
+    ).toBeDefined();
   });
 
   it('throws when the name is not a DNS label', () => {

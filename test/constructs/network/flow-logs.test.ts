@@ -13,7 +13,11 @@ const json = synthWith((scope) => {
 
 describe('FlowLogs', () => {
   it('captures all traffic into an encrypted log group with retention', () => {
-    expect(onlyResource(json, 'aws_flow_log')).toMatchObject({ vpc_id: 'vpc-123', traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs' });
+    expect(onlyResource(json, 'aws_flow_log')).toMatchObject({
+      vpc_id: 'vpc-123',
+      traffic_type: 'ALL',
+      log_destination_type: 'cloud-watch-logs',
+    });
     expect(onlyResource(json, 'aws_cloudwatch_log_group')).toMatchObject({
       name: '/gpb/test/vpc-flow-logs',
       retention_in_days: 14,

@@ -24,7 +24,11 @@ describe('Network', () => {
   it('creates one subnet per zone in each of the three tiers', () => {
     const json = network('single', 3);
     for (const tier of ['private', 'public', 'data']) expect(subnets(json, tier)).toHaveLength(3);
-    expect(onlyResource(json, 'aws_vpc')).toMatchObject({ cidr_block: '10.0.0.0/16', enable_dns_hostnames: true, enable_dns_support: true });
+    expect(onlyResource(json, 'aws_vpc')).toMatchObject({
+      cidr_block: '10.0.0.0/16',
+      enable_dns_hostnames: true,
+      enable_dns_support: true,
+    });
   });
 
   it('spreads each tier across distinct zones looked up at plan time', () => {
@@ -71,7 +75,11 @@ describe('Network', () => {
   it('tags subnets for the load balancer controller and Karpenter discovery', () => {
     const json = network('single', 2);
     for (const s of subnets(json, 'private')) {
-      expect(s.tags).toMatchObject({ 'kubernetes.io/role/internal-elb': '1', 'karpenter.sh/discovery': 'gpb-test', 'kubernetes.io/cluster/gpb-test': 'shared' });
+      expect(s.tags).toMatchObject({
+        'kubernetes.io/role/internal-elb': '1',
+        'karpenter.sh/discovery': 'gpb-test',
+        'kubernetes.io/cluster/gpb-test': 'shared',
+      });
     }
     for (const s of subnets(json, 'public')) expect(s.tags['kubernetes.io/role/elb']).toBe('1');
     for (const s of subnets(json, 'data')) expect(s.tags['karpenter.sh/discovery']).toBeUndefined();

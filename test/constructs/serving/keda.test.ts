@@ -22,7 +22,10 @@ const PROPS: ModelAutoscalingProps = {
 };
 
 const scaledObject = (over: Partial<ModelAutoscalingProps> = {}) =>
-  resourcesOf(synthWith((scope) => new ModelAutoscaling(scope, 'A', { ...PROPS, ...over })), 'kubernetes_manifest')[0].manifest as Obj;
+  resourcesOf(
+    synthWith((scope) => new ModelAutoscaling(scope, 'A', { ...PROPS, ...over })),
+    'kubernetes_manifest',
+  )[0].manifest as Obj;
 
 describe('ModelAutoscaling', () => {
   it('emits a ScaledObject valid against the KEDA schema, reading AMP with KEDA’s own identity', () => {
@@ -65,7 +68,9 @@ describe('ModelAutoscaling', () => {
     expect(so.spec.minReplicaCount).toBe(0);
     const wake = so.spec.triggers[1];
     expect(wake).toMatchObject({ name: 'wake', metadata: { threshold: '1000', activationThreshold: '0' } });
-    expect(wake.metadata.query).toBe('sum(rate(litellm_proxy_total_requests_metric_total{requested_model=~"llama-8b|chat\\\\.small"}[2m]))');
+    expect(wake.metadata.query).toBe(
+      'sum(rate(litellm_proxy_total_requests_metric_total{requested_model=~"llama-8b|chat\\\\.small"}[2m]))',
+    );
     const { errors, metrics } = parsePromql(wake.metadata.query);
     expect(errors).toEqual([]);
     for (const m of metrics) expect(METRIC_CATALOG.gateway.metrics).toContain(m);
@@ -73,7 +78,9 @@ describe('ModelAutoscaling', () => {
   });
 
   it('rejects a maximum under the minimum and a non-positive target', () => {
-    expect(() => scaledObject({ minReplicas: 3, maxReplicas: 2 })).toThrow("ModelAutoscaling 'A': 'maxReplicas' 2 must be a whole number >= minReplicas (3) and at least 1");
+    expect(() => scaledObject({ minReplicas: 3, maxReplicas: 2 })).toThrow(
+      "ModelAutoscaling 'A': 'maxReplicas' 2 must be a whole number >= minReplicas (3) and at least 1",
+    );
     expect(() => scaledObject({ targetPerReplica: 0 })).toThrow("'targetPerReplica' 0 must be above 0");
   });
 });
@@ -109,6 +116,8 @@ describe('Keda', () => {
     expect(values.nodeSelector).toEqual({ 'gpb.io/pool': 'system' });
     const [ns] = resourcesOf(json, 'kubernetes_namespace_v1') as Obj[];
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
-    expect(targets).toEqual([{ name: 'keda-operator', source: 'keda', namespace: 'keda', podLabels: { app: 'keda-operator' }, port: 8080 }]);
+    expect(targets).toEqual([
+      { name: 'keda-operator', source: 'keda', namespace: 'keda', podLabels: { app: 'keda-operator' }, port: 8080 },
+    ]);
   });
 });

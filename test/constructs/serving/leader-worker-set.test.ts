@@ -10,7 +10,11 @@ describe('LeaderWorkerSetController', () => {
 
   it('installs the pinned chart with the release’s controller image, not the chart’s default tag', () => {
     expect([release.chart, release.version, release.namespace]).toEqual(['lws', LWS_VERSION, LWS_NAMESPACE]);
-    expect(values.image.manager).toEqual({ repository: 'registry.k8s.io/lws/lws', tag: IMAGES.leaderWorkerSet.tag, pullPolicy: 'IfNotPresent' });
+    expect(values.image.manager).toEqual({
+      repository: 'registry.k8s.io/lws/lws',
+      tag: IMAGES.leaderWorkerSet.tag,
+      pullPolicy: 'IfNotPresent',
+    });
     expect(values.image.manager.tag).not.toBe('main');
   });
 

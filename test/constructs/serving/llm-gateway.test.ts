@@ -18,13 +18,16 @@ import { resourcesOf, synthWith } from '../../helpers';
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A model server as the gateway sees it (ModelServer's shape), in gpb-serving on port 8000. */
-const served = (name: string, task: 'generate' | 'embed' = 'generate') => ({ modelName: name, task, serviceName: `model-${name}`, namespace: 'gpb-serving', port: 8000 });
+const served = (name: string, task: 'generate' | 'embed' = 'generate') => ({
+  modelName: name,
+  task,
+  serviceName: `model-${name}`,
+  namespace: 'gpb-serving',
+  port: 8000,
+});
 
 const PROPS: LlmGatewayProps = {
-  models: [
-    { server: served('llama-8b'), aliases: ['chat-small'] },
-    { server: served('llama-70b') },
-  ],
+  models: [{ server: served('llama-8b'), aliases: ['chat-small'] }, { server: served('llama-70b') }],
   fallbacks: [{ model: 'llama-8b', to: ['llama-70b'] }],
   contextWindowFallbacks: [{ model: 'chat-small', to: ['llama-70b'] }],
   replicas: 2,
@@ -45,9 +48,30 @@ describe('LlmGateway', () => {
   it('routes every model name and alias to its model’s Service through the vLLM provider', () => {
     const { config } = gateway();
     expect(config.model_list).toEqual([
-      { model_name: 'llama-8b', litellm_params: { model: 'hosted_vllm/llama-8b', api_base: 'http://model-llama-8b.gpb-serving.svc.cluster.local:8000/v1', timeout: 600 } },
-      { model_name: 'chat-small', litellm_params: { model: 'hosted_vllm/llama-8b', api_base: 'http://model-llama-8b.gpb-serving.svc.cluster.local:8000/v1', timeout: 600 } },
-      { model_name: 'llama-70b', litellm_params: { model: 'hosted_vllm/llama-70b', api_base: 'http://model-llama-70b.gpb-serving.svc.cluster.local:8000/v1', timeout: 600 } },
+      {
+        model_name: 'llama-8b',
+        litellm_params: {
+          model: 'hosted_vllm/llama-8b',
+          api_base: 'http://model-llama-8b.gpb-serving.svc.cluster.local:8000/v1',
+          timeout: 600,
+        },
+      },
+      {
+        model_name: 'chat-small',
+        litellm_params: {
+          model: 'hosted_vllm/llama-8b',
+          api_base: 'http://model-llama-8b.gpb-serving.svc.cluster.local:8000/v1',
+          timeout: 600,
+        },
+      },
+      {
+        model_name: 'llama-70b',
+        litellm_params: {
+          model: 'hosted_vllm/llama-70b',
+          api_base: 'http://model-llama-70b.gpb-serving.svc.cluster.local:8000/v1',
+          timeout: 600,
+        },
+      },
     ]);
   });
 
@@ -72,7 +96,10 @@ describe('LlmGateway', () => {
     const external = byKind('ExternalSecret');
     expect(external.spec.data).toEqual([{ secretKey: 'master-key', remoteRef: { key: 'gpb-t/gateway/master-key' } }]);
     const env = deployment.spec.template.spec.containers[0].env as Obj[];
-    expect(env).toContainEqual({ name: 'LITELLM_MASTER_KEY', valueFrom: { secretKeyRef: { name: 'gateway-master-key', key: 'master-key' } } });
+    expect(env).toContainEqual({
+      name: 'LITELLM_MASTER_KEY',
+      valueFrom: { secretKeyRef: { name: 'gateway-master-key', key: 'master-key' } },
+    });
     expect(JSON.stringify(manifests)).not.toMatch(/sk-[A-Za-z0-9]{8,}/);
   });
 
@@ -81,7 +108,16 @@ describe('LlmGateway', () => {
     const { config, deployment } = gateway({ metrics: { addScrapeTarget: (t) => targets.push(t) } });
     expect(config.litellm_settings.callbacks).toEqual(['prometheus', 'otel']);
     expect(deployment.spec.template.spec.containers[0].env).toContainEqual({ name: 'OTEL_ENDPOINT', value: PROPS.otlpTracesEndpoint });
-    expect(targets).toEqual([{ name: 'gateway', source: 'gateway', extraSources: [], namespace: 'gpb-gateway', podLabels: { 'app.kubernetes.io/name': 'litellm', 'app.kubernetes.io/instance': 'gateway' }, port: 4000 }]);
+    expect(targets).toEqual([
+      {
+        name: 'gateway',
+        source: 'gateway',
+        extraSources: [],
+        namespace: 'gpb-gateway',
+        podLabels: { 'app.kubernetes.io/name': 'litellm', 'app.kubernetes.io/instance': 'gateway' },
+        port: 4000,
+      },
+    ]);
     expect(gateway({ otlpTracesEndpoint: undefined }).config.litellm_settings.callbacks).toEqual(['prometheus']);
   });
 
@@ -112,7 +148,15 @@ describe('LlmGateway', () => {
         supported_call_types: ['acompletion', 'completion', 'atext_completion', 'text_completion'],
       });
       // the embedding model is routed as one, and nothing merges models into one cache bucket
-      expect(config.model_list.find((m: Obj) => m.model_name === 'bge-m3')).toEqual({ model_name: 'bge-m3', litellm_params: { model: 'hosted_vllm/bge-m3', api_base: 'http://model-bge-m3.gpb-serving.svc.cluster.local:8000/v1', timeout: 600 }, model_info: { mode: 'embedding' } });
+      expect(config.model_list.find((m: Obj) => m.model_name === 'bge-m3')).toEqual({
+        model_name: 'bge-m3',
+        litellm_params: {
+          model: 'hosted_vllm/bge-m3',
+          api_base: 'http://model-bge-m3.gpb-serving.svc.cluster.local:8000/v1',
+          timeout: 600,
+        },
+        model_info: { mode: 'embedding' },
+      });
       expect(config.router_settings.caching_groups).toBeUndefined();
       expect(gateway().config.litellm_settings.cache).toBeUndefined();
     });
@@ -123,7 +167,10 @@ describe('LlmGateway', () => {
       expect(url.spec.target.template.data.url).toBe(`rediss://semantic-cache:{{ .password }}@${CACHE.host}:6379`);
       expect(url.spec.data).toEqual([{ secretKey: 'password', remoteRef: { key: CACHE.passwordSecretName } }]);
       expect(() => new ExternalSecret(url as never).validate()).not.toThrow();
-      expect(deployment.spec.template.spec.containers[0].env).toContainEqual({ name: 'SEMANTIC_CACHE_URL', valueFrom: { secretKeyRef: { name: 'gateway-semantic-cache', key: 'url' } } });
+      expect(deployment.spec.template.spec.containers[0].env).toContainEqual({
+        name: 'SEMANTIC_CACHE_URL',
+        valueFrom: { secretKeyRef: { name: 'gateway-semantic-cache', key: 'url' } },
+      });
       expect(JSON.stringify(config)).not.toContain('rediss://');
     });
 
@@ -134,19 +181,42 @@ describe('LlmGateway', () => {
     });
 
     it('refuses an embedding model that is not an embedding model of the gateway, and a threshold out of range', () => {
-      expect(() => gateway({ semanticCache: CACHE })).toThrow("LlmGateway 'Gateway': 'semanticCache.embeddingModel' 'bge-m3' must name a model with task: 'embed' the gateway routes (none declared; add one)");
-      expect(() => cached({ semanticCache: { ...CACHE, embeddingModel: 'llama-8b' } })).toThrow(/'semanticCache.embeddingModel' 'llama-8b' must name a model with task: 'embed' the gateway routes \('bge-m3'\)/);
+      expect(() => gateway({ semanticCache: CACHE })).toThrow(
+        "LlmGateway 'Gateway': 'semanticCache.embeddingModel' 'bge-m3' must name a model with task: 'embed' the gateway routes (none declared; add one)",
+      );
+      expect(() => cached({ semanticCache: { ...CACHE, embeddingModel: 'llama-8b' } })).toThrow(
+        /'semanticCache.embeddingModel' 'llama-8b' must name a model with task: 'embed' the gateway routes \('bge-m3'\)/,
+      );
       expect(() => cached({ semanticCache: { ...CACHE, similarityThreshold: 1 } })).toThrow(/similarityThreshold 1 must be 0.7-0.999/);
     });
   });
 
   describe('tenants', () => {
     const TENANTS = [
-      { name: 'search', models: ['chat-small'], requestsPerMinute: 600, tokensPerMinute: 100_000, maxParallelRequests: 8, keySecretName: 'gpb-t/gateway/tenants/search' },
+      {
+        name: 'search',
+        models: ['chat-small'],
+        requestsPerMinute: 600,
+        tokensPerMinute: 100_000,
+        maxParallelRequests: 8,
+        keySecretName: 'gpb-t/gateway/tenants/search',
+      },
       { name: 'assistant', models: ['llama-8b', 'llama-70b'], requestsPerMinute: 60, keySecretName: 'gpb-t/gateway/tenants/assistant' },
     ];
-    const DB = { host: 'gpb-t-gateway.abc.us-west-2.rds.amazonaws.com', port: 5432, databaseName: 'litellm', username: 'litellm', passwordSecretName: 'gpb-t/gateway/database-password' };
-    const COORD = { host: 'master.gpb-t-valkey.abc.usw2.cache.amazonaws.com', port: 6379, replicationGroupId: 'gpb-t-valkey', userName: 'gpb-app', region: 'us-west-2' };
+    const DB = {
+      host: 'gpb-t-gateway.abc.us-west-2.rds.amazonaws.com',
+      port: 5432,
+      databaseName: 'litellm',
+      username: 'litellm',
+      passwordSecretName: 'gpb-t/gateway/database-password',
+    };
+    const COORD = {
+      host: 'master.gpb-t-valkey.abc.usw2.cache.amazonaws.com',
+      port: 6379,
+      replicationGroupId: 'gpb-t-valkey',
+      userName: 'gpb-app',
+      region: 'us-west-2',
+    };
     const tenanted = (over: Partial<LlmGatewayProps> = {}) => gateway({ tenants: TENANTS, database: DB, coordination: COORD, ...over });
     const job = (g: ReturnType<typeof gateway>) => g.manifests.find((m) => m.kind === 'Job')!;
 
@@ -155,10 +225,21 @@ describe('LlmGateway', () => {
       expect(config.general_settings).toEqual({
         master_key: 'os.environ/LITELLM_MASTER_KEY',
         database_url: 'os.environ/DATABASE_URL',
-        coordination_redis: { host: 'os.environ/COORDINATION_REDIS_HOST', port: 6379, ssl: true, aws_iam_auth: true, aws_iam_user_name: 'gpb-app', aws_iam_cache_name: 'gpb-t-valkey', aws_iam_region: 'us-west-2', namespace: 'gpb-gateway' },
+        coordination_redis: {
+          host: 'os.environ/COORDINATION_REDIS_HOST',
+          port: 6379,
+          ssl: true,
+          aws_iam_auth: true,
+          aws_iam_user_name: 'gpb-app',
+          aws_iam_cache_name: 'gpb-t-valkey',
+          aws_iam_region: 'us-west-2',
+          namespace: 'gpb-gateway',
+        },
       });
       const url = manifests.find((m) => m.kind === 'ExternalSecret' && m.metadata.name === 'gateway-database')!;
-      expect(url.spec.target.template.data.url).toBe(`postgresql://litellm:{{ .password | urlquery }}@${DB.host}:5432/litellm?sslmode=require`);
+      expect(url.spec.target.template.data.url).toBe(
+        `postgresql://litellm:{{ .password | urlquery }}@${DB.host}:5432/litellm?sslmode=require`,
+      );
       const env = deployment.spec.template.spec.containers[0].env as Obj[];
       expect(env).toContainEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'gateway-database', key: 'url' } } });
       expect(env).toContainEqual({ name: 'COORDINATION_REDIS_HOST', value: COORD.host });
@@ -182,7 +263,11 @@ describe('LlmGateway', () => {
       expect(() => new Job(j as never).validate()).not.toThrow();
       expect(j.spec.ttlSecondsAfterFinished).toBeUndefined();
       const c = j.spec.template.spec.containers[0];
-      expect(c).toMatchObject({ image: LITELLM_IMAGE, command: ['python3', '/etc/gpb/tenants/sync.py'], securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false } });
+      expect(c).toMatchObject({
+        image: LITELLM_IMAGE,
+        command: ['python3', '/etc/gpb/tenants/sync.py'],
+        securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
+      });
       expect(c.env).toContainEqual({ name: 'GATEWAY_URL', value: 'http://gateway.gpb-gateway.svc.cluster.local:4000' });
       expect(admit({ spec: j.spec.template.spec })).toEqual([]);
       // same input, same Job; different limits, a new Job (a Job's template is immutable)
@@ -194,8 +279,12 @@ describe('LlmGateway', () => {
 
     it('refuses tenants without a database, with unknown models or duplicate names', () => {
       expect(() => gateway({ tenants: TENANTS })).toThrow(/tenants need a 'database'/);
-      expect(() => tenanted({ tenants: [{ ...TENANTS[0], models: ['gpt-9'] }] })).toThrow(/'tenants\[0\]\.models\[0\]' 'gpt-9' must name a model or alias the gateway routes/);
-      expect(() => tenanted({ tenants: [TENANTS[0], TENANTS[0]] })).toThrow("'tenants[1].name' 'search' is used by another tenant; names must be unique");
+      expect(() => tenanted({ tenants: [{ ...TENANTS[0], models: ['gpt-9'] }] })).toThrow(
+        /'tenants\[0\]\.models\[0\]' 'gpt-9' must name a model or alias the gateway routes/,
+      );
+      expect(() => tenanted({ tenants: [TENANTS[0], TENANTS[0]] })).toThrow(
+        "'tenants[1].name' 'search' is used by another tenant; names must be unique",
+      );
     });
   });
 
@@ -211,8 +300,13 @@ describe('LlmGateway', () => {
     expect(deployment.spec.template.spec.containers[0].image).toBe(LITELLM_IMAGE);
     expect(LITELLM_IMAGE).toMatch(/:v\d+\.\d+\.\d+$/); // exact releases (no moving -stable or main- tags)
     const models: [string, { new (d: never): { validate(): void } }][] = [
-      ['Deployment', Deployment], ['Service', Service], ['ConfigMap', ConfigMap], ['ServiceAccount', ServiceAccount],
-      ['PodDisruptionBudget', PodDisruptionBudget], ['ExternalSecret', ExternalSecret], ['SecretStore', SecretStore],
+      ['Deployment', Deployment],
+      ['Service', Service],
+      ['ConfigMap', ConfigMap],
+      ['ServiceAccount', ServiceAccount],
+      ['PodDisruptionBudget', PodDisruptionBudget],
+      ['ExternalSecret', ExternalSecret],
+      ['SecretStore', SecretStore],
     ];
     for (const [kind, Model] of models) expect(() => new Model(byKind(kind) as never).validate(), kind).not.toThrow();
     expect(gateway({ replicas: 1 }).manifests.some((m) => m.kind === 'PodDisruptionBudget')).toBe(false);
@@ -227,15 +321,21 @@ describe('LlmGateway', () => {
   });
 
   it('rejects a name routed twice, a fallback to an unknown model, and no models', () => {
-    expect(() => gateway({ models: [...PROPS.models, { server: served('other'), aliases: ['chat-small'] }] })).toThrow("LlmGateway 'Gateway': 'models[2].aliases[0]' 'chat-small' is already a model name or alias; each name must route to one model");
-    expect(() => gateway({ fallbacks: [{ model: 'llama-8b', to: ['gpt-9'] }] })).toThrow("'fallbacks[0].to[0]' 'gpt-9' must name a model or alias the gateway routes");
+    expect(() => gateway({ models: [...PROPS.models, { server: served('other'), aliases: ['chat-small'] }] })).toThrow(
+      "LlmGateway 'Gateway': 'models[2].aliases[0]' 'chat-small' is already a model name or alias; each name must route to one model",
+    );
+    expect(() => gateway({ fallbacks: [{ model: 'llama-8b', to: ['gpt-9'] }] })).toThrow(
+      "'fallbacks[0].to[0]' 'gpt-9' must name a model or alias the gateway routes",
+    );
     expect(() => gateway({ models: [] })).toThrow("'models' must not be empty");
   });
 
   it('is VPC-internal by default; with an ALB: HTTPS only, TLS 1.2+, the allow list, IP targets, long idle timeout', () => {
     expect(gateway().manifests.some((m) => m.kind === 'Ingress')).toBe(false);
     const arn = 'arn:aws:acm:us-west-2:111122223333:certificate/0f0e0d0c-0b0a-0908-0706-050403020100';
-    const ingress = gateway({ alb: { scheme: 'internet-facing', certificateArn: arn, allowCidrs: ['203.0.113.0/24', '198.51.100.0/24'] } }).byKind('Ingress');
+    const ingress = gateway({
+      alb: { scheme: 'internet-facing', certificateArn: arn, allowCidrs: ['203.0.113.0/24', '198.51.100.0/24'] },
+    }).byKind('Ingress');
     expect(() => new Ingress(ingress as never).validate()).not.toThrow();
     expect(ingress.spec.ingressClassName).toBe('alb');
     expect(ingress.spec.rules[0].http.paths[0].backend).toEqual({ service: { name: 'gateway', port: { number: 4000 } } });
@@ -247,7 +347,11 @@ describe('LlmGateway', () => {
       'alb.ingress.kubernetes.io/ssl-policy': 'ELBSecurityPolicy-TLS13-1-2-2021-06',
       'alb.ingress.kubernetes.io/inbound-cidrs': '203.0.113.0/24,198.51.100.0/24',
     });
-    expect(ingress.metadata.annotations['alb.ingress.kubernetes.io/load-balancer-attributes']).toContain('idle_timeout.timeout_seconds=600');
-    expect(() => gateway({ alb: { scheme: 'internal', certificateArn: arn, allowCidrs: [] } })).toThrow("'alb.allowCidrs' must name the client networks");
+    expect(ingress.metadata.annotations['alb.ingress.kubernetes.io/load-balancer-attributes']).toContain(
+      'idle_timeout.timeout_seconds=600',
+    );
+    expect(() => gateway({ alb: { scheme: 'internal', certificateArn: arn, allowCidrs: [] } })).toThrow(
+      "'alb.allowCidrs' must name the client networks",
+    );
   });
 });

@@ -25,7 +25,16 @@ function model(over: Partial<ModelServerProps> = {}, poolTypes = ['g6e.12xlarge'
       clusterName: 'c',
       securityGroupId: 'sg-1',
     });
-    new ModelServer(scope, 'Model', { name: 'llama-70b', pool, modelUri: 's3://models/models/llama-70b', region: 'us-west-2', gpusPerReplica: 4, weightsGiB: 65.2, replicas: 2, ...over });
+    new ModelServer(scope, 'Model', {
+      name: 'llama-70b',
+      pool,
+      modelUri: 's3://models/models/llama-70b',
+      region: 'us-west-2',
+      gpusPerReplica: 4,
+      weightsGiB: 65.2,
+      replicas: 2,
+      ...over,
+    });
   });
   const manifests = resourcesOf(json, 'kubernetes_manifest').map((m) => m.manifest as Obj);
   const byKind = (k: string) => manifests.find((m) => m.kind === k)!;
@@ -38,7 +47,16 @@ describe('ModelServer', () => {
     expect(model({ autoscaled: true }).deployment.spec.replicas).toBeUndefined();
     const targets: unknown[] = [];
     model({ engine: 'triton', metrics: { addScrapeTarget: (t) => targets.push(t) } });
-    expect(targets).toEqual([{ name: 'model-llama-70b', source: 'triton', namespace: 'gpb-serving', podLabels: { 'gpb.io/model': 'llama-70b' }, port: 8002, modelLabel: 'gpb.io/model' }]);
+    expect(targets).toEqual([
+      {
+        name: 'model-llama-70b',
+        source: 'triton',
+        namespace: 'gpb-serving',
+        podLabels: { 'gpb.io/model': 'llama-70b' },
+        port: 8002,
+        modelLabel: 'gpb.io/model',
+      },
+    ]);
   });
 
   it('emits a Deployment, Service, PodDisruptionBudget and ServiceAccount valid against upstream schemas', () => {
@@ -84,7 +102,12 @@ describe('ModelServer', () => {
 
   it('passes the policy pack and the in-cluster admission policy', () => {
     const { json, deployment } = model();
-    const findings = evaluateStack(new StackView('t', json as unknown as JsonObject), ALL_RULES, { environment: 't', stage: 'prod', monthlyGpuBudgetUsd: 100_000 }, []);
+    const findings = evaluateStack(
+      new StackView('t', json as unknown as JsonObject),
+      ALL_RULES,
+      { environment: 't', stage: 'prod', monthlyGpuBudgetUsd: 100_000 },
+      [],
+    );
     expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(admit({ spec: deployment.spec.template.spec })).toEqual([]);
   });
@@ -101,7 +124,11 @@ describe('ModelServer', () => {
     const [fetch] = pod.initContainers;
     expect(fetch.image).toMatch(/^public\.ecr\.aws\/aws-cli\/aws-cli:2\.(1[5-9]|[2-9]\d)\.\d+$/);
     expect(fetch.command).toEqual(['aws', 's3', 'sync', 's3://models/models/llama-70b/', '/models', '--only-show-errors', '--no-progress']);
-    expect(fetch.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(fetch.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
     expect(pod.volumes).toContainEqual({ name: 'models', emptyDir: { sizeLimit: '87Gi' } });
     expect(new Pod({ metadata: { name: 'p' }, spec: pod } as never).validate()).toBeUndefined();
     expect(pod.containers[0].readinessProbe.httpGet.path).toBe('/v2/health/ready');
@@ -111,7 +138,8 @@ describe('ModelServer', () => {
   });
 
   it('serves embeddings with a pooling runner when its task is embed (vLLM only)', () => {
-    const args = model({ name: 'bge-m3', task: 'embed', gpusPerReplica: 1, weightsGiB: 1.1 }).deployment.spec.template.spec.containers[0].args as string[];
+    const args = model({ name: 'bge-m3', task: 'embed', gpusPerReplica: 1, weightsGiB: 1.1 }).deployment.spec.template.spec.containers[0]
+      .args as string[];
     // --task is deprecated: --runner pooling --convert embed is what --task embed meant.
     expect(args.slice(args.indexOf('--runner'), args.indexOf('--runner') + 4)).toEqual(['--runner', 'pooling', '--convert', 'embed']);
     expect(args).not.toContain('--task');
@@ -124,19 +152,26 @@ describe('ModelServer', () => {
   });
 
   it('throws when the tensor-parallel size fits no instance type of the pool', () => {
-    expect(() => model({ gpusPerReplica: 3 })).toThrow(/ModelServer 'llama-70b': 'gpusPerReplica' 3 must divide the GPUs per node of every instance type in pool 'big'/);
+    expect(() => model({ gpusPerReplica: 3 })).toThrow(
+      /ModelServer 'llama-70b': 'gpusPerReplica' 3 must divide the GPUs per node of every instance type in pool 'big'/,
+    );
   });
 });
 
 describe('ModelServer across nodes (LeaderWorkerSet)', () => {
-  const multi = (over: Partial<ModelServerProps> = {}) => model({ name: 'llama-405b', gpusPerReplica: 8, nodes: 2, weightsGiB: 400, ...over }, ['p4de.24xlarge'], true);
+  const multi = (over: Partial<ModelServerProps> = {}) =>
+    model({ name: 'llama-405b', gpusPerReplica: 8, nodes: 2, weightsGiB: 400, ...over }, ['p4de.24xlarge'], true);
 
   it('emits a LeaderWorkerSet of whole EFA nodes: group size, group restart, leader-first startup', () => {
     const { byKind, manifests } = multi();
     expect(manifests.some((m) => m.kind === 'Deployment')).toBe(false);
     const lws = byKind('LeaderWorkerSet');
     expect(lws.apiVersion).toBe('leaderworkerset.x-k8s.io/v1');
-    expect(lws.spec).toMatchObject({ replicas: 2, startupPolicy: 'LeaderCreated', leaderWorkerTemplate: { size: 2, restartPolicy: 'RecreateGroupOnPodRestart' } });
+    expect(lws.spec).toMatchObject({
+      replicas: 2,
+      startupPolicy: 'LeaderCreated',
+      leaderWorkerTemplate: { size: 2, restartPolicy: 'RecreateGroupOnPodRestart' },
+    });
     for (const template of [lws.spec.leaderWorkerTemplate.leaderTemplate, lws.spec.leaderWorkerTemplate.workerTemplate]) {
       expect(() => new Pod({ metadata: { name: 'x' }, spec: template.spec } as never).validate()).not.toThrow();
       const c = template.spec.containers[0];
@@ -163,7 +198,9 @@ describe('ModelServer across nodes (LeaderWorkerSet)', () => {
     const t = multi().byKind('LeaderWorkerSet').spec.leaderWorkerTemplate;
     const leader = t.leaderTemplate.spec.containers[0];
     expect(leader.command).toEqual(['/bin/sh', '-c']);
-    expect(leader.args[0]).toMatch(/^ray start --head --port=6379 && until .* -ge 2 \]; do sleep 5; done && exec vllm serve s3:\/\/\S+ .*--tensor-parallel-size 8 .*--pipeline-parallel-size 2 --distributed-executor-backend ray$/);
+    expect(leader.args[0]).toMatch(
+      /^ray start --head --port=6379 && until .* -ge 2 \]; do sleep 5; done && exec vllm serve s3:\/\/\S+ .*--tensor-parallel-size 8 .*--pipeline-parallel-size 2 --distributed-executor-backend ray$/,
+    );
     expect(leader.readinessProbe.httpGet.path).toBe('/health');
     const worker = t.workerTemplate.spec.containers[0];
     expect(worker.args).toEqual(['exec ray start --address=$LWS_LEADER_ADDRESS:6379 --block']);
@@ -175,8 +212,27 @@ describe('ModelServer across nodes (LeaderWorkerSet)', () => {
     const targets: Record<string, unknown>[] = [];
     let server!: ModelServer;
     const json = synthWith((scope) => {
-      const pool = new GpuNodePool(scope, 'Pool', { name: 'big', instanceTypes: [GpuInstanceType.of('p4de.24xlarge')], capacityTypes: ['on-demand'], gpuLimit: 16, efa: true, nodeRoleName: 'r', clusterName: 'c', securityGroupId: 'sg-1' });
-      server = new ModelServer(scope, 'Model', { name: 'big', pool, modelUri: 's3://m/models/big', region: 'us-west-2', gpusPerReplica: 8, nodes: 2, weightsGiB: 400, autoscaled: true, metrics: { addScrapeTarget: (x) => targets.push({ ...x }) } });
+      const pool = new GpuNodePool(scope, 'Pool', {
+        name: 'big',
+        instanceTypes: [GpuInstanceType.of('p4de.24xlarge')],
+        capacityTypes: ['on-demand'],
+        gpuLimit: 16,
+        efa: true,
+        nodeRoleName: 'r',
+        clusterName: 'c',
+        securityGroupId: 'sg-1',
+      });
+      server = new ModelServer(scope, 'Model', {
+        name: 'big',
+        pool,
+        modelUri: 's3://m/models/big',
+        region: 'us-west-2',
+        gpusPerReplica: 8,
+        nodes: 2,
+        weightsGiB: 400,
+        autoscaled: true,
+        metrics: { addScrapeTarget: (x) => targets.push({ ...x }) },
+      });
     });
     const manifests = resourcesOf(json, 'kubernetes_manifest').map((m) => m.manifest as Obj);
     expect(manifests.find((m) => m.kind === 'Service')!.spec.selector).toMatchObject({ 'gpb.io/lws-role': 'leader' });
@@ -193,8 +249,12 @@ describe('ModelServer across nodes (LeaderWorkerSet)', () => {
   });
 
   it('refuses a pool without EFA, partial nodes and Triton', () => {
-    expect(() => model({ gpusPerReplica: 8, nodes: 2 }, ['p4de.24xlarge'], false)).toThrow("'nodes' 2 needs a GPU pool with efa: true; 'big' has no EFA");
-    expect(() => model({ gpusPerReplica: 4, nodes: 2 }, ['p4de.24xlarge'], true)).toThrow("'gpusPerReplica' 4 must equal the GPUs per node of every instance type in pool 'big' when a replica spans 2 nodes (whole nodes): p4de.24xlarge has 8");
+    expect(() => model({ gpusPerReplica: 8, nodes: 2 }, ['p4de.24xlarge'], false)).toThrow(
+      "'nodes' 2 needs a GPU pool with efa: true; 'big' has no EFA",
+    );
+    expect(() => model({ gpusPerReplica: 4, nodes: 2 }, ['p4de.24xlarge'], true)).toThrow(
+      "'gpusPerReplica' 4 must equal the GPUs per node of every instance type in pool 'big' when a replica spans 2 nodes (whole nodes): p4de.24xlarge has 8",
+    );
     expect(() => model({ gpusPerReplica: 8, nodes: 2, engine: 'triton' }, ['p4de.24xlarge'], true)).toThrow('built for vLLM only');
   });
 });

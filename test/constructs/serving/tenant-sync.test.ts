@@ -81,7 +81,17 @@ describe('tenant sync script (against a stand-in for the LiteLLM admin API)', ()
   const run = (tenants: object[], master = 'sk-master') => {
     const file = path.join(dir, `tenants-${Math.random().toString(36).slice(2)}.json`);
     writeFileSync(file, JSON.stringify(tenants));
-    return spawnSync('python3', [script], { env: { ...process.env, GATEWAY_URL: url, LITELLM_MASTER_KEY: master, TENANTS_FILE: file, KEYS_DIR: path.join(dir, 'keys'), READY_SECONDS: '5' }, encoding: 'utf8' });
+    return spawnSync('python3', [script], {
+      env: {
+        ...process.env,
+        GATEWAY_URL: url,
+        LITELLM_MASTER_KEY: master,
+        TENANTS_FILE: file,
+        KEYS_DIR: path.join(dir, 'keys'),
+        READY_SECONDS: '5',
+      },
+      encoding: 'utf8',
+    });
   };
   const state = async (): Promise<State> => (await fetch(`${url}/__state`)).json() as Promise<State>;
   const SEARCH = { name: 'search', models: ['chat-small', 'chat-large'], rpm: 600, tpm: 200000, parallel: 32 };
@@ -92,10 +102,21 @@ describe('tenant sync script (against a stand-in for the LiteLLM admin API)', ()
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('tenant search: team created, key registered');
     const s = await state();
-    expect(s.teams.search).toMatchObject({ team_id: 'search', models: ['chat-small', 'chat-large'], rpm_limit: 600, tpm_limit: 200000, metadata: { managed_by: 'gpu-platform-blueprint' } });
+    expect(s.teams.search).toMatchObject({
+      team_id: 'search',
+      models: ['chat-small', 'chat-large'],
+      rpm_limit: 600,
+      tpm_limit: 200000,
+      metadata: { managed_by: 'gpu-platform-blueprint' },
+    });
     expect(s.teams.assistant).toMatchObject({ rpm_limit: 1200, tpm_limit: null });
     // The concurrency cap lives on the tenant's one key, where LiteLLM enforces it.
-    expect(s.keys['sk-search-0123456789']).toMatchObject({ team_id: 'search', key_alias: 'search', models: ['chat-small', 'chat-large'], max_parallel_requests: 32 });
+    expect(s.keys['sk-search-0123456789']).toMatchObject({
+      team_id: 'search',
+      key_alias: 'search',
+      models: ['chat-small', 'chat-large'],
+      max_parallel_requests: 32,
+    });
     expect(s.keys['sk-assistant-0123456789']).toMatchObject({ max_parallel_requests: null });
   });
 
@@ -110,7 +131,11 @@ describe('tenant sync script (against a stand-in for the LiteLLM admin API)', ()
 
   it('deletes the teams (and so the keys) of tenants no longer declared, and only its own', async () => {
     // a team someone made by hand through the admin UI
-    await fetch(`${url}/team/new`, { method: 'POST', headers: { Authorization: 'Bearer sk-master', 'Content-Type': 'application/json' }, body: JSON.stringify({ team_id: 'manual', metadata: {} }) });
+    await fetch(`${url}/team/new`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer sk-master', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ team_id: 'manual', metadata: {} }),
+    });
     const r = run([SEARCH]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('deleted teams no longer declared: assistant');

@@ -33,7 +33,14 @@ function collector(over: Partial<OtelCollectorProps> = {}, register: (c: OtelCol
   return { c, json, releases, agent: values('otel-agent'), gateway: values('otel-gateway') };
 }
 
-const vllm = { name: 'model-llama', source: 'vllm', namespace: 'gpb-serving', podLabels: { 'gpb.io/model': 'llama' }, port: 8000, modelLabel: 'gpb.io/model' } as const;
+const vllm = {
+  name: 'model-llama',
+  source: 'vllm',
+  namespace: 'gpb-serving',
+  podLabels: { 'gpb.io/model': 'llama' },
+  port: 8000,
+  modelLabel: 'gpb.io/model',
+} as const;
 
 describe('OtelCollector', () => {
   it('installs the pinned contrib chart and image as a DaemonSet agent and a Deployment gateway', () => {
@@ -60,12 +67,20 @@ describe('OtelCollector', () => {
   it('agent: scrapes registered targets on its own node, kubelet stats and container logs, and forwards OTLP to the gateway', () => {
     const { agent } = collector({}, (c) => c.addScrapeTarget(vllm));
     const cfg = agent.config;
-    expect(Object.keys(cfg.receivers).filter((k) => cfg.receivers[k] !== null).sort()).toEqual(['file_log', 'kubeletstats', 'prometheus']);
+    expect(
+      Object.keys(cfg.receivers)
+        .filter((k) => cfg.receivers[k] !== null)
+        .sort(),
+    ).toEqual(['file_log', 'kubeletstats', 'prometheus']);
     expect(cfg.receivers.prometheus.trim_metric_suffixes).toBe(false);
     const [job] = cfg.receivers.prometheus.config.scrape_configs;
     expect(job.job_name).toBe('model-llama');
     // `${` is escaped for Terraform; the collector sees ${env:K8S_NODE_NAME}.
-    expect(job.kubernetes_sd_configs[0].selectors[0]).toEqual({ role: 'pod', label: 'gpb.io/model=llama', field: 'spec.nodeName=$${env:K8S_NODE_NAME}' });
+    expect(job.kubernetes_sd_configs[0].selectors[0]).toEqual({
+      role: 'pod',
+      label: 'gpb.io/model=llama',
+      field: 'spec.nodeName=$${env:K8S_NODE_NAME}',
+    });
     expect(job.relabel_configs).toEqual(
       expect.arrayContaining([
         { source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: '8000', action: 'keep' },
@@ -75,7 +90,11 @@ describe('OtelCollector', () => {
     );
     expect(cfg.receivers.file_log.include).toEqual(['/var/log/pods/gpb-serving_*/*/*.log']);
     expect(cfg.exporters.otlp.endpoint).toBe('otel-gateway.gpb-telemetry.svc.cluster.local:4319');
-    expect(cfg.service.pipelines.metrics).toEqual({ receivers: ['prometheus', 'kubeletstats'], processors: ['memory_limiter', 'batch'], exporters: ['otlp'] });
+    expect(cfg.service.pipelines.metrics).toEqual({
+      receivers: ['prometheus', 'kubeletstats'],
+      processors: ['memory_limiter', 'batch'],
+      exporters: ['otlp'],
+    });
     expect(cfg.service.pipelines.logs.processors).toEqual(['memory_limiter', 'k8s_attributes', 'batch']);
     expect(cfg.service.pipelines.traces).toBeNull(); // the chart's default pipeline, removed
     expect(cfg.receivers.jaeger).toBeNull();
@@ -109,7 +128,11 @@ describe('OtelCollector', () => {
     expect(cfg.service.pipelines['metrics/agents'].processors).not.toContain('k8s_attributes');
     expect(cfg.service.pipelines['metrics/apps'].processors).toContain('k8s_attributes');
     expect(gateway.serviceAccount).toEqual({ create: true, name: 'otel-gateway' });
-    expect(gateway.clusterRole.rules).toContainEqual({ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] });
+    expect(gateway.clusterRole.rules).toContainEqual({
+      apiGroups: ['coordination.k8s.io'],
+      resources: ['leases'],
+      verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'],
+    });
   });
 
   it('sends traces to an OTLP endpoint, or nowhere', () => {
@@ -129,10 +152,17 @@ describe('OtelCollector', () => {
   });
 
   it('rejects a bad or duplicate scrape target', () => {
-    expect(() => collector({}, (c) => { c.addScrapeTarget(vllm); c.addScrapeTarget(vllm); })).toThrow("a target named 'model-llama' is already registered");
+    expect(() =>
+      collector({}, (c) => {
+        c.addScrapeTarget(vllm);
+        c.addScrapeTarget(vllm);
+      }),
+    ).toThrow("a target named 'model-llama' is already registered");
     expect(() => collector({}, (c) => c.addScrapeTarget({ ...vllm, name: 'Model_X' }))).toThrow("'name' 'Model_X' must be a DNS label");
     expect(() => collector({}, (c) => c.addScrapeTarget({ ...vllm, podLabels: {} }))).toThrow("'podLabels' must not be empty");
-    expect(() => collector({}, (c) => c.addScrapeTarget({ ...vllm, port: 70000 }))).toThrow("'port' 70000 must be an integer from 1 to 65535");
+    expect(() => collector({}, (c) => c.addScrapeTarget({ ...vllm, port: 70000 }))).toThrow(
+      "'port' 70000 must be an integer from 1 to 65535",
+    );
   });
 
   it('reports its sources: built-in receivers plus registered targets', () => {
@@ -141,7 +171,10 @@ describe('OtelCollector', () => {
   });
 
   it('builds a scrape job without a model label when none is asked', () => {
-    const job = scrapeConfig({ name: 'dcgm', source: 'dcgm', namespace: 'gpu-operator', podLabels: { app: 'x' }, port: 9400 }, '30s') as Obj;
+    const job = scrapeConfig(
+      { name: 'dcgm', source: 'dcgm', namespace: 'gpu-operator', podLabels: { app: 'x' }, port: 9400 },
+      '30s',
+    ) as Obj;
     expect(job.relabel_configs.some((r: Obj) => r.target_label === 'model')).toBe(false);
   });
 });
@@ -152,7 +185,10 @@ describe('collectorConfigProblems', () => {
     receivers: { otlp: {} },
     processors: { memory_limiter: {}, batch: {} },
     exporters: { otlp: {} },
-    service: { extensions: ['health_check'], pipelines: { traces: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlp'] } } },
+    service: {
+      extensions: ['health_check'],
+      pipelines: { traces: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlp'] } },
+    },
   };
 
   it('accepts a sound configuration', () => {
@@ -164,7 +200,10 @@ describe('collectorConfigProblems', () => {
       ...good,
       receivers: { filelog: {} },
       processors: { memory_limiter: {}, k8sattributes: {}, batch: {} },
-      service: { extensions: ['health_check'], pipelines: { logs: { receivers: ['filelog'], processors: ['memory_limiter', 'k8sattributes', 'batch'], exporters: ['otlp'] } } },
+      service: {
+        extensions: ['health_check'],
+        pipelines: { logs: { receivers: ['filelog'], processors: ['memory_limiter', 'k8sattributes', 'batch'], exporters: ['otlp'] } },
+      },
     } as unknown as CollectorConfig;
     expect(collectorConfigProblems('x', old)).toEqual([
       "collector 'x': receiver 'filelog' uses the deprecated type name 'filelog' (now 'file_log')",

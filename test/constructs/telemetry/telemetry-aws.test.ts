@@ -28,7 +28,10 @@ describe('TelemetryAws', () => {
     expect(ws.logging_configuration.log_group_arn).toMatch(/^\$\{aws_cloudwatch_log_group\.Telemetry_WorkspaceLogs_[0-9A-F]+\.arn\}:\*$/);
     const groups = resourcesOf(json, 'aws_cloudwatch_log_group') as Obj[];
     expect(groups.map((g) => [g.name, g.retention_in_days])).toEqual(
-      expect.arrayContaining([['/aws/vendedlogs/prometheus/gpb-t', 90], ['/gpb/gpb-t/workloads', 90]]),
+      expect.arrayContaining([
+        ['/aws/vendedlogs/prometheus/gpb-t', 90],
+        ['/gpb/gpb-t/workloads', 90],
+      ]),
     );
     for (const g of groups) expect(g.kms_key_id).toBeDefined();
     for (const k of resourcesOf(json, 'aws_kms_key') as Obj[]) expect(k.enable_key_rotation).toBe(true);
@@ -39,7 +42,11 @@ describe('TelemetryAws', () => {
     const file = parse(ns.data) as Obj;
     expect(file.groups.map((g: Obj) => g.name)).toEqual(GROUPS.map((g) => g.name));
     const ttft = file.groups.flatMap((g: Obj) => g.rules).find((r: Obj) => r.alert === 'ModelTimeToFirstTokenSlo');
-    expect(ttft).toMatchObject({ for: '10m', labels: { severity: 'critical' }, annotations: { runbook_url: 'docs/observability.md#modeltimetofirsttokenslo' } });
+    expect(ttft).toMatchObject({
+      for: '10m',
+      labels: { severity: 'critical' },
+      annotations: { runbook_url: 'docs/observability.md#modeltimetofirsttokenslo' },
+    });
     expect(ttft.expr).toContain('vllm:time_to_first_token_seconds_bucket');
   });
 
@@ -52,7 +59,11 @@ describe('TelemetryAws', () => {
     const topic = onlyResource(json, 'aws_sns_topic') as Obj;
     expect(topic.kms_master_key_id).toMatch(/aws_kms_key\.Telemetry_Key/);
     const [stmt] = policyOf(onlyResource(json, 'aws_sns_topic_policy')).Statement as Obj[];
-    expect(stmt).toMatchObject({ Effect: 'Allow', Principal: { Service: 'aps.amazonaws.com' }, Action: ['sns:Publish', 'sns:GetTopicAttributes'] });
+    expect(stmt).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'aps.amazonaws.com' },
+      Action: ['sns:Publish', 'sns:GetTopicAttributes'],
+    });
     expect(stmt.Condition.ArnEquals['aws:SourceArn']).toMatch(/aws_prometheus_workspace\.Telemetry_Workspace_[0-9A-F]+\.arn/);
     expect((resourcesOf(json, 'aws_sns_topic_subscription') as Obj[]).map((s) => [s.protocol, s.endpoint])).toEqual([
       ['email', 'a@example.com'],
@@ -60,8 +71,16 @@ describe('TelemetryAws', () => {
     ]);
     const am = parse((onlyResource(json, 'aws_prometheus_alert_manager_definition') as Obj).definition) as Obj;
     const config = parse(am.alertmanager_config) as Obj;
-    expect(config.route).toMatchObject({ receiver: 'warning', group_by: ['alertname', 'model'], routes: [{ receiver: 'critical', matchers: ['severity="critical"'] }] });
-    for (const r of config.receivers) expect(r.sns_configs[0]).toMatchObject({ topic_arn: topic.arn ?? expect.stringMatching(/aws_sns_topic\.Telemetry_AlertTopic/), sigv4: { region: 'us-west-2' } });
+    expect(config.route).toMatchObject({
+      receiver: 'warning',
+      group_by: ['alertname', 'model'],
+      routes: [{ receiver: 'critical', matchers: ['severity="critical"'] }],
+    });
+    for (const r of config.receivers)
+      expect(r.sns_configs[0]).toMatchObject({
+        topic_arn: topic.arn ?? expect.stringMatching(/aws_sns_topic\.Telemetry_AlertTopic/),
+        sigv4: { region: 'us-west-2' },
+      });
   });
 
   it("gives the collector gateway's role remote write, its log group and X-Ray, nothing else", () => {
@@ -98,7 +117,12 @@ describe('TelemetryAws', () => {
   });
 
   it('passes the policy pack', () => {
-    const findings = evaluateStack(new StackView('t', telemetry() as unknown as JsonObject), ALL_RULES, { environment: 't', stage: 'prod' }, [])
+    const findings = evaluateStack(
+      new StackView('t', telemetry() as unknown as JsonObject),
+      ALL_RULES,
+      { environment: 't', stage: 'prod' },
+      [],
+    )
       .filter((f) => f.severity === 'error' && !f.address.startsWith('aws_eks_cluster'))
       .map((f) => `${f.ruleId} ${f.address}: ${f.message}`);
     expect(findings).toEqual([]);

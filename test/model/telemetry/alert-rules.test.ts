@@ -12,7 +12,15 @@ const ALL_SOURCES = Object.keys(METRIC_CATALOG) as MetricSource[];
 const SLO = sloSchema.parse({});
 const DOC = readFileSync('docs/observability.md', 'utf8');
 /** GitHub's anchors of the doc's headings. */
-const ANCHORS = new Set([...DOC.matchAll(/^#+ (.+)$/gm)].map((m) => m[1].trim().toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
+const ANCHORS = new Set(
+  [...DOC.matchAll(/^#+ (.+)$/gm)].map((m) =>
+    m[1]
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9 -]/g, '')
+      .replace(/ /g, '-'),
+  ),
+);
 
 describe.each(validateEnvironments(ENVIRONMENTS).map((e) => [e.name, e] as const))('alert rules of %s', (_name, env) => {
   const sources = expectedMetricSources(env);
@@ -29,7 +37,10 @@ describe.each(validateEnvironments(ENVIRONMENTS).map((e) => [e.name, e] as const
       expect(metrics.length).toBeGreaterThan(0);
       for (const m of metrics) {
         expect(known.has(m) || recorded.has(m), `${m} in ${expr}`).toBe(true);
-        expect(METRIC_CATALOG[source].metrics.includes(m) || METRIC_CATALOG.k8s_cluster.metrics.includes(m), `${m} belongs to ${source}`).toBe(true);
+        expect(
+          METRIC_CATALOG[source].metrics.includes(m) || METRIC_CATALOG.k8s_cluster.metrics.includes(m),
+          `${m} belongs to ${source}`,
+        ).toBe(true);
       }
     },
   );
@@ -70,8 +81,20 @@ describe('ruleGroups', () => {
   it('covers the quiet failures: idle and saturated GPUs, queues, TTFT and latency SLOs, errors, KV cache, cache hit rate, nodes, pending GPU pods', () => {
     expect(alerts.map((a) => a.alert)).toEqual(
       expect.arrayContaining([
-        'GpuIdle', 'GpuSaturated', 'GpuXidError', 'ModelQueueDepth', 'ModelTimeToFirstTokenSlo', 'ModelLatencySlo', 'ModelErrorRate',
-        'ModelKvCacheFull', 'TritonQueueDepth', 'TritonErrorRate', 'SemanticCacheHitRateDrop', 'GatewayErrorRate', 'NodeNotReady', 'GpuPodsPending',
+        'GpuIdle',
+        'GpuSaturated',
+        'GpuXidError',
+        'ModelQueueDepth',
+        'ModelTimeToFirstTokenSlo',
+        'ModelLatencySlo',
+        'ModelErrorRate',
+        'ModelKvCacheFull',
+        'TritonQueueDepth',
+        'TritonErrorRate',
+        'SemanticCacheHitRateDrop',
+        'GatewayErrorRate',
+        'NodeNotReady',
+        'GpuPodsPending',
       ]),
     );
   });
@@ -82,7 +105,8 @@ describe('ruleGroups', () => {
     const m = /\)\s*(==|!=|<=|>=|<|>)\s*(-?\d+)\s*$/.exec(expr);
     expect(m, expr).not.toBeNull();
     const [, op, rhs] = m!;
-    const fires = (v: number) => ({ '==': v === +rhs, '!=': v !== +rhs, '<': v < +rhs, '<=': v <= +rhs, '>': v > +rhs, '>=': v >= +rhs })[op as '=='];
+    const fires = (v: number) =>
+      ({ '==': v === +rhs, '!=': v !== +rhs, '<': v < +rhs, '<=': v <= +rhs, '>': v > +rhs, '>=': v >= +rhs })[op as '=='];
     expect([1, 0, -1].map(fires)).toEqual([false, true, true]);
   });
 

@@ -10,7 +10,9 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 describe.each(DASHBOARDS.map((d) => [d.uid, d] as const))('dashboard %s', (_uid, d) => {
   const sources = new Set<MetricSource>(d.sources);
   const known = metricsOf(sources);
-  const recorded = new Set(ruleGroups(sloSchema.parse({}), sources).flatMap((g) => g.rules.flatMap((r) => ('record' in r ? [r.record] : []))));
+  const recorded = new Set(
+    ruleGroups(sloSchema.parse({}), sources).flatMap((g) => g.rules.flatMap((r) => ('record' in r ? [r.record] : []))),
+  );
 
   it('queries parse and read only metrics (or recording rules) of its sources', () => {
     for (const p of d.panels) {
@@ -37,8 +39,14 @@ describe.each(DASHBOARDS.map((d) => [d.uid, d] as const))('dashboard %s', (_uid,
 
 describe('dashboardsFor', () => {
   it('ships a dashboard only when every source it reads is scraped', () => {
-    expect(dashboardsFor(new Set<MetricSource>(['dcgm', 'k8s_cluster', 'vllm'])).map((d) => d.uid)).toEqual(['gpb-gpu-fleet', 'gpb-model-serving']);
-    expect(dashboardsFor(new Set<MetricSource>(['gateway', 'semantic_cache'])).map((d) => d.uid)).toEqual(['gpb-gateway', 'gpb-semantic-cache']);
+    expect(dashboardsFor(new Set<MetricSource>(['dcgm', 'k8s_cluster', 'vllm'])).map((d) => d.uid)).toEqual([
+      'gpb-gpu-fleet',
+      'gpb-model-serving',
+    ]);
+    expect(dashboardsFor(new Set<MetricSource>(['gateway', 'semantic_cache'])).map((d) => d.uid)).toEqual([
+      'gpb-gateway',
+      'gpb-semantic-cache',
+    ]);
     expect(dashboardsFor(new Set<MetricSource>(['dcgm'])).map((d) => d.uid)).toEqual([]);
   });
 });

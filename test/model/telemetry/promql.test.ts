@@ -4,7 +4,9 @@ import { parsePromql } from './promql';
 // The checks below lean on this helper; it must tell good from bad.
 describe('parsePromql (test helper)', () => {
   it('finds every selected metric, colons included, and no errors in valid PromQL', () => {
-    const r = parsePromql('histogram_quantile(0.95, sum by (model, le) (rate(vllm:e2e_request_latency_seconds_bucket{source="vllm"}[5m]))) > 2 and up offset 1d');
+    const r = parsePromql(
+      'histogram_quantile(0.95, sum by (model, le) (rate(vllm:e2e_request_latency_seconds_bucket{source="vllm"}[5m]))) > 2 and up offset 1d',
+    );
     expect(r.errors).toEqual([]);
     expect(r.metrics).toEqual(['vllm:e2e_request_latency_seconds_bucket', 'up']);
   });

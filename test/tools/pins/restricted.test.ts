@@ -2,11 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { podSpecOf, restrictedViolations } from '../../../tools/pins/restricted';
 
 const restrictedContainer = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
-const pod = (spec: Record<string, unknown>) => ({ securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }, ...spec });
+const pod = (spec: Record<string, unknown>) => ({
+  securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+  ...spec,
+});
 
 describe('restrictedViolations', () => {
   it('passes a pod that meets the restricted level', () => {
-    expect(restrictedViolations(pod({ containers: [{ name: 'app', securityContext: restrictedContainer }], volumes: [{ name: 'tmp', emptyDir: {} }] }))).toEqual([]);
+    expect(
+      restrictedViolations(
+        pod({ containers: [{ name: 'app', securityContext: restrictedContainer }], volumes: [{ name: 'tmp', emptyDir: {} }] }),
+      ),
+    ).toEqual([]);
   });
 
   it('fails on the Qdrant 1.15.4 chart as the blueprint used to render it (init container without a securityContext)', () => {
@@ -15,7 +22,18 @@ describe('restrictedViolations', () => {
     const old = {
       securityContext: { fsGroup: 3000, fsGroupChangePolicy: 'Always' },
       initContainers: [{ name: 'ensure-dir-ownership', command: ['chown', '-R', '1000:3000', '/qdrant/storage'] }],
-      containers: [{ name: 'qdrant', securityContext: { runAsNonRoot: true, runAsUser: 1000, allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true } }],
+      containers: [
+        {
+          name: 'qdrant',
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 1000,
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            readOnlyRootFilesystem: true,
+          },
+        },
+      ],
     };
     expect(restrictedViolations(old)).toEqual([
       "init container 'ensure-dir-ownership': allowPrivilegeEscalation is not false",
@@ -31,7 +49,13 @@ describe('restrictedViolations', () => {
     const bad = pod({
       hostNetwork: true,
       volumes: [{ name: 'logs', hostPath: { path: '/var/log' } }],
-      containers: [{ name: 'a', ports: [{ containerPort: 80, hostPort: 80 }], securityContext: { ...restrictedContainer, privileged: true, runAsUser: 0, capabilities: { drop: ['ALL'], add: ['NET_ADMIN'] } } }],
+      containers: [
+        {
+          name: 'a',
+          ports: [{ containerPort: 80, hostPort: 80 }],
+          securityContext: { ...restrictedContainer, privileged: true, runAsUser: 0, capabilities: { drop: ['ALL'], add: ['NET_ADMIN'] } },
+        },
+      ],
     });
     expect(restrictedViolations(bad)).toEqual([
       'pod sets hostNetwork',

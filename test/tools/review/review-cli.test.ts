@@ -47,7 +47,9 @@ describe.skipIf(!registeredForEntryPoints('dev'))('npm run review (end to end, t
     const r = review('--base', 'HEAD', '--json', '--out', out);
     expect(r.code).toBe(0);
     const json = JSON.parse(readFileSync(out, 'utf8'));
-    expect(json.environments.find((e: { environment: string }) => e.environment === 'dev').gpu.capacities).toEqual([{ name: 'dev-l4', gpusBefore: 4, gpusAfter: 5 }]);
+    expect(json.environments.find((e: { environment: string }) => e.environment === 'dev').gpu.capacities).toEqual([
+      { name: 'dev-l4', gpusBefore: 4, gpusAfter: 5 },
+    ]);
   });
 
   it('compares two existing synth outputs without git', () => {

@@ -46,9 +46,13 @@ describe('review of two synth outputs', () => {
 
   it('lists added, changed and removed resources with attribute paths and values', () => {
     // interface endpoint added, flow log retention changed, NAT gateway ... per-az adds one
-    const r = reviewAgainstBase(dev({ network: { interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'sts', 'eks-auth', 'logs'], flowLogs: { retentionDays: 30 } } }));
+    const r = reviewAgainstBase(
+      dev({ network: { interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'sts', 'eks-auth', 'logs'], flowLogs: { retentionDays: 30 } } }),
+    );
     const net = r.environments[0].stacks.find((s) => s.layer === 'network')!;
-    expect(net.changes.filter((c) => c.kind === 'added').map((c) => c.address)).toEqual([expect.stringMatching(/^aws_vpc_endpoint\.Endpoints_Endpoint-logs_/)]);
+    expect(net.changes.filter((c) => c.kind === 'added').map((c) => c.address)).toEqual([
+      expect.stringMatching(/^aws_vpc_endpoint\.Endpoints_Endpoint-logs_/),
+    ]);
     const logGroup = net.changes.find((c) => c.type === 'aws_cloudwatch_log_group')!;
     expect(logGroup.attributes).toEqual([{ path: 'retention_in_days', before: 14, after: 30 }]);
     const fewer = reviewAgainstBase(dev({ network: { interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'sts'] } }));
@@ -76,12 +80,16 @@ describe('review of two synth outputs', () => {
   });
 
   it('flags removal of a NAT gateway and of node groups', () => {
-    const r = reviewAgainstBase(dev({ network: { natStrategy: 'none', interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'sts', 'eks-auth', 'ec2'] } }));
+    const r = reviewAgainstBase(
+      dev({ network: { natStrategy: 'none', interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'sts', 'eks-auth', 'ec2'] } }),
+    );
     expect(r.environments[0].disruptive.map((d) => [d.how, d.address.split('.')[0]])).toContainEqual(['destroyed', 'aws_nat_gateway']);
   });
 
   it('shows GPU capacity and cost before and after', () => {
-    const r = reviewAgainstBase(dev({ gpu: { pools: [{ ...ENVIRONMENTS.dev.gpu!.pools![0], gpuLimit: 6 }] }, budget: { monthlyGpuUsd: 4000 } }));
+    const r = reviewAgainstBase(
+      dev({ gpu: { pools: [{ ...ENVIRONMENTS.dev.gpu!.pools![0], gpuLimit: 6 }] }, budget: { monthlyGpuUsd: 4000 } }),
+    );
     const env = r.environments[0];
     expect(env.gpu.capacities).toEqual([{ name: 'dev-l4', gpusBefore: 4, gpusAfter: 6 }]);
     expect(env.gpu.before!.cappedMonthlyUsd).toBeCloseTo(2350.016);
@@ -104,7 +112,11 @@ describe('review of two synth outputs', () => {
   it('does not call a Job replaced by design (its name carries a hash of what it runs) a disruption', () => {
     // given a tenant change, which makes a new tenant-sync Job
     const tenants = ENVIRONMENTS.dev.serving!.gateway!.tenants!;
-    const r = reviewAgainstBase(dev({ serving: { gateway: { tenants: [{ ...tenants[0], requestsPerMinute: tenants[0].requestsPerMinute + 1 }, ...tenants.slice(1)] } } }));
+    const r = reviewAgainstBase(
+      dev({
+        serving: { gateway: { tenants: [{ ...tenants[0], requestsPerMinute: tenants[0].requestsPerMinute + 1 }, ...tenants.slice(1)] } },
+      }),
+    );
     const env = r.environments[0];
     const job = env.stacks.flatMap((s) => s.changes).find((c) => c.replacedBecause.includes('manifest.metadata.name'));
     expect(job, 'the Job is replaced').toBeDefined();
@@ -139,7 +151,11 @@ describe('review of two synth outputs', () => {
     const r = reviewAgainstBase(dev({ cluster: { logRetentionDays: 90 } }));
     const json = JSON.parse(JSON.stringify(r)) as Review;
     // the control plane log group and the cache's slow log follow the environment's log retention
-    expect(json.environments[0]).toMatchObject({ environment: 'dev', status: 'changed', counts: { added: 0, changed: 2, removed: 0, replaced: 0 } });
+    expect(json.environments[0]).toMatchObject({
+      environment: 'dev',
+      status: 'changed',
+      counts: { added: 0, changed: 2, removed: 0, replaced: 0 },
+    });
     expect(Object.keys(json)).toEqual(['base', 'head', 'environments']);
   });
 
@@ -147,7 +163,9 @@ describe('review of two synth outputs', () => {
     const r = reviewAgainstBase(dev({ cluster: { logRetentionDays: 90 } }));
     expect(r.environments[0].stacks.map((s) => s.layer)).toEqual(['network', 'cluster', 'data', 'platform', 'gpu', 'serving']);
     const md = toMarkdown(r);
-    expect(md).toContain('```mermaid\nflowchart LR\n  dev_network["network<br/>+0 ~0 -0<br/><small>VPC x1<br/>subnets x6<br/>NAT gateways x1<br/>VPC endpoints x5</small>"]');
+    expect(md).toContain(
+      '```mermaid\nflowchart LR\n  dev_network["network<br/>+0 ~0 -0<br/><small>VPC x1<br/>subnets x6<br/>NAT gateways x1<br/>VPC endpoints x5</small>"]',
+    );
     expect(r.environments[0].stacks[1].mainResources).toEqual(expect.arrayContaining(['EKS cluster x1', 'node groups x1', 'add-ons x5']));
     expect(md).toContain('dev_network --> dev_cluster');
     expect(md).toContain('class dev_cluster changed');
@@ -158,7 +176,10 @@ describe('secrets and renames', () => {
   function fixture(name: string, resources: Record<string, Record<string, Record<string, unknown>>>): string {
     const dir = path.join(WORK, name);
     mkdirSync(path.join(dir, 'stacks', 'x-data'), { recursive: true });
-    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ stacks: { 'x-data': { synthesizedStackPath: 'stacks/x-data/cdk.tf.json' } } }));
+    writeFileSync(
+      path.join(dir, 'manifest.json'),
+      JSON.stringify({ stacks: { 'x-data': { synthesizedStackPath: 'stacks/x-data/cdk.tf.json' } } }),
+    );
     writeFileSync(path.join(dir, 'stacks', 'x-data', 'cdk.tf.json'), JSON.stringify({ resource: resources }));
     return dir;
   }

@@ -34,7 +34,9 @@ describe('what the rehearsal leaves out of a moto apply', () => {
   });
 
   it('ignores, in the rehearsal copy only, the arguments moto does not keep, keeping ignore_changes already set', () => {
-    expect(unkeptOverrides(stack)).toEqual({ aws_eks_cluster: { C: { lifecycle: { ignore_changes: ['tags', 'access_config', 'upgrade_policy'] } } } });
+    expect(unkeptOverrides(stack)).toEqual({
+      aws_eks_cluster: { C: { lifecycle: { ignore_changes: ['tags', 'access_config', 'upgrade_policy'] } } },
+    });
     expect(unkeptOverrides({ resource: { aws_sqs_queue: { Q: {} } } })).toEqual({});
   });
 });
