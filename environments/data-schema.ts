@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cacheNodeTypeProblem } from '../model/aws-names';
 import { ruled } from './fields';
+import { DEFAULTS } from '../model/defaults';
 
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a lowercase DNS label');
 
@@ -15,42 +16,42 @@ export const vectorStoreSchema = z.discriminatedUnion('engine', [
     minCapacityAcu: z.number().min(0, 'must be 0-256').max(256, 'must be 0-256').multipleOf(0.5, 'must be a multiple of 0.5'),
     maxCapacityAcu: z.number().min(1, 'must be 1-256').max(256, 'must be 1-256').multipleOf(0.5, 'must be a multiple of 0.5'),
     /** Instances (a second one gives a reader in another zone and fast failover). @default 1 */
-    instances: z.number().int().min(1).max(4).default(1),
+    instances: z.number().int().min(1).max(4).default(DEFAULTS.aurora.instances),
     /** @default 7 */
-    backupRetentionDays: z.number().int().min(1, 'must be 1-35').max(35, 'must be 1-35').default(7),
+    backupRetentionDays: z.number().int().min(1, 'must be 1-35').max(35, 'must be 1-35').default(DEFAULTS.aurora.backupRetentionDays),
     /** Idle time before a 0-ACU database pauses. @default 600 */
-    autoPauseSeconds: z.number().int().min(300).max(86_400).default(600),
+    autoPauseSeconds: z.number().int().min(300).max(86_400).default(DEFAULTS.aurora.autoPauseSeconds),
     /** @default [] */
     clients: z.array(clientSchema).default([]),
   }),
   z.strictObject({
     engine: z.literal('opensearch-serverless'),
     /** Replicas in a standby zone (off halves the OCU floor; dev only). @default true */
-    standbyReplicas: z.boolean().default(true),
+    standbyReplicas: z.boolean().default(DEFAULTS.openSearch.standbyReplicas),
     /** @default [] */
     clients: z.array(clientSchema).default([]),
   }),
   z.strictObject({
     engine: z.literal('qdrant'),
     /** Qdrant pods; more than one runs Qdrant's distributed mode, spread across nodes. @default 1 */
-    replicas: z.number().int().min(1, 'must be 1-7').max(7, 'must be 1-7').default(1),
+    replicas: z.number().int().min(1, 'must be 1-7').max(7, 'must be 1-7').default(DEFAULTS.qdrant.replicas),
     /** Persistent volume per pod (encrypted gp3). @default 50 */
-    storageGiB: z.number().int().min(10).max(16_000).default(50),
+    storageGiB: z.number().int().min(10).max(16_000).default(DEFAULTS.qdrant.storageGiB),
   }),
 ]);
 
 export const cacheSchema = z.strictObject({
   /** @default 'cache.t4g.medium' */
-  nodeType: ruled(cacheNodeTypeProblem).default('cache.t4g.medium'),
+  nodeType: ruled(cacheNodeTypeProblem).default(DEFAULTS.cache.nodeType),
   /** Replicas per shard; 1 or more enables Multi-AZ with automatic failover. @default 1 */
-  replicas: z.number().int().min(0).max(5).default(1),
+  replicas: z.number().int().min(0).max(5).default(DEFAULTS.cache.replicas),
   /** @default 7 */
-  snapshotRetentionDays: z.number().int().min(0).max(35).default(7),
+  snapshotRetentionDays: z.number().int().min(0).max(35).default(DEFAULTS.cache.snapshotRetentionDays),
   /** @default 'sun:05:00-sun:06:00' */
   maintenanceWindow: z
     .string()
     .regex(/^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/, 'must look like sun:05:00-sun:06:00')
-    .default('sun:05:00-sun:06:00'),
+    .default(DEFAULTS.cache.maintenanceWindow),
   /** Moved: the semantic cache is configured as serving.gateway.semanticCache. Kept only to say so. */
   semanticCache: z.boolean().optional(),
   /** Service accounts that may connect (IAM authentication through their Pod Identity roles). @default [] */

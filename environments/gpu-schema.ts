@@ -5,6 +5,7 @@ import { gpuCapacities } from '../model/gpu-capacity';
 import { gpuPoolProblems } from '../model/rules/gpu-pool';
 import { capacityCost, type EnvironmentGpuCost, totalCost, usd } from '../model/gpu-cost';
 import { GpuInstanceType, GpuModel } from '../model/gpu-instance-type';
+import { DEFAULTS } from '../model/defaults';
 
 const dnsLabel = z.string().regex(/^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/, 'must be a lowercase DNS label of at most 32 characters');
 const instanceTypeName = z.string().regex(/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as g6.xlarge');
@@ -42,9 +43,9 @@ export const gpuPoolSchema = z.strictObject({
   consolidation: z
     .strictObject({
       /** @default 'WhenEmptyOrUnderutilized' */
-      policy: z.enum(['WhenEmpty', 'WhenEmptyOrUnderutilized']).default('WhenEmptyOrUnderutilized'),
+      policy: z.enum(['WhenEmpty', 'WhenEmptyOrUnderutilized']).default(DEFAULTS.gpuPool.consolidationPolicy),
       /** @default 300 */
-      afterSeconds: z.number().int().min(0).max(86_400).default(300),
+      afterSeconds: z.number().int().min(0).max(86_400).default(DEFAULTS.gpuPool.consolidateAfterSeconds),
     })
     .prefault({}),
   /** Nodes that may be disrupted at once, as a count or a percentage. @default '10%' */
@@ -52,17 +53,17 @@ export const gpuPoolSchema = z.strictObject({
     .string()
     .regex(/^(\d+|\d{1,3}%)$/, "must be a count such as '1' or a percentage such as '10%'")
     .refine((b) => !b.endsWith('%') || Number(b.slice(0, -1)) <= 100, 'must be a percentage of at most 100%')
-    .default('10%'),
+    .default(DEFAULTS.gpuPool.disruptionBudget),
   /** Replace nodes after this many hours (fresh AMIs, no drift); 0 = never. @default 720 */
-  expireAfterHours: z.number().int().min(0).max(8760).default(720),
+  expireAfterHours: z.number().int().min(0).max(8760).default(DEFAULTS.gpuPool.expireAfterHours),
   /** @default 'al2023' */
-  amiFamily: z.enum(['al2023', 'bottlerocket']).default('al2023'),
+  amiFamily: z.enum(['al2023', 'bottlerocket']).default(DEFAULTS.gpuPool.amiFamily),
   /** @default 50 */
-  rootVolumeGiB: z.number().int().min(20).max(1000).default(50),
+  rootVolumeGiB: z.number().int().min(20).max(1000).default(DEFAULTS.gpuPool.rootVolumeGiB),
   /** Container images and model cache. @default 200 */
-  dataVolumeGiB: z.number().int().min(50).max(16_000).default(200),
+  dataVolumeGiB: z.number().int().min(50).max(16_000).default(DEFAULTS.gpuPool.dataVolumeGiB),
   /** Elastic Fabric Adapter interfaces for multi-node models. @default false */
-  efa: z.boolean().default(false),
+  efa: z.boolean().default(DEFAULTS.gpuPool.efa),
   /** Capacity reservations (ODCRs, capacity blocks) the pool may use; required with 'reserved'. @default [] */
   capacityReservationIds: z
     .array(z.string().regex(/^cr-[0-9a-f]{8,17}$/, 'must be a capacity reservation id such as cr-0123456789abcdef0'))
@@ -77,7 +78,7 @@ export const gpuNodeGroupSchema = z.strictObject({
   name: dnsLabel,
   instanceType: instanceTypeName,
   /** @default 'ON_DEMAND' */
-  capacityType: z.enum(['ON_DEMAND', 'SPOT', 'CAPACITY_BLOCK']).default('ON_DEMAND'),
+  capacityType: z.enum(['ON_DEMAND', 'SPOT', 'CAPACITY_BLOCK']).default(DEFAULTS.gpuNodeGroup.capacityType),
   minSize: z.number().int().min(0),
   maxSize: z.number().int().positive('must be at least 1').max(AWS_LIMITS.nodesPerManagedNodeGroup, nodesQuotaMessage),
   /** @default - minSize */
@@ -85,7 +86,7 @@ export const gpuNodeGroupSchema = z.strictObject({
   /** @default false */
   critical: z.boolean().default(false),
   /** @default 200 */
-  diskSizeGiB: z.number().int().min(50).max(16_000).default(200),
+  diskSizeGiB: z.number().int().min(50).max(16_000).default(DEFAULTS.gpuNodeGroup.diskSizeGiB),
   /** Required for CAPACITY_BLOCK. */
   capacityReservationId: z
     .string()

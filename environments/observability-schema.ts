@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SloConfig } from '../model/telemetry/alert-rules';
 import { logRetentionDays } from './fields';
+import { DEFAULTS } from '../model/defaults';
 
 const percent = (what: string) => z.number().min(0, `${what} must be 0-100`).max(100, `${what} must be 0-100`);
 const seconds = z.number().positive('must be a positive number of seconds');
@@ -24,7 +25,12 @@ export const sloSchema = z.strictObject({
 
 export const observabilitySchema = z.strictObject({
   /** Scrape interval of every Prometheus target, in seconds. @default 30 */
-  scrapeIntervalSeconds: z.number().int().min(10, 'must be 10-300').max(300, 'must be 10-300').default(30),
+  scrapeIntervalSeconds: z
+    .number()
+    .int()
+    .min(10, 'must be 10-300')
+    .max(300, 'must be 10-300')
+    .default(DEFAULTS.collector.scrapeIntervalSeconds),
   traces: z
     .strictObject({
       /** Where traces go: AWS X-Ray, an OTLP/HTTP endpoint, or nowhere. @default 'xray' */
@@ -38,7 +44,7 @@ export const observabilitySchema = z.strictObject({
   logs: z
     .strictObject({
       /** Retention of workload logs in CloudWatch Logs. @default 30 */
-      retentionDays: logRetentionDays.default(30),
+      retentionDays: logRetentionDays.default(DEFAULTS.logs.retentionDays),
     })
     .prefault({}),
   alerts: z

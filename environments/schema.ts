@@ -13,6 +13,7 @@ import { servingRules, servingSchema } from './serving-schema';
 import { kubernetesCompatibilityProblems, supportCheckDate, supportProblem } from '../model/kubernetes-support';
 import { cidrContains, cidrsOverlap, coversInternet, type Ipv4Cidr, mustParseCidr, parseCidr } from '../model/cidr';
 import { defaultLayoutSmallestPrefix, SMALLEST_SUBNET_PREFIX } from '../model/subnet-layout';
+import { DEFAULTS } from '../model/defaults';
 
 /**
  * The typed shape of one environment. Environment files hold data only; stacks read it and
@@ -100,7 +101,7 @@ export const networkSchema = z.strictObject({
       /** @default 90 */
       retentionDays: logRetentionDays.default(90),
       /** @default 'ALL' */
-      trafficType: z.enum(['ACCEPT', 'REJECT', 'ALL']).default('ALL'),
+      trafficType: z.enum(['ACCEPT', 'REJECT', 'ALL']).default(DEFAULTS.flowLogs.trafficType),
     })
     .prefault({}),
 });
@@ -147,7 +148,7 @@ export const clusterSchema = z.strictObject({
   /** @default 90 */
   logRetentionDays: logRetentionDays.default(90),
   /** Waiting period before the secrets KMS key is deleted. @default 30 */
-  kmsDeletionWindowDays: z.number().int().min(7, 'must be 7-30').max(30, 'must be 7-30').default(30),
+  kmsDeletionWindowDays: z.number().int().min(7, 'must be 7-30').max(30, 'must be 7-30').default(DEFAULTS.cluster.kmsDeletionWindowDays),
   /** The managed node group for controllers (never GPU). */
   systemNodeGroup: z.strictObject({
     instanceTypes: z.array(ruled(systemInstanceTypeProblem)).min(1, 'must list at least one instance type'),
@@ -155,9 +156,9 @@ export const clusterSchema = z.strictObject({
     desiredSize: z.number().int().min(1),
     maxSize: z.number().int().min(1).max(AWS_LIMITS.nodesPerManagedNodeGroup, nodesQuotaMessage),
     /** @default 50 */
-    diskSizeGiB: z.number().int().min(20, 'must be at least 20').max(1000).default(50),
+    diskSizeGiB: z.number().int().min(20, 'must be at least 20').max(1000).default(DEFAULTS.systemNodeGroup.diskSizeGiB),
     /** @default 'ON_DEMAND' */
-    capacityType: z.enum(['ON_DEMAND', 'SPOT']).default('ON_DEMAND'),
+    capacityType: z.enum(['ON_DEMAND', 'SPOT']).default(DEFAULTS.systemNodeGroup.capacityType),
   }),
 });
 
@@ -168,7 +169,7 @@ export const guardrailsSchema = z.strictObject({
     .regex(/^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[\w+=,.@/-]+$/, 'must be an IAM policy ARN')
     .optional(),
   /** What the in-cluster admission policy does with a violating pod. @default 'Deny' */
-  admissionAction: z.enum(['Deny', 'Warn']).default('Deny'),
+  admissionAction: z.enum(['Deny', 'Warn']).default(DEFAULTS.admission.action),
   /** Accepted policy findings, each with its reason (docs/policies.md). @default [] */
   suppressions: z
     .array(

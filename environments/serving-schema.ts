@@ -9,6 +9,7 @@ import { gatewayRoutingProblems, MODEL_NAME_TAKEN, routeTable } from '../model/r
 import { parseCidr } from '../model/cidr';
 import { cidr } from './fields';
 import { GATEWAY_IDENTITY } from '../model/workload-identity';
+import { DEFAULTS } from '../model/defaults';
 
 const dnsLabel = z.string().regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, 'must be a lowercase DNS label of at most 40 characters');
 
@@ -19,24 +20,24 @@ export const modelSchema = z.strictObject({
   /** Served model name (OpenAI `model` field) and Kubernetes name. */
   name: dnsLabel,
   /** vLLM (LLMs, OpenAI API) or Triton (any framework, model repository in S3). @default 'vllm' */
-  engine: z.enum(['vllm', 'triton']).default('vllm'),
+  engine: z.enum(['vllm', 'triton']).default(DEFAULTS.model.engine),
   /**
    * What a vLLM model serves: chat and completions (`generate`) or embeddings (`embed`, the
    * OpenAI `/v1/embeddings` API; the semantic cache's embedding model is one). @default 'generate'
    */
-  task: z.enum(['generate', 'embed']).default('generate'),
+  task: z.enum(['generate', 'embed']).default(DEFAULTS.model.task),
   /** The GPU pool or node group the model runs on. */
   pool: dnsLabel,
   /** Parameters in billions (e.g. 8 for Llama 3.1 8B). */
   parametersBillions: z.number().positive('must be a positive number of billions'),
   dtype: z.enum(['bf16', 'fp16', 'fp8', 'int8', 'int4']),
   /** GPUs per replica = tensor-parallel size. @default 1 */
-  gpusPerReplica: z.number().int().min(1).max(8).default(1),
+  gpusPerReplica: z.number().int().min(1).max(8).default(DEFAULTS.model.gpusPerReplica),
   /**
    * Nodes per replica, for models too large for one node: a LeaderWorkerSet on an EFA pool,
    * `gpusPerReplica` GPUs per node (whole nodes), pipeline parallelism across nodes. @default 1
    */
-  nodesPerReplica: z.number().int().min(1, 'must be at least 1').max(16, 'must be at most 16').default(1),
+  nodesPerReplica: z.number().int().min(1, 'must be at least 1').max(16, 'must be at most 16').default(DEFAULTS.model.nodesPerReplica),
   /** Share of GPU memory kept for the KV cache, activations and CUDA graphs. @default 0.3 */
   kvCacheHeadroom: z.number().min(0.05, 'must be 0.05-0.9').max(0.9, 'must be 0.05-0.9').default(0.3),
   /** @default 1 */
@@ -107,22 +108,27 @@ export const tenantSchema = z.strictObject({
 /** The gateway's PostgreSQL (RDS), where LiteLLM keeps teams, keys and spend: only with tenants. */
 export const gatewayDatabaseSchema = z.strictObject({
   /** @default 'db.t4g.medium' */
-  instanceClass: ruled(dbInstanceClassProblem).default('db.t4g.medium'),
+  instanceClass: ruled(dbInstanceClassProblem).default(DEFAULTS.gatewayDatabase.instanceClass),
   /** Initial storage in GiB; grows automatically up to five times this. @default 20 */
-  storageGiB: z.number().int().min(20, 'must be 20-1000').max(1000, 'must be 20-1000').default(20),
+  storageGiB: z.number().int().min(20, 'must be 20-1000').max(1000, 'must be 20-1000').default(DEFAULTS.gatewayDatabase.storageGiB),
   /** @default 7 */
-  backupRetentionDays: z.number().int().min(1, 'must be 1-35').max(35, 'must be 1-35').default(7),
+  backupRetentionDays: z
+    .number()
+    .int()
+    .min(1, 'must be 1-35')
+    .max(35, 'must be 1-35')
+    .default(DEFAULTS.gatewayDatabase.backupRetentionDays),
 });
 
 export const gatewaySchema = z.strictObject({
   /** Gateway pods. @default 1 (at least 2 in prod) */
-  replicas: z.number().int().min(1).max(20).default(1),
+  replicas: z.number().int().min(1).max(20).default(DEFAULTS.gateway.replicas),
   /** How requests spread over a model's replicas. @default 'least-busy' */
-  routingStrategy: z.enum(['least-busy', 'simple-shuffle', 'latency-based-routing']).default('least-busy'),
+  routingStrategy: z.enum(['least-busy', 'simple-shuffle', 'latency-based-routing']).default(DEFAULTS.gateway.routingStrategy),
   /** Retries of a failed call before falling back. @default 2 */
-  numRetries: z.number().int().min(0).max(5).default(2),
+  numRetries: z.number().int().min(0).max(5).default(DEFAULTS.gateway.numRetries),
   /** Seconds a call may take. @default 600 */
-  timeoutSeconds: z.number().int().min(10).max(3600).default(600),
+  timeoutSeconds: z.number().int().min(10).max(3600).default(DEFAULTS.gateway.timeoutSeconds),
   /** On failure or overload, try these models in order (e.g. a small model falls back to a large one). @default [] */
   fallbacks: z.array(fallbackSchema).default([]),
   /** When a prompt does not fit the model's context window, use these. @default [] */
@@ -143,9 +149,9 @@ export const autoscalingSchema = z.strictObject({
   /** Triton: mean queue time per request, in milliseconds, above which replicas are added. @default 100 */
   targetQueueMilliseconds: z.number().positive('must be a positive number of milliseconds').default(100),
   /** Seconds between KEDA's queries. @default 15 */
-  pollingSeconds: z.number().int().min(5, 'must be 5-300').max(300, 'must be 5-300').default(15),
+  pollingSeconds: z.number().int().min(5, 'must be 5-300').max(300, 'must be 5-300').default(DEFAULTS.autoscaling.pollingSeconds),
   /** Seconds without load before a model drops to minReplicas. @default 300 */
-  cooldownSeconds: z.number().int().min(60, 'must be 60-3600').max(3600, 'must be 60-3600').default(300),
+  cooldownSeconds: z.number().int().min(60, 'must be 60-3600').max(3600, 'must be 60-3600').default(DEFAULTS.autoscaling.cooldownSeconds),
   /**
    * Let models with `minReplicas: 0` scale to zero when idle; the gateway's request count for the
    * model wakes them (the first requests fail or fall back while it loads). Not in prod. @default false

@@ -13,6 +13,7 @@ import type { ILogsKey } from '../core/logs-kms-key';
 import { Token } from '../core/cdktf';
 import { BlueprintError, show } from '../../model/errors';
 import type { KubernetesVersion } from '../../model/addon-catalog';
+import { DEFAULTS } from '../../model/defaults';
 
 /** EKS access policies an access entry can be granted, by short name. */
 export type AccessPolicy = 'cluster-admin' | 'admin' | 'edit' | 'view';
@@ -93,7 +94,7 @@ export class EksCluster extends Construct {
     this.secretsKey = new KmsKey(this, 'SecretsKey', {
       description: `EKS ${props.clusterName}: envelope encryption of Kubernetes Secrets`,
       enableKeyRotation: true,
-      deletionWindowInDays: props.kmsDeletionWindowDays ?? 30,
+      deletionWindowInDays: props.kmsDeletionWindowDays ?? DEFAULTS.cluster.kmsDeletionWindowDays,
     });
     new KmsAlias(this, 'SecretsKeyAlias', {
       name: `alias/gpb/${props.clusterName}/eks-secrets`,

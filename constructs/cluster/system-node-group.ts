@@ -5,6 +5,7 @@ import { type ITerraformDependable, Token } from '../core/cdktf';
 import { BlueprintError } from '../../model/errors';
 import type { EksCluster } from './eks-cluster';
 import { createNodeLaunchTemplate, createNodeRole, startNodesAfter } from './node-resources';
+import { DEFAULTS } from '../../model/defaults';
 
 export interface SystemNodeGroupProps {
   readonly cluster: EksCluster;
@@ -52,7 +53,7 @@ export class SystemNodeGroup extends Construct {
       namePrefix: 'gpb-system-',
       description: 'System node group: IMDSv2 only, encrypted gp3 root volume',
       nameTag: `${clusterName}-system`,
-      rootVolumeGiB: props.diskSizeGiB ?? 50,
+      rootVolumeGiB: props.diskSizeGiB ?? DEFAULTS.systemNodeGroup.diskSizeGiB,
     });
 
     this.resource = new EksNodeGroup(this, 'Resource', {
@@ -61,7 +62,7 @@ export class SystemNodeGroup extends Construct {
       nodeRoleArn: this.nodeRole.arn,
       subnetIds: props.subnetIds,
       amiType: 'AL2023_x86_64_STANDARD',
-      capacityType: props.capacityType ?? 'ON_DEMAND',
+      capacityType: props.capacityType ?? DEFAULTS.systemNodeGroup.capacityType,
       instanceTypes: [...props.instanceTypes],
       scalingConfig: { minSize: props.minSize, desiredSize: props.desiredSize, maxSize: props.maxSize },
       updateConfig: { maxUnavailable: 1 },

@@ -17,6 +17,7 @@ import {
   type VectorStoreCredentials,
 } from './vector-store';
 import { ENGINES } from '../../model/pins';
+import { DEFAULTS } from '../../model/defaults';
 
 /**
  * Pinned major engine version; AWS applies minor versions (auto_minor_version_upgrade), so the
@@ -106,16 +107,16 @@ export class AuroraVectorStore extends Construct implements IVectorStore {
       serverlessv2ScalingConfiguration: {
         minCapacity: props.minCapacityAcu,
         maxCapacity: props.maxCapacityAcu,
-        ...(paused ? { secondsUntilAutoPause: props.autoPauseSeconds ?? 600 } : {}),
+        ...(paused ? { secondsUntilAutoPause: props.autoPauseSeconds ?? DEFAULTS.aurora.autoPauseSeconds } : {}),
       },
-      backupRetentionPeriod: props.backupRetentionDays ?? 7,
+      backupRetentionPeriod: props.backupRetentionDays ?? DEFAULTS.aurora.backupRetentionDays,
       preferredBackupWindow: '03:00-04:00',
       copyTagsToSnapshot: true,
       enabledCloudwatchLogsExports: ['postgresql'],
       ...deletionSettings(protect, `${props.name}`),
     });
     this.endpoint = this.resource.endpoint;
-    for (let i = 0; i < (props.instances ?? 1); i++) {
+    for (let i = 0; i < (props.instances ?? DEFAULTS.aurora.instances); i++) {
       new RdsClusterInstance(this, `Instance${i}`, {
         identifierPrefix: `${props.name}-${i}-`,
         clusterIdentifier: this.resource.id,

@@ -9,6 +9,7 @@ import { deletionSettings } from './final-snapshot';
 import type { GeneratedSecret } from './generated-secret';
 import type { DataServiceProps } from './vector-store';
 import { ENGINES } from '../../model/pins';
+import { DEFAULTS } from '../../model/defaults';
 
 /**
  * Pinned major engine version of the gateway's database; AWS applies minor versions
@@ -49,11 +50,11 @@ export class GatewayDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayDatabaseProps) {
     super(scope, id);
-    const storage = props.storageGiB ?? 20;
+    const storage = props.storageGiB ?? DEFAULTS.gatewayDatabase.storageGiB;
     if (!Number.isInteger(storage) || storage < 20 || storage > 1000)
       throw new BlueprintError(`GatewayDatabase '${props.name}': 'storageGiB' ${show(storage)} must be an integer of 20-1000`);
     const protect = props.protect ?? false;
-    const instanceClass = props.instanceClass ?? 'db.t4g.medium';
+    const instanceClass = props.instanceClass ?? DEFAULTS.gatewayDatabase.instanceClass;
     // Database Insights (Performance Insights) does not run on the smallest burstable classes.
     const insights = !/^db\.t\d+g?\.(micro|small)$/.test(instanceClass);
     const key = new KmsKey(this, 'Key', {
@@ -100,7 +101,7 @@ export class GatewayDatabase extends Construct {
       dbSubnetGroupName: subnets.name,
       vpcSecurityGroupIds: [sg.id],
       parameterGroupName: params.name,
-      backupRetentionPeriod: props.backupRetentionDays ?? 7,
+      backupRetentionPeriod: props.backupRetentionDays ?? DEFAULTS.gatewayDatabase.backupRetentionDays,
       backupWindow: '03:00-04:00',
       maintenanceWindow: 'sun:06:00-sun:07:00',
       copyTagsToSnapshot: true,

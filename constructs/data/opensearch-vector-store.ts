@@ -14,6 +14,7 @@ import {
   type IVectorStore,
   type VectorStoreCredentials,
 } from './vector-store';
+import { DEFAULTS } from '../../model/defaults';
 
 export interface OpenSearchVectorStoreProps extends DataServiceProps {
   /** Collection name: 3-28 lowercase letters, digits, hyphens. */
@@ -80,7 +81,7 @@ export class OpenSearchVectorStore extends Construct implements IVectorStore {
     this.resource = new OpensearchserverlessCollection(this, 'Resource', {
       name: props.name,
       type: 'VECTORSEARCH',
-      standbyReplicas: (props.standbyReplicas ?? true) ? 'ENABLED' : 'DISABLED',
+      standbyReplicas: (props.standbyReplicas ?? DEFAULTS.openSearch.standbyReplicas) ? 'ENABLED' : 'DISABLED',
       dependsOn: [encryption, network],
       lifecycle: props.protect ? { preventDestroy: true } : undefined,
     });

@@ -7,6 +7,7 @@ import { QDRANT_NAMESPACE, QDRANT_SERVICE_ACCOUNT } from './qdrant-aws';
 import type { IVectorStore, VectorStoreCredentials } from './vector-store';
 import type { PodIdentityRole } from '../cluster/pod-identity-role';
 import { CHARTS, IMAGES } from '../../model/pins';
+import { DEFAULTS } from '../../model/defaults';
 
 /** Pinned chart and image (the chart defaults to the latest image otherwise). */
 export const QDRANT_CHART_VERSION = CHARTS.qdrant.version;
@@ -49,7 +50,7 @@ export class QdrantVectorStore extends Construct implements IVectorStore {
 
   constructor(scope: Construct, id: string, props: QdrantVectorStoreProps) {
     super(scope, id);
-    const replicas = props.replicas ?? 1;
+    const replicas = props.replicas ?? DEFAULTS.qdrant.replicas;
     const store = secretsManagerStore(this, 'SecretStore', {
       metadata: { name: SECRET_STORE, namespace: QDRANT_NAMESPACE },
       region: props.region,
@@ -104,7 +105,7 @@ export class QdrantVectorStore extends Construct implements IVectorStore {
             { name: 'QDRANT__STORAGE__SNAPSHOTS_CONFIG__S3_CONFIG__REGION', value: props.region },
           ],
           config: { cluster: { enabled: replicas > 1 } },
-          persistence: { size: `${props.storageGiB ?? 50}Gi`, storageClassName: props.storageClassName },
+          persistence: { size: `${props.storageGiB ?? DEFAULTS.qdrant.storageGiB}Gi`, storageClassName: props.storageClassName },
           resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '4Gi' } },
           nodeSelector: { [SYSTEM_POOL_LABEL.key]: SYSTEM_POOL_LABEL.value },
           podDisruptionBudget: { enabled: replicas > 1, maxUnavailable: 1 },

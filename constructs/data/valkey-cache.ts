@@ -12,6 +12,7 @@ import { BlueprintError, show } from '../../model/errors';
 import { createDataSecurityGroup } from './data-security-group';
 import { createClientRoles, type DataServiceProps } from './vector-store';
 import { ENGINES } from '../../model/pins';
+import { DEFAULTS } from '../../model/defaults';
 
 /** Pinned engine: Valkey 8.2 brings the vector search the semantic cache needs. */
 export const VALKEY_VERSION = ENGINES.valkey.version;
@@ -74,7 +75,7 @@ export class ValkeyCache extends Construct {
 
   constructor(scope: Construct, id: string, props: ValkeyCacheProps) {
     super(scope, id);
-    const replicas = props.replicas ?? 1;
+    const replicas = props.replicas ?? DEFAULTS.cache.replicas;
     const key = new KmsKey(this, 'Key', { description: `Valkey ${props.name}`, enableKeyRotation: true, deletionWindowInDays: 30 });
     const sg = createDataSecurityGroup(this, {
       name: `${props.name}-valkey`,
@@ -92,7 +93,7 @@ export class ValkeyCache extends Construct {
         { name: 'maxmemory-policy', value: 'allkeys-lru' },
         // Vector search (the semantic cache) on the smallest burstable nodes needs at least 30%
         // reserved memory (ElastiCache docs on vector search); the default is 25%.
-        ...(props.semanticCache && SMALL_BURSTABLE.test(props.nodeType ?? 'cache.t4g.medium')
+        ...(props.semanticCache && SMALL_BURSTABLE.test(props.nodeType ?? DEFAULTS.cache.nodeType)
           ? [{ name: 'reserved-memory-percent', value: '30' }]
           : []),
       ],
@@ -146,7 +147,7 @@ export class ValkeyCache extends Construct {
       description: `Valkey cache for ${props.name}`,
       engine: 'valkey',
       engineVersion: VALKEY_VERSION,
-      nodeType: props.nodeType ?? 'cache.t4g.medium',
+      nodeType: props.nodeType ?? DEFAULTS.cache.nodeType,
       numNodeGroups: 1,
       replicasPerNodeGroup: replicas,
       multiAzEnabled: replicas > 0,
@@ -160,9 +161,9 @@ export class ValkeyCache extends Construct {
       transitEncryptionEnabled: true,
       transitEncryptionMode: 'required',
       userGroupIds: [users.userGroupId],
-      snapshotRetentionLimit: props.snapshotRetentionDays ?? 7,
+      snapshotRetentionLimit: props.snapshotRetentionDays ?? DEFAULTS.cache.snapshotRetentionDays,
       snapshotWindow: '03:00-04:00',
-      maintenanceWindow: props.maintenanceWindow ?? 'sun:05:00-sun:06:00',
+      maintenanceWindow: props.maintenanceWindow ?? DEFAULTS.cache.maintenanceWindow,
       autoMinorVersionUpgrade: 'true',
       logDeliveryConfiguration: [{ destination: slowLog.name, destinationType: 'cloudwatch-logs', logFormat: 'json', logType: 'slow-log' }],
       lifecycle: props.protect ? { preventDestroy: true } : undefined,

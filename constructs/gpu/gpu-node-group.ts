@@ -6,6 +6,7 @@ import { createNodeLaunchTemplate, createNodeRole } from '../cluster/node-resour
 import { BlueprintError } from '../../model/errors';
 import { GPU_TAINT, gpuTolerations, type IGpuCapacity, POOL_LABEL, type Toleration } from '../../model/gpu-capacity';
 import type { GpuInstanceType } from '../../model/gpu-instance-type';
+import { DEFAULTS } from '../../model/defaults';
 
 export interface GpuNodeGroupProps {
   readonly cluster: EksCluster;
@@ -47,7 +48,7 @@ export class GpuNodeGroup extends Construct implements IGpuCapacity {
 
   constructor(scope: Construct, id: string, props: GpuNodeGroupProps) {
     super(scope, id);
-    const capacityType = props.capacityType ?? 'ON_DEMAND';
+    const capacityType = props.capacityType ?? DEFAULTS.gpuNodeGroup.capacityType;
     const desired = props.desiredSize ?? props.minSize;
     if (props.minSize < 0 || props.maxSize < 1 || props.maxSize < props.minSize || desired < props.minSize || desired > props.maxSize) {
       throw new BlueprintError(
@@ -72,7 +73,7 @@ export class GpuNodeGroup extends Construct implements IGpuCapacity {
       namePrefix: `gpb-gpu-${props.name.slice(0, 16)}-`,
       description: `GPU node group ${props.name}: IMDSv2 only, encrypted gp3 root volume`,
       nameTag: `${props.name}`,
-      rootVolumeGiB: props.diskSizeGiB ?? 200,
+      rootVolumeGiB: props.diskSizeGiB ?? DEFAULTS.gpuNodeGroup.diskSizeGiB,
       capacityBlockReservationId: capacityType === 'CAPACITY_BLOCK' ? props.capacityReservationId : undefined,
     });
 

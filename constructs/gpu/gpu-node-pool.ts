@@ -6,6 +6,7 @@ import { throwProblems } from '../../model/rules/problem';
 import { GPU_TAINT, gpuTolerations, type IGpuCapacity, POOL_LABEL, type Toleration } from '../../model/gpu-capacity';
 import type { GpuInstanceType } from '../../model/gpu-instance-type';
 import { AMI_ALIASES as PINNED_AMIS } from '../../model/pins';
+import { DEFAULTS } from '../../model/defaults';
 
 export type CapacityType = 'spot' | 'on-demand' | 'reserved';
 export type GpuSharing = { mode: 'none' } | { mode: 'time-slicing'; replicas: number } | { mode: 'mig'; profile: string };
@@ -83,7 +84,7 @@ export class GpuNodePool extends Construct implements IGpuCapacity {
     super(scope, id);
     validate(props);
     const sharing = props.sharing ?? { mode: 'none' };
-    const amiFamily = props.amiFamily ?? 'al2023';
+    const amiFamily = props.amiFamily ?? DEFAULTS.gpuPool.amiFamily;
     this.name = props.name;
     this.instanceTypes = props.instanceTypes;
     this.maxGpus = props.gpuLimit;
@@ -92,10 +93,10 @@ export class GpuNodePool extends Construct implements IGpuCapacity {
     this.nodeSelector = { 'karpenter.sh/nodepool': props.name };
     this.tolerations = gpuTolerations();
     this.interruptible = props.capacityTypes.every((c) => c === 'spot');
-    this.efa = props.efa ?? false;
+    this.efa = props.efa ?? DEFAULTS.gpuPool.efa;
 
-    const rootGiB = props.rootVolumeGiB ?? 50;
-    const dataGiB = props.dataVolumeGiB ?? 200;
+    const rootGiB = props.rootVolumeGiB ?? DEFAULTS.gpuPool.rootVolumeGiB;
+    const dataGiB = props.dataVolumeGiB ?? DEFAULTS.gpuPool.dataVolumeGiB;
     const ebs = (sizeGiB: number) => ({ volumeSize: `${sizeGiB}Gi`, volumeType: 'gp3', encrypted: true, deleteOnTermination: true });
     this.nodeClass = new Manifest(this, 'NodeClass', {
       manifest: {
@@ -144,7 +145,7 @@ export class GpuNodePool extends Construct implements IGpuCapacity {
           }
         : {}),
     };
-    const expire = props.expireAfterHours ?? 720;
+    const expire = props.expireAfterHours ?? DEFAULTS.gpuPool.expireAfterHours;
     this.resource = new Manifest(this, 'Resource', {
       manifest: {
         apiVersion: 'karpenter.sh/v1',
@@ -167,9 +168,9 @@ export class GpuNodePool extends Construct implements IGpuCapacity {
           },
           limits: { 'nvidia.com/gpu': String(props.gpuLimit) },
           disruption: {
-            consolidationPolicy: props.consolidationPolicy ?? 'WhenEmptyOrUnderutilized',
-            consolidateAfter: `${props.consolidateAfterSeconds ?? 300}s`,
-            budgets: [{ nodes: props.disruptionBudget ?? '10%' }],
+            consolidationPolicy: props.consolidationPolicy ?? DEFAULTS.gpuPool.consolidationPolicy,
+            consolidateAfter: `${props.consolidateAfterSeconds ?? DEFAULTS.gpuPool.consolidateAfterSeconds}s`,
+            budgets: [{ nodes: props.disruptionBudget ?? DEFAULTS.gpuPool.disruptionBudget }],
           },
         },
       },

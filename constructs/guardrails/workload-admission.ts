@@ -1,6 +1,7 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
 import { GUARDRAILS_LABEL } from './workload-namespace';
+import { DEFAULTS } from '../../model/defaults';
 
 /** What a failed validation does: reject the pod, or admit it with a warning (both audited). */
 export type AdmissionAction = 'Deny' | 'Warn';
@@ -74,7 +75,7 @@ export class WorkloadAdmission extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkloadAdmissionProps = {}) {
     super(scope, id);
-    const action = props.action ?? 'Deny';
+    const action = props.action ?? DEFAULTS.admission.action;
     this.resource = new Manifest(this, 'Resource', {
       manifest: {
         apiVersion: 'admissionregistration.k8s.io/v1',

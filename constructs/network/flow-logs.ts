@@ -5,6 +5,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
 import { AwsContext } from '../core/aws-context';
 import type { ILogsKey } from '../core/logs-kms-key';
+import { DEFAULTS } from '../../model/defaults';
 
 export interface FlowLogsProps {
   readonly vpcId: string;
@@ -64,7 +65,7 @@ export class FlowLogs extends Construct {
     });
     this.resource = new FlowLog(this, 'Resource', {
       vpcId: props.vpcId,
-      trafficType: props.trafficType ?? 'ALL',
+      trafficType: props.trafficType ?? DEFAULTS.flowLogs.trafficType,
       logDestinationType: 'cloud-watch-logs',
       logDestination: this.logGroup.arn,
       iamRoleArn: role.arn,

@@ -10,6 +10,7 @@ import { CHARTS } from '../../model/pins';
 import { replicaRangeProblems } from '../../model/rules/replicas';
 import { throwProblems } from '../../model/rules/problem';
 import { RESTRICTED_CONTAINER, RESTRICTED_POD } from '../guardrails/security-contexts';
+import { DEFAULTS } from '../../model/defaults';
 
 /** Pinned KEDA chart (chart and operator share the version). */
 export const KEDA_VERSION = CHARTS.keda.version;
@@ -179,8 +180,8 @@ export class ModelAutoscaling extends Construct {
           },
           minReplicaCount: props.minReplicas,
           maxReplicaCount: props.maxReplicas,
-          pollingInterval: props.pollingSeconds ?? 15,
-          cooldownPeriod: props.cooldownSeconds ?? 300,
+          pollingInterval: props.pollingSeconds ?? DEFAULTS.autoscaling.pollingSeconds,
+          cooldownPeriod: props.cooldownSeconds ?? DEFAULTS.autoscaling.cooldownSeconds,
           advanced: {
             horizontalPodAutoscalerConfig: {
               behavior: {

@@ -11,6 +11,7 @@ import { IMAGES, LITELLM_USER, imageRef } from '../../model/pins';
 import { GATEWAY_IDENTITY } from '../../model/workload-identity';
 import { gatewayRoutingProblems, routeTable } from '../../model/rules/gateway';
 import { throwProblems } from '../../model/rules/problem';
+import { DEFAULTS } from '../../model/defaults';
 
 /** Pinned LiteLLM proxy image. */
 export const LITELLM_IMAGE = imageRef(IMAGES.litellm);
@@ -180,7 +181,7 @@ export class LlmGateway extends Construct {
         `LlmGateway '${id}': semanticCache.similarityThreshold ${show(cache.similarityThreshold)} must be 0.7-0.999`,
       );
     }
-    const timeout = props.timeoutSeconds ?? 600;
+    const timeout = props.timeoutSeconds ?? DEFAULTS.gateway.timeoutSeconds;
     // LiteLLM looks fallbacks up by the requested model group, and each alias is a group of its
     // own: a fallback for a model holds for every name that routes to it.
     const namesOf = (name: string): string[] => {
@@ -196,8 +197,8 @@ export class LlmGateway extends Construct {
         })),
       ),
       router_settings: {
-        routing_strategy: props.routingStrategy ?? 'least-busy',
-        num_retries: props.numRetries ?? 2,
+        routing_strategy: props.routingStrategy ?? DEFAULTS.gateway.routingStrategy,
+        num_retries: props.numRetries ?? DEFAULTS.gateway.numRetries,
         timeout,
         // A deployment failing 3 times in a minute is cooled down for 30 s (its fallbacks serve).
         allowed_fails: 3,
@@ -284,7 +285,7 @@ export class LlmGateway extends Construct {
       data: { 'config.yaml': configYaml },
     });
     const account = manifest('ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(GATEWAY_SERVICE_ACCOUNT) });
-    const replicas = props.replicas ?? 1;
+    const replicas = props.replicas ?? DEFAULTS.gateway.replicas;
     const probe = (path: string, extra: Record<string, number>) => ({
       httpGet: { path, port: this.port },
       periodSeconds: 10,

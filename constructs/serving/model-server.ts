@@ -8,6 +8,7 @@ import type { IScrapeRegistry } from '../telemetry/otel-collector';
 import type { IServedModel } from './llm-gateway';
 import type { IScalable } from './keda';
 import { IMAGES, imageRef } from '../../model/pins';
+import { DEFAULTS } from '../../model/defaults';
 
 /** Pinned vLLM OpenAI-compatible server image. */
 export const VLLM_IMAGE = imageRef(IMAGES.vllm);
@@ -216,17 +217,17 @@ export class ModelServer extends Construct implements IServedModel, IScalable {
 
   constructor(scope: Construct, id: string, props: ModelServerProps) {
     super(scope, id);
-    const tp = props.gpusPerReplica ?? 1;
-    const nodes = props.nodes ?? 1;
-    const engine = ENGINES[props.engine ?? 'vllm'];
+    const tp = props.gpusPerReplica ?? DEFAULTS.model.gpusPerReplica;
+    const nodes = props.nodes ?? DEFAULTS.model.nodesPerReplica;
+    const engine = ENGINES[props.engine ?? DEFAULTS.model.engine];
     this.engine = engine;
     this.modelName = props.name;
-    this.task = props.task ?? 'generate';
+    this.task = props.task ?? DEFAULTS.model.task;
     // Where a model can run is written once (model/rules/model-placement.ts); the schema reports the same.
     const pool = props.pool;
     const placement = modelPlacementProblems({
-      engine: props.engine ?? 'vllm',
-      task: props.task ?? 'generate',
+      engine: props.engine ?? DEFAULTS.model.engine,
+      task: props.task ?? DEFAULTS.model.task,
       gpusPerReplica: tp,
       nodesPerReplica: nodes,
       capacity: {
@@ -249,12 +250,12 @@ export class ModelServer extends Construct implements IServedModel, IScalable {
     const memoryGiB = Math.max(8, Math.floor(node.memoryGiB * share * 0.75));
     const startupSeconds = Math.ceil(props.weightsGiB / STREAM_GIB_PER_SECOND) + 120;
     const labels = {
-      'app.kubernetes.io/name': props.engine ?? 'vllm',
+      'app.kubernetes.io/name': props.engine ?? DEFAULTS.model.engine,
       'app.kubernetes.io/instance': props.name,
       'gpb.io/model': props.name,
     };
     const sa = modelServiceAccount(props.name);
-    const task = props.task ?? 'generate';
+    const task = props.task ?? DEFAULTS.model.task;
     const serverArgs = engine.args({ name: props.name, modelUri: props.modelUri, tp, port: this.port, task });
     this.serviceName = `model-${props.name}`;
     const meta = (name: string) => ({
@@ -388,7 +389,7 @@ export class ModelServer extends Construct implements IServedModel, IScalable {
     });
     props.metrics?.addScrapeTarget({
       name: this.serviceName,
-      source: props.engine ?? 'vllm',
+      source: props.engine ?? DEFAULTS.model.engine,
       namespace: SERVING_NAMESPACE,
       podLabels: nodes > 1 ? { 'gpb.io/model': props.name, [LWS_ROLE_LABEL]: 'leader' } : { 'gpb.io/model': props.name },
       port: engine.metricsPort,

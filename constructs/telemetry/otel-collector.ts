@@ -7,6 +7,7 @@ import { escapeTerraformTemplates } from '../core/terraform-escape';
 import { assertCollectorConfig, type CollectorConfig, type Pipeline } from '../../model/telemetry/collector-config';
 import { METRIC_CATALOG, type MetricSource } from '../../model/telemetry/metric-catalog';
 import { CHARTS, IMAGES } from '../../model/pins';
+import { DEFAULTS } from '../../model/defaults';
 
 /** Pinned OpenTelemetry Collector Helm chart and contrib image (the chart's appVersion). */
 export const OTEL_COLLECTOR_CHART_VERSION = CHARTS.openTelemetryCollector.version;
@@ -154,7 +155,7 @@ export class OtelCollector extends Construct implements IScrapeRegistry {
 
   /** The agent's configuration (after every target is registered). */
   agentConfig(): CollectorConfig {
-    const interval = `${this.props.scrapeIntervalSeconds ?? 30}s`;
+    const interval = `${this.props.scrapeIntervalSeconds ?? DEFAULTS.collector.scrapeIntervalSeconds}s`;
     const metricsReceivers: Pipeline['receivers'] = this.targets.length > 0 ? ['prometheus', 'kubeletstats'] : ['kubeletstats'];
     const config: CollectorConfig = {
       extensions: { health_check: { endpoint: '${env:MY_POD_IP}:13133' } },

@@ -8,6 +8,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
+import { DEFAULTS } from '../../model/defaults';
 import { stringify } from 'yaml';
 import type { EksCluster } from '../cluster/eks-cluster';
 import { PodIdentityRole, type PolicyStatement } from '../cluster/pod-identity-role';
@@ -57,7 +58,7 @@ export class TelemetryAws extends Construct {
   constructor(scope: Construct, id: string, props: TelemetryAwsProps) {
     super(scope, id);
     const aws = AwsContext.of(this);
-    const deletionWindow = props.kmsDeletionWindowDays ?? 30;
+    const deletionWindow = props.kmsDeletionWindowDays ?? DEFAULTS.cluster.kmsDeletionWindowDays;
     const key = new KmsKey(this, 'Key', {
       description: `Prometheus workspace and alert topic of ${props.name}`,
       enableKeyRotation: true,
@@ -84,7 +85,7 @@ export class TelemetryAws extends Construct {
       region: props.region,
       deletionWindowDays: deletionWindow,
     });
-    const retention = props.logRetentionDays ?? 30;
+    const retention = props.logRetentionDays ?? DEFAULTS.logs.retentionDays;
 
     const workspaceLogs = new CloudwatchLogGroup(this, 'WorkspaceLogs', {
       name: `/aws/vendedlogs/prometheus/${props.name}`,

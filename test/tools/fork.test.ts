@@ -75,11 +75,11 @@ describe.skipIf(NESTED)('a fork, as its owner lives it', () => {
 
     // and upstream changes a default (a pool may disrupt 20% of its nodes at once, not 10%) and its own snapshots
     git('checkout', '--quiet', 'upstream');
-    const schema = path.join(REPO, 'environments/gpu-schema.ts');
-    const before = readFileSync(schema, 'utf8');
-    const after = before.replace(".default('10%'),", ".default('20%'),");
+    const defaults = path.join(REPO, 'model/defaults.ts');
+    const before = readFileSync(defaults, 'utf8');
+    const after = before.replace("disruptionBudget: '10%',", "disruptionBudget: '20%',");
     expect(after).not.toBe(before);
-    writeFileSync(schema, after);
+    writeFileSync(defaults, after);
     const updated = run(process.execPath, [
       path.join(REPO, 'node_modules/vitest/vitest.mjs'),
       'run',
