@@ -1,3 +1,4 @@
+import { restrictedContainerSecurity, restrictedPodSecurity } from '../guardrails/security-contexts';
 import { createHash } from 'node:crypto';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import type { Construct } from 'constructs';
@@ -70,12 +71,7 @@ export function tenantSync(scope: Construct, props: TenantSyncProps): Manifest {
     spec: {
       restartPolicy: 'OnFailure',
       automountServiceAccountToken: false,
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: LITELLM_USER.uid,
-        runAsGroup: LITELLM_USER.gid,
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
+      securityContext: restrictedPodSecurity(LITELLM_USER),
       containers: [
         {
           name: 'sync',
@@ -88,7 +84,7 @@ export function tenantSync(scope: Construct, props: TenantSyncProps): Manifest {
             { name: 'KEYS_DIR', value: '/etc/gpb/keys' },
           ],
           resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
-          securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+          securityContext: restrictedContainerSecurity(),
           volumeMounts: [
             { name: 'tenants', mountPath: '/etc/gpb/tenants', readOnly: true },
             { name: 'keys', mountPath: '/etc/gpb/keys', readOnly: true },

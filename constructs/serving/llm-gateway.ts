@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
+import { restrictedContainerSecurity, restrictedPodSecurity } from '../guardrails/security-contexts';
 import { stringify } from 'yaml';
 import { BlueprintError, show } from '../../model/errors';
 import { PORTS } from '../../model/ports';
@@ -308,13 +309,7 @@ export class LlmGateway extends Construct {
             spec: {
               serviceAccountName: GATEWAY_SERVICE_ACCOUNT,
               // The image's own user (nobody): it owns /app, HOME and the generated Prisma client.
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: LITELLM_USER.uid,
-                runAsGroup: LITELLM_USER.gid,
-                fsGroup: LITELLM_USER.gid,
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
+              securityContext: restrictedPodSecurity(LITELLM_USER, { fsGroup: LITELLM_USER.gid }),
               topologySpreadConstraints: [
                 {
                   maxSkew: 1,
@@ -345,7 +340,9 @@ export class LlmGateway extends Construct {
                   ],
                   ports: [{ name: 'http', containerPort: this.port }],
                   resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '2Gi' } },
-                  securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+                  securityContext: restrictedContainerSecurity({
+                    writableRoot: "LiteLLM generates its Prisma client under /app (the image user's HOME) at start",
+                  }),
                   readinessProbe: probe('/health/readiness', { failureThreshold: 3 }),
                   livenessProbe: probe('/health/liveliness', { failureThreshold: 6, initialDelaySeconds: 30 }),
                   volumeMounts: [

@@ -1,5 +1,6 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
+import { restrictedContainerSecurity, restrictedPodSecurity } from '../guardrails/security-contexts';
 import type { IGpuCapacity } from '../../model/gpu-capacity';
 import { modelPlacementProblems } from '../../model/rules/model-placement';
 import { throwProblems } from '../../model/rules/problem';
@@ -18,6 +19,9 @@ export const TRITON_IMAGE = imageRef(IMAGES.triton);
 export type ModelEngine = 'vllm' | 'triton';
 /** What a vLLM server answers: chat and completions, or embeddings (`/v1/embeddings`). */
 export type ModelTask = 'generate' | 'embed';
+
+/** The user model server pods run as (uid and gid 1000; the volumes are group-writable for it). */
+const MODEL_SERVER_USER = { uid: 1000, gid: 1000 } as const;
 
 interface EngineSpec {
   readonly image: string;
@@ -126,7 +130,7 @@ function fetchModelContainer(modelUri: string, region: string) {
       { name: 'HOME', value: '/tmp' },
     ],
     resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '2Gi' } },
-    securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+    securityContext: restrictedContainerSecurity(),
     volumeMounts: [
       { name: 'models', mountPath: LOCAL_MODEL_DIR },
       { name: 'tmp', mountPath: '/tmp' },
@@ -293,7 +297,10 @@ export class ModelServer extends Construct implements IServedModel, IScalable {
         requests: { cpu: String(cpu), memory: `${memoryGiB}Gi` },
         limits: { memory: `${memoryGiB}Gi`, [props.pool.gpuResourceName]: String(tp), ...efa },
       },
-      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      securityContext: restrictedContainerSecurity({
+        writableRoot:
+          'vLLM and Triton are not verified with a read-only root filesystem (that needs a GPU: docs/serving.md, verify on a cluster)',
+      }),
       ...(role === 'worker'
         ? {}
         : {
@@ -319,7 +326,7 @@ export class ModelServer extends Construct implements IServedModel, IScalable {
           labelSelector: { matchLabels: labels },
         },
       ],
-      securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+      securityContext: restrictedPodSecurity(MODEL_SERVER_USER, { fsGroup: MODEL_SERVER_USER.gid }),
       terminationGracePeriodSeconds: 60,
       ...(engine.fetchesModel ? { initContainers: [fetchModelContainer(props.modelUri, props.region)] } : {}),
       containers: [container(role)],

@@ -1,5 +1,6 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Construct } from 'constructs';
+import { restrictedContainerSecurity, restrictedPodSecurity } from '../guardrails/security-contexts';
 import { SYSTEM_POOL_LABEL } from '../cluster/system-node-group';
 import { type ITerraformDependable, Lazy } from '../core/cdktf';
 import { BlueprintError, show } from '../../model/errors';
@@ -8,6 +9,9 @@ import { assertCollectorConfig, type CollectorConfig, type Pipeline } from '../.
 import { METRIC_CATALOG, type MetricSource } from '../../model/telemetry/metric-catalog';
 import { CHARTS, IMAGES } from '../../model/pins';
 import { DEFAULTS } from '../../model/defaults';
+
+/** The collector gateway's user (uid and gid 10001, the contrib image's own). */
+const COLLECTOR_USER = { uid: 10001, gid: 10001 } as const;
 
 /** Pinned OpenTelemetry Collector Helm chart and contrib image (the chart's appVersion). */
 export const OTEL_COLLECTOR_CHART_VERSION = CHARTS.openTelemetryCollector.version;
@@ -371,7 +375,7 @@ export class OtelCollector extends Construct implements IScrapeRegistry {
         ...ports({ otlp: true, 'otlp-http': true }),
         'otlp-agents': { enabled: true, containerPort: OTLP_PORTS.agents, servicePort: OTLP_PORTS.agents, protocol: 'TCP' },
       },
-      podSecurityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+      podSecurityContext: restrictedPodSecurity(COLLECTOR_USER),
       nodeSelector: { [SYSTEM_POOL_LABEL.key]: SYSTEM_POOL_LABEL.value },
       podDisruptionBudget: replicas > 1 ? { enabled: true, minAvailable: 1 } : { enabled: false },
       topologySpreadConstraints: [
@@ -394,7 +398,7 @@ function common(serviceAccount: string): object {
     image: { repository: OTEL_COLLECTOR_IMAGE.repository, tag: OTEL_COLLECTOR_IMAGE.tag },
     command: { name: 'otelcol-contrib' },
     serviceAccount: { create: true, name: serviceAccount },
-    securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+    securityContext: restrictedContainerSecurity(),
   };
 }
 
